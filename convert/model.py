@@ -1,0 +1,113 @@
+"""Meta and Document: the one intermediate form between every reader and every writer.
+
+Every metadata field any output carries lives in `Meta`, filled once (from front
+matter, site config and the body), so the HTML head, EPUB OPF, PDF XMP, Markdown
+front matter and citation records never disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+OCTAVO_NAMESPACE = uuid.UUID("6f1b2a5e-8c0d-5f3a-9a7e-0c7a1d0e5b21")
+
+
+def conversion_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that outputs are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass
+class Meta:
+    """Everything known about one article; each writer reads only from here."""
+
+    title: str = ""
+    """The article's title (front matter, else the first heading, else the file name)."""
+    date: datetime | None = None
+    """Publication date-time, always time-zone aware when present."""
+    categories: list[str] = field(default_factory=list)
+    """Jekyll categories, in order, without duplicates."""
+    tags: list[str] = field(default_factory=list)
+    """Jekyll tags, in order, without duplicates."""
+    lang: str = "zh-CN"
+    """BCP 47 language tag of the text; drives fonts and every output's language field."""
+    authors: list[str] = field(default_factory=list)
+    """Named authors from front matter only; never invented (news flashes have none)."""
+    summary: str | None = None
+    """The lead/summary blockquote's text: the abstract of every citation format."""
+    canonical_url: str | None = None
+    """The original article's URL (the body's trailing autolink, or front matter)."""
+    source: str | None = None
+    """Original publisher the article credits (文章来源：中国政府网 → 中国政府网)."""
+    container: str | None = None
+    """The site/feed the article appeared in (东方财富网 for the eastmoney feed)."""
+    site_title: str | None = None
+    """Title of the Jekyll site that republished the post (_config.yml `title`)."""
+    site_url: str | None = None
+    """Base URL of that site (_config.yml `url`)."""
+    doc_number: str | None = None
+    """Number of an official document the article republishes (国办发〔2021〕59号)."""
+    issuer: str | None = None
+    """Issuing body named in the signature block (国务院办公厅)."""
+    signed_date: date | None = None
+    """Signing date from the signature block (2021-12-30)."""
+    source_path: str = ""
+    """Path of the post file as given, for error messages and attachments."""
+    source_sha256: str = ""
+    """SHA-256 of the post file's bytes: fixity, cache key, identifier fallback."""
+    converted: datetime = field(default_factory=conversion_time)
+    """When the conversion ran (SOURCE_DATE_EPOCH when set)."""
+    extra: dict = field(default_factory=dict)
+    """Front-matter keys Octavo does not interpret, kept verbatim (JSON-safe values)."""
+
+    @property
+    def keywords(self) -> list[str]:
+        """Tags then categories, without duplicates: the subject/keyword list."""
+        return list(dict.fromkeys([*self.tags, *self.categories]))
+
+    @property
+    def identifier(self) -> str:
+        """Stable URN for this article, shared by the EPUB, PDF and citations.
+
+        Derived from the canonical URL when known (so re-scrapes keep it), else from
+        the file's content hash.
+        """
+        basis = self.canonical_url or f"sha256:{self.source_sha256}"
+        return f"urn:uuid:{uuid.uuid5(OCTAVO_NAMESPACE, basis)}"
+
+    @property
+    def slug(self) -> str:
+        """Short stable key (citation keys, file-safe ids)."""
+        return hashlib.sha1(self.identifier.encode()).hexdigest()[:8]
+
+    def replace(self, **changes) -> "Meta":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass
+class Document:
+    """One article (or one bound book): metadata plus a clean HTML5 body fragment.
+
+    `body` is serialized HTML (not a live tree) so Documents pickle cheaply across
+    worker processes and compare by value in idempotence tests.
+    """
+
+    meta: Meta
+    body: str
+    warnings: list[str] = field(default_factory=list)
+    source_bytes: bytes = b""
+    """The post file exactly as read, for PDF/A attachments and archives."""
+
+    @property
+    def stem(self) -> str:
+        """Base name for output files: the input's file name without its suffix."""
+        return Path(self.meta.source_path).stem if self.meta.source_path else self.meta.slug

@@ -1,0 +1,225 @@
+"""Post file → Document: decode bytes, read front matter leniently, render Markdown+HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.container import container_plugin
+
+from . import dates, sanitize
+from .errors import PostError
+from .lang import detect_language
+from .model import Document, Meta
+from .site import Site, site_for
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 8 * 1024 * 1024
+"""Largest post accepted; scraped articles are a few hundred KB at most."""
+MAX_FRONT_MATTER = 64 * 1024
+
+CONTAINERS = ("summary", "signature", "source", "centered")
+"""Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_MARKDOWN.use(attrs_block_plugin)
+for _name in CONTAINERS:
+    _MARKDOWN.use(container_plugin, _name)
+
+_FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
+    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030."""
+    warnings: list[str] = []
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PostError("binary file (contains NUL bytes), not a text post", path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise PostError(f"invalid UTF-16 at byte {exc.start}", path) from None
+        warnings.append(f"{path}: decoded as UTF-16 (byte-order mark)")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            text = _decode_legacy(raw, path, exc)
+            warnings.append(f"{path}: not UTF-8; decoded as GB18030")
+    if "\x00" in text:
+        raise PostError("text contains NUL characters", path)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
+    """GB18030 (a superset of GBK/GB2312) when the bytes are plausibly Chinese text."""
+    line = raw.count(b"\n", 0, utf8_error.start) + 1
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise PostError(
+            f"undecodable bytes at offset {utf8_error.start}: neither UTF-8 nor GB18030", path, line
+        ) from None
+    # GB18030 maps almost any byte pair to something; reject text that is mostly
+    # private-use or rare symbols rather than turning binary junk into mojibake.
+    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
+    if odd > max(2, len(text) // 100):
+        raise PostError(f"undecodable bytes at offset {utf8_error.start}: not text in a known encoding",
+                        path, line)
+    return text
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[str]]:
+    """(metadata, body, body's first line number, warnings); lenient on broken YAML."""
+    warnings: list[str] = []
+    stripped = text.lstrip("\n")
+    skipped = len(text) - len(stripped)
+    if skipped and _FENCE.match(stripped):
+        warnings.append(f"{path}:1: blank line before front matter (Jekyll would ignore it); read anyway")
+        text = stripped
+    match = _FENCE.match(text)
+    if not match:
+        return {}, text, 1, warnings
+    block = match.group(1) or ""
+    body_line = skipped + text.count("\n", 0, match.end()) + 1
+    if len(block) > MAX_FRONT_MATTER:
+        raise PostError("front matter larger than 64 KB", path, skipped + 1)
+    try:
+        data = frontmatter.loads(text).metadata
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = skipped + 2 + (mark.line if mark else 0)
+        data = _lenient_yaml(block)
+        if not data:
+            raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line)
+        warnings.append(f"{path}:{line}: front matter is not valid YAML; recovered {len(data)} fields line by line")
+    if not isinstance(data, dict):
+        raise PostError("front matter is not a mapping of fields", path, skipped + 2)
+    return data, text[match.end():], body_line, warnings
+
+
+_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
+def _lenient_yaml(block: str) -> dict:
+    """`key: value` lines, outer quotes dropped, for front matter YAML refuses (unescaped quotes)."""
+    data: dict = {}
+    for line in block.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        data[key] = value
+    return data
+
+
+def _as_list(value) -> list[str]:
+    """Jekyll list fields: a YAML list, or a string split on whitespace (as Jekyll does)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split()
+    return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+
+
+def _as_text(value) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _json_safe(value, depth: int = 0):
+    """Front-matter values Octavo keeps but does not interpret, made JSON-safe and bounded."""
+    if depth > 8:
+        return str(value)[:1000]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v, depth + 1) for k, v in list(value.items())[:200]}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v, depth + 1) for v in list(value)[:200]]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+FIELDS = {
+    "title": ("title", _as_text),
+    "categories": ("categories", _as_list),
+    "category": ("categories", _as_list),
+    "tags": ("tags", _as_list),
+    "author": ("authors", _as_list),
+    "authors": ("authors", _as_list),
+    "summary": ("summary", _as_text),
+    "excerpt": ("summary", _as_text),
+    "description": ("summary", _as_text),
+    "canonical_url": ("canonical_url", _as_text),
+    "source": ("source", _as_text),
+}
+"""Front-matter key → (Meta field, coercion), as pelican keeps its per-field table.
+`date` and `lang` are handled apart: they need the site's defaults and a fallback."""
+
+_warned_zone: set[str] = set()
+
+
+def read_post(path, *, site: Site | None = None, lang: str | None = None,
+              timezone: str | None = None) -> Document:
+    """Read one post file into a sanitized (not yet normalized) Document.
+
+    `site` defaults to the `_config.yml` found beside or above the file; `lang` and
+    `timezone` override it. Raises PostError naming the file (and line) when unreadable.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PostError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", name)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PostError(f"cannot read: {exc.strerror or exc}", name) from None
+    site = site or site_for(path.resolve().parent)
+    if timezone:
+        site = Site(lang=site.lang, timezone=timezone, title=site.title, url=site.url)
+    text, warnings = decode(raw, name)
+    data, body_md, _line, fm_warnings = split_front_matter(text, name)
+    warnings += fm_warnings
+
+    meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),
+                site_title=site.title, site_url=site.url)
+    for key, value in data.items():
+        target = FIELDS.get(str(key))
+        if target:
+            field_name, coerce = target
+            coerced = coerce(value)
+            if coerced and not getattr(meta, field_name):
+                setattr(meta, field_name, coerced)
+        elif key not in ("date", "lang", "language"):
+            meta.extra[str(key)] = _json_safe(value)
+    meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
+
+    html = sanitize.clean(_MARKDOWN.render(body_md))
+    meta.lang = (lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
+                 or site.lang or detect_language(html))
+    return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+
+
+def _post_date(value, filename: str, site: Site, name: str, warnings: list[str]) -> datetime | None:
+    """Front-matter date, else the file name's date, else None; warns on each fallback."""
+    if value not in (None, ""):
+        parsed, assumed = dates.parse_datetime(value, site.zone)
+        if parsed:
+            if assumed and site.timezone not in _warned_zone:
+                _warned_zone.add(site.timezone)
+                log.warning("dates without a time zone are taken as %s (first: %s)", site.timezone, name)
+            return parsed
+        warnings.append(f"{name}: invalid date {str(value)!r}; using the file name's date")
+    return dates.from_filename(filename, site.zone)

@@ -1,0 +1,76 @@
+"""Normalization: an explicit, ordered list of small named rules over the sanitized body.
+
+Each rule takes the body's root element and a Context, changes the tree in place, and
+may fill `ctx.meta`. Order matters (links are unwrapped before source lines are read,
+chrome is dropped before the trailing source URL is found); it is written out here,
+once, as markdown-it-py keeps its core rules.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+from ..model import Document, Meta
+from ..profiles import Profile, load
+from . import chrome, provenance, structure, tidy
+
+
+@dataclass
+class Context:
+    """What a rule may read and fill besides the tree: metadata, profile, warnings."""
+
+    meta: Meta
+    profile: Profile
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.meta.source_path}: {message}")
+
+
+RULES = [
+    ("drop_hidden", tidy.drop_hidden),
+    ("unwrap_stock_links", chrome.unwrap_stock_links),
+    ("drop_chart_images", chrome.drop_chart_images),
+    ("drop_navigation_links", chrome.drop_navigation_links),
+    ("resolve_links", chrome.resolve_links),
+    ("tidy_blocks", tidy.tidy_blocks),
+    ("extract_source_url", provenance.extract_source_url),
+    ("extract_summary", structure.extract_summary),
+    ("heading_attributes", structure.heading_attributes),
+    ("demote_headings", structure.demote_headings),
+    ("centered_headings", structure.centered_headings),
+    ("document_number", provenance.document_number),
+    ("section_heads", structure.section_heads),
+    ("figures", structure.figures),
+    ("source_line", provenance.source_line),
+    ("signature_block", provenance.signature_block),
+    ("trailing_credit", provenance.trailing_credit),
+    ("container", provenance.container),
+    ("title_fallback", structure.title_fallback),
+    ("drop_foreign_classes", tidy.drop_foreign_classes),
+]
+"""(name, function) in the order they run; each function's docstring shows before → after."""
+
+
+def parse(html: str):
+    """The body fragment as a tree; returns its root element (the <body>)."""
+    soup = BeautifulSoup(f"<body>{html}</body>", "lxml")
+    return soup.body
+
+
+def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
+    """Run RULES over a sanitized Document; returns a new Document (input unchanged).
+
+    Idempotent: normalizing a normalized Document changes neither body nor meta.
+    """
+    prof = profile if isinstance(profile, Profile) else load(profile or "eastmoney")
+    ctx = Context(meta=copy.deepcopy(doc.meta), profile=prof)
+    root = parse(doc.body)
+    for _name, rule in RULES:
+        rule(root, ctx)
+    body = root.decode_contents().strip()
+    return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings],
+                    source_bytes=doc.source_bytes)

@@ -1,0 +1,147 @@
+"""Rules that lift provenance into Meta: source URL, source line, document number, signature."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bs4 import Tag
+
+from .. import dates
+from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of
+
+
+def extract_source_url(root: Tag, ctx) -> None:
+    """The trailing bare link is the original article's URL; an empty `<>` is dropped.
+
+    `…<p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>`
+    → meta.canonical_url = that URL, paragraph removed; `<p>&lt;&gt;</p>` → nothing.
+    """
+    for block in reversed(blocks(root)):
+        if block.name != "p":
+            return
+        text = text_of(block)
+        if text == "<>":
+            block.decompose()
+            continue
+        link = sole_child(block, "a")
+        href = link.get("href", "") if link is not None else ""
+        if link is not None and text_of(link) in (href, href.rstrip("/")) and urlsplit(href).scheme in ("http", "https"):
+            if not ctx.meta.canonical_url:
+                ctx.meta.canonical_url = href
+            block.decompose()
+        return
+
+
+def source_line(root: Tag, ctx) -> None:
+    """The attribution line becomes `p.source` and names the original publisher.
+
+    `<p class="em_media">（文章来源：中国政府网）</p>` → `<p class="source">（文章来源：中国政府网）</p>`,
+    meta.source = "中国政府网".
+    """
+    prof = ctx.profile
+    for block in blocks(root):
+        if block.name != "p":
+            continue
+        match = prof.source_line_pattern.match(text_of(block))
+        classes = set(block.get("class") or [])
+        if match or classes & (prof.source_line_classes | {"source"}):
+            block["class"] = ["source"]
+            if match and not ctx.meta.source:
+                ctx.meta.source = match.group("source").strip()
+
+
+def trailing_credit(root: Tag, ctx) -> None:
+    """Without a source line, a short credit closing the text names the source.
+
+    `<p>…累计打击恶意商标注册申请37.6万件。(央视新闻)</p>` → meta.source = "央视新闻" (body unchanged).
+    """
+    if ctx.meta.source:
+        return
+    paragraphs = [b for b in blocks(root) if b.name == "p" and not b.get("class")]
+    for candidate in ([paragraphs[-1]] if paragraphs else []) + [b for b in blocks(root) if has_class(b, "summary")]:
+        match = ctx.profile.trailing_credit_pattern.search(text_of(candidate))
+        if match:
+            ctx.meta.source = match.group("source").strip()
+            return
+
+
+def document_number(root: Tag, ctx) -> None:
+    """A centered line that is an official document number is marked and recorded.
+
+    `<p class="centered">国办发〔2021〕59号</p>` → `<p class="centered doc-number">…</p>`,
+    meta.doc_number = "国办发〔2021〕59号".
+    """
+    for block in blocks(root):
+        if block.name == "p" and has_class(block, "centered"):
+            match = ctx.profile.document_number_pattern.match(text_of(block))
+            if match:
+                add_class(block, "doc-number")
+                if not ctx.meta.doc_number:
+                    ctx.meta.doc_number = match.group("number").strip()
+
+
+def signature_block(root: Tag, ctx) -> None:
+    """Right-aligned closing lines become one signature block with a machine-readable date.
+
+    `<p class="right">国务院办公厅</p><p class="right">2021年12月30日</p>` →
+    `<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">2021年12月30日</time></p></footer>`,
+    meta.issuer = "国务院办公厅", meta.signed_date = 2021-12-30.
+    """
+    existing = root.find(["footer", "div"], class_="signature")
+    if existing is not None:
+        existing.name = "footer"
+        existing["class"] = ["signature"]
+        _record_signature(existing, ctx)
+        return
+    run: list[Tag] = []
+    for block in reversed(blocks(root)):
+        if block.name == "p" and has_class(block, "source") and not run:
+            continue
+        if block.name == "p" and has_class(block, "right") and text_of(block):
+            run.insert(0, block)
+            continue
+        break
+    if not run:
+        return
+    footer = root.new_tag("footer", attrs={"class": "signature"})
+    run[0].insert_before(footer)
+    for line in run:
+        del line["class"]
+        footer.append(line.extract())
+    _record_signature(footer, ctx)
+
+
+def _record_signature(footer: Tag, ctx) -> None:
+    """Fill issuer and signed date from a signature block, marking the date up as <time>."""
+    issuers = []
+    for line in footer.find_all("p"):
+        text = text_of(line)
+        when = dates.chinese_date(text)
+        if when is None:
+            time_tag = line.find("time")
+            if time_tag is None:
+                issuers.append(text)
+            continue
+        if line.find("time") is None and len(meaningful_children(line)) == 1:
+            time_tag = footer.new_tag("time", attrs={"datetime": when.isoformat()})
+            time_tag.string = text
+            line.clear()
+            line.append(time_tag)
+        ctx.meta.signed_date = ctx.meta.signed_date or when
+    if issuers and not ctx.meta.issuer:
+        ctx.meta.issuer = "，".join(issuers)
+
+
+def container(root: Tag, ctx) -> None:
+    """The container a citation names: the profile's name for the source URL's host, else the site.
+
+    canonical URL on finance.eastmoney.com → meta.container = "东方财富网".
+    """
+    if ctx.meta.container:
+        return
+    host = (urlsplit(ctx.meta.canonical_url or "").hostname or "").lower()
+    for domain, name in ctx.profile.containers.items():
+        if host == domain or host.endswith("." + domain):
+            ctx.meta.container = name
+            return
+    ctx.meta.container = ctx.meta.site_title

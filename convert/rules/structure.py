@@ -1,0 +1,141 @@
+"""Rules that recover structure: summary, headings, centered titles, figures, the title."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import Tag
+
+from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of
+
+MAX_HEADING = 40
+"""A bold paragraph longer than this (in characters) is emphasis, not a heading."""
+_SENTENCE_END = tuple("。！？；，、：.!?;,:")
+_HEADING_ATTRS = re.compile(r"\s*\{((?:\s*[.#][\w-]+)+)\s*\}\s*$")
+
+
+def extract_summary(root: Tag, ctx) -> None:
+    """A blockquote opening the body is the article's summary (and its abstract).
+
+    `<blockquote><p>摘要</p></blockquote>…` → `<div class="summary"><p>摘要</p></div>…`,
+    meta.summary = "摘要".
+    """
+    first = next(iter(blocks(root)), None)
+    if first is None:
+        return
+    if first.name == "blockquote":
+        first.name = "div"
+        first.attrs = {"class": ["summary"]}
+    if first.name == "div" and has_class(first, "summary") and not ctx.meta.summary:
+        ctx.meta.summary = text_of(first) or None
+
+
+def heading_attributes(root: Tag, ctx) -> None:
+    """Pandoc attribute syntax on headings (from Octavo's own Markdown) becomes classes.
+
+    `<h2>标题 {.centered}</h2>` → `<h2 class="centered">标题</h2>`.
+    """
+    for heading in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        last = heading.contents[-1] if heading.contents else None
+        if last is None or not isinstance(last, str):
+            continue
+        match = _HEADING_ATTRS.search(last)
+        if match:
+            last.replace_with(last[: match.start()])
+            for token in match.group(1).split():
+                if token.startswith("."):
+                    add_class(heading, token[1:])
+
+
+def demote_headings(root: Tag, ctx) -> None:
+    """The article title is the only <h1>: a body <h1> repeating it goes, others move down a level.
+
+    `<h1>标题</h1><h2>一</h2>` with meta.title "标题" → `<h2>一</h2>`;
+    `<h1>甲</h1><h2>乙</h2>` → `<h2>甲</h2><h3>乙</h3>`.
+    """
+    first_h1 = root.find("h1")
+    if first_h1 is None:
+        return
+    if not ctx.meta.title:
+        ctx.meta.title = text_of(first_h1)
+    if text_of(first_h1) == ctx.meta.title:
+        first_h1.decompose()
+    if root.find("h1") is None:
+        return
+    for level in range(5, 0, -1):
+        for heading in root.find_all(f"h{level}"):
+            heading.name = f"h{level + 1}"
+
+
+def centered_headings(root: Tag, ctx) -> None:
+    """A centered paragraph that is all bold is a centered heading.
+
+    `<p class="centered"><strong>国务院办公厅关于…的意见</strong></p>` →
+    `<h2 class="centered">国务院办公厅关于…的意见</h2>`.
+    """
+    for block in blocks(root):
+        if block.name in ("p", "div") and has_class(block, "centered"):
+            strong = sole_child(block, "strong", "b")
+            if strong is not None and text_of(strong):
+                strong.unwrap()
+                block.name = "h2"
+                block["class"] = ["centered"]
+
+
+def section_heads(root: Tag, ctx) -> None:
+    """A short paragraph that is all bold and does not end a sentence is a section head.
+
+    `<p><strong>一、总体要求</strong></p>` → `<h2>一、总体要求</h2>`; a bold sentence ending
+    in 。 stays a paragraph.
+    """
+    for block in blocks(root):
+        if block.name != "p" or block.get("class"):
+            continue
+        strong = sole_child(block, "strong", "b")
+        if strong is None:
+            continue
+        text = text_of(strong)
+        if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and not strong.find("img"):
+            strong.unwrap()
+            block.name = "h2"
+
+
+def figures(root: Tag, ctx) -> None:
+    """A block holding only images becomes a figure; every image gets an alt attribute.
+
+    `<div class="centered"><img src="a.jpg" width="552"></div>` → `<figure><img src="a.jpg" alt=""></figure>`.
+    """
+    for img in root.find_all("img"):
+        for attr in ("width", "height"):
+            if img.has_attr(attr):
+                del img[attr]
+        if not img.has_attr("alt"):
+            img["alt"] = ""
+    for block in blocks(root):
+        if block.name in ("p", "div") and block.find("img"):
+            children = meaningful_children(block)
+            if all(isinstance(c, Tag) and c.name == "img" for c in children):
+                block.name = "figure"
+                block.attrs = {}
+
+
+def title_fallback(root: Tag, ctx) -> None:
+    """No title in front matter: the first heading, else the first sentence, else the file name.
+
+    Front matter `title: ""` and body `<p>据霍尼韦尔官网消息，5月24日…。</p>` →
+    meta.title = "据霍尼韦尔官网消息，5月24日…" (at most 40 characters).
+    """
+    if ctx.meta.title:
+        return
+    heading = root.find(["h2", "h3"])
+    candidates = [text_of(heading)] if heading else []
+    candidates += [ctx.meta.summary or ""] + [text_of(p) for p in root.find_all("p", limit=3)]
+    for text in candidates:
+        sentence = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].rstrip("。")
+        if sentence:
+            ctx.meta.title = sentence if len(sentence) <= MAX_HEADING else sentence[:MAX_HEADING] + "…"
+            break
+    else:
+        ctx.meta.title = Path(ctx.meta.source_path).stem.strip("-_ ") or "Untitled"
+    ctx.warn(f"no title in front matter; using {ctx.meta.title!r}")

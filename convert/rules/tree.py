@@ -1,0 +1,55 @@
+"""Small tree helpers the rules share (bs4 Tag navigation that ignores whitespace)."""
+
+from __future__ import annotations
+
+from bs4 import NavigableString, Tag
+
+INLINE_SPACE = " \t\n\u00a0\u3000"
+
+
+def blocks(root: Tag) -> list[Tag]:
+    """The top-level elements of the body, in order (text between them ignored)."""
+    return [child for child in root.children if isinstance(child, Tag)]
+
+
+def meaningful_children(tag: Tag) -> list:
+    """Children other than whitespace-only strings and <br>."""
+    out = []
+    for child in tag.children:
+        if isinstance(child, NavigableString):
+            if str(child).strip(INLINE_SPACE):
+                out.append(child)
+        elif child.name != "br":
+            out.append(child)
+    return out
+
+
+def sole_child(tag: Tag, *names: str) -> Tag | None:
+    """The one element child named in `names` when it is the tag's only meaningful content."""
+    children = meaningful_children(tag)
+    if len(children) == 1 and isinstance(children[0], Tag) and children[0].name in names:
+        return children[0]
+    return None
+
+
+def text_of(tag: Tag) -> str:
+    """The tag's text with runs of whitespace folded and ends trimmed."""
+    return " ".join(tag.get_text().split())
+
+
+def has_class(tag: Tag, name: str) -> bool:
+    return name in (tag.get("class") or [])
+
+
+def add_class(tag: Tag, name: str) -> None:
+    classes = list(tag.get("class") or [])
+    if name not in classes:
+        tag["class"] = [*classes, name]
+
+
+def remove_class(tag: Tag, name: str) -> None:
+    classes = [c for c in (tag.get("class") or []) if c != name]
+    if classes:
+        tag["class"] = classes
+    elif tag.has_attr("class"):
+        del tag["class"]

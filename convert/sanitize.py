@@ -1,0 +1,80 @@
+"""The allowlist: rendered HTML → safe HTML, keeping presentational meaning as classes.
+
+Alignment that carries meaning (centered titles, right-aligned signatures) and hidden
+paragraphs are turned into classes first; then nh3 (ammonia) drops everything not on
+the allowlist: scripts, styles, frames, forms, event handlers, javascript:/data: URLs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from bs4 import BeautifulSoup
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
+    "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+ATTRIBUTES = {
+    "*": {"class", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_ALIGN = re.compile(r"text-align\s*:\s*(center|right|middle)", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_PRESENTATIONAL = ("style", "align")
+
+
+def mark_presentation(html: str) -> str:
+    """Turn meaningful presentation into classes: centered, right, hidden.
+
+    `<p style="text-align:center;">` → `<p class="centered">`;
+    `<p align=right>` → `<p class="right">`; `<center>x</center>` → `<div class="centered">x</div>`;
+    `<p style="display:none">` → `<p class="hidden">`.
+    """
+    if "style" not in html and "align" not in html and "<center" not in html.lower():
+        return html
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(True):
+        added = []
+        style = tag.get("style", "")
+        align = _ALIGN.search(style)
+        value = (align.group(1) if align else tag.get("align", "")).lower()
+        if tag.name == "center" or value in ("center", "middle"):
+            added.append("centered")
+        elif value == "right":
+            added.append("right")
+        if _HIDDEN.search(style) or tag.has_attr("hidden"):
+            added.append("hidden")
+        if tag.name == "center":
+            tag.name = "div"
+        if added:
+            tag["class"] = [*tag.get("class", []), *added]
+        for attr in _PRESENTATIONAL:
+            if attr in tag.attrs:
+                del tag[attr]
+    body = soup.body
+    return body.decode_contents() if body else ""
+
+
+def clean(html: str) -> str:
+    """Sanitize rendered HTML against the allowlist, after keeping alignment as classes."""
+    return nh3.clean(
+        mark_presentation(html),
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript",
+                            "template", "svg", "math", "select", "textarea"},
+        strip_comments=True,
+        link_rel=None,
+    )

@@ -1,0 +1,68 @@
+"""Jekyll site defaults: the `_config.yml` beside or above a post (language, zone, title, URL)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+log = logging.getLogger(__name__)
+
+MAX_LEVELS = 4
+"""How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What Octavo takes from a Jekyll site's configuration."""
+
+    lang: str | None = None
+    timezone: str = DEFAULT_ZONE
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _read_config(path: Path) -> Site:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        log.warning("%s: ignored, not readable YAML (%s)", path, exc.__class__.__name__)
+        return Site()
+    if not isinstance(data, dict):
+        return Site()
+    zone = str(data.get("timezone") or DEFAULT_ZONE)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("%s: unknown timezone %r, using %s", path, zone, DEFAULT_ZONE)
+        zone = DEFAULT_ZONE
+    url = data.get("url")
+    baseurl = data.get("baseurl") or ""
+    return Site(
+        lang=str(data["lang"]) if data.get("lang") else None,
+        timezone=zone,
+        title=str(data["title"]) if data.get("title") else None,
+        url=(str(url).rstrip("/") + str(baseurl)) if url else None,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def site_for(folder: Path) -> Site:
+    """The Site of the nearest `_config.yml` at or above `folder` (at most MAX_LEVELS up)."""
+    for level, candidate in enumerate([folder, *folder.parents]):
+        if level > MAX_LEVELS:
+            break
+        config = candidate / "_config.yml"
+        if config.is_file():
+            return _read_config(config)
+    return Site()

@@ -1,0 +1,232 @@
+"""PDF writer: the HTML page typeset by WeasyPrint into an archival PDF/A-3b with CJK
+typography, full metadata, bookmarks, a colophon and the post's sources attached."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import logging
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from xml.etree.ElementTree import SubElement, fromstring, tostring
+
+from ..errors import ExportError, UsageError
+from ..fetcher import STYLES_DIR, SafeFetcher
+from ..model import Document, Meta
+from ..sandbox import run_limited
+
+SUFFIX = ".pdf"
+
+DEFAULTS = {
+    "page_size": "A4",
+    "pdf_variant": "pdf/a-3b",
+    "allow_remote": False,
+    "pdf_timeout": 120,
+    "pdf_memory_mb": 1536,
+}
+"""Writer options: page size (CSS `size`), WeasyPrint PDF variant, whether public http(s)
+resources may be fetched, and the per-render time (s) and extra-memory (MB) caps."""
+
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u", "pdf/ua-1", "pdf/ua-2")
+"""Variants `--pdf-variant` accepts; the A-3 ones keep the attached sources."""
+
+_PAGE_SIZE = re.compile(
+    r"(?i)^(?:(?:a[3-6]|b[4-6]|jis-b[4-6]|letter|legal|ledger)(?: (?:portrait|landscape))?"
+    r"|\d{1,4}(?:\.\d+)?(?:mm|cm|in|pt) \d{1,4}(?:\.\d+)?(?:mm|cm|in|pt))$")
+
+LABELS = {
+    "zh": {"colophon": "版本信息", "url": "原文链接", "source": "来源", "container": "发布平台",
+           "published": "发布日期", "converted": "转换日期", "identifier": "标识符",
+           "file": "源文件", "cite": "引用格式"},
+    "en": {"colophon": "Colophon", "url": "Original", "source": "Source",
+           "container": "Published in", "published": "Published", "converted": "Converted",
+           "identifier": "Identifier", "file": "Source file", "cite": "Cite as"},
+}
+"""Colophon labels by primary language (English for every language not listed)."""
+
+_FONT_CONFIG = None
+"""WeasyPrint's font configuration, built once per process by warm() and reused."""
+
+
+def warm() -> None:
+    """Import WeasyPrint and load the fonts once, so each later render skips that cost."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is not None:
+        return
+    from weasyprint.text.fonts import FontConfiguration
+
+    _FONT_CONFIG = FontConfiguration()
+    sample = Document(
+        Meta(title="样张 Sample", lang="zh-CN"),
+        '<div class="summary"><p>摘要</p></div><h2>一、标题</h2><p>正文 <b>粗体</b> 123 abc。</p>')
+    render(sample, check_options({}))
+
+
+def check_options(options: dict) -> dict:
+    """Defaults filled in and values validated; UsageError names the bad option."""
+    opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    if opts["pdf_variant"] not in PDF_VARIANTS:
+        raise UsageError(f"unknown PDF variant {opts['pdf_variant']!r} "
+                         f"(choose from {', '.join(PDF_VARIANTS)})")
+    if not _PAGE_SIZE.match(str(opts["page_size"]).strip()):
+        raise UsageError(f"invalid page size {opts['page_size']!r} (e.g. A4, A5 landscape, "
+                         "letter, 148mm 210mm)")
+    return opts
+
+
+def write(doc: Document, options: dict) -> bytes:
+    """The PDF for `doc`, rendered in a time- and memory-capped child of this process."""
+    opts = check_options(options)
+    warm()
+    return run_limited(render, doc, opts, timeout=opts["pdf_timeout"],
+                       memory_mb=opts["pdf_memory_mb"], path=doc.meta.source_path)
+
+
+def render(doc: Document, opts: dict) -> bytes:
+    """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
+    from weasyprint import HTML
+
+    post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
+    fetcher = SafeFetcher(post_dir, allow_remote=bool(opts["allow_remote"]))
+    base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
+    source = _page(doc, opts)
+    with _missing_glyphs() as missing:
+        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=_FONT_CONFIG)
+        document.metadata = _metadata(doc.meta)
+        pdf = document.write_pdf(pdf_variant=opts["pdf_variant"], attachments=_attachments(doc))
+    if missing:
+        chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(set(missing)))
+        raise ExportError(f"no installed font has glyphs for {chars}", doc.meta.source_path)
+    return pdf
+
+
+def _page(doc: Document, opts: dict) -> str:
+    """The standalone HTML page (html.page) with the print CSS and the colophon appended."""
+    from .html import page
+
+    css = (STYLES_DIR / "pdf.css").read_text(encoding="utf-8")
+    css += f"\n@page {{ size: {opts['page_size'].strip()}; }}\n"
+    with_colophon = dataclasses.replace(doc, body=doc.body + colophon(doc.meta))
+    return page(with_colophon, css=css)
+
+
+def colophon(meta: Meta) -> str:
+    """The closing section: where the text comes from, when it was converted, how to cite it."""
+    from .. import citation
+
+    labels = LABELS.get(meta.lang.split("-")[0].lower(), LABELS["en"])
+    esc = html.escape
+    rows = [
+        ("url", meta.canonical_url and f'<a href="{esc(meta.canonical_url)}">'
+                                       f"{esc(meta.canonical_url)}</a>"),
+        ("source", meta.source and esc(meta.source)),
+        ("container", meta.container and esc(meta.container)),
+        ("published", meta.date and _iso(meta.date)),
+        ("converted", _iso(meta.converted)),
+        ("identifier", esc(meta.identifier)),
+        ("file", meta.source_path and
+         f"{esc(Path(meta.source_path).name)} (SHA-256 {meta.source_sha256})"),
+    ]
+    items = "".join(f"<dt>{labels[key]}</dt><dd>{value}</dd>" for key, value in rows if value)
+    colon = "：" if labels is LABELS["zh"] else ": "
+    cite = esc(citation.formatted(meta))
+    return (f'<section class="colophon"><h2>{labels["colophon"]}</h2><dl>{items}</dl>'
+            f'<p class="citation">{labels["cite"]}{colon}{cite}</p></section>')
+
+
+def _iso(moment) -> str:
+    """A date-time as readable ISO 8601 (2022-01-19 17:07:03 +08:00)."""
+    text = moment.replace(microsecond=0).isoformat(sep=" ")
+    return re.sub(r"([+-]\d\d:\d\d)$", r" \1", text)
+
+
+def _metadata(meta: Meta):
+    """WeasyPrint document metadata from Meta (never from the page head): Info + XMP."""
+    from weasyprint.pdf.metadata import DocumentMetadata
+
+    class ArchivalMetadata(DocumentMetadata):
+        """Adds Dublin Core publisher, identifier, source and language to the XMP packet."""
+
+        def generate_rdf_metadata(self, variant, version, conformance):
+            rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            _add_dublin_core(rdf, meta)
+            return tostring(rdf, encoding="utf-8")
+
+    publisher = meta.source or meta.container or meta.site_title
+    return ArchivalMetadata(
+        title=meta.title or None,
+        authors=list(meta.authors) or ([publisher] if publisher else []),
+        description=meta.summary or None,
+        keywords=meta.keywords,
+        generator="Octavo",
+        created=meta.date.replace(microsecond=0).isoformat() if meta.date else None,
+        modified=meta.converted.replace(microsecond=0).isoformat(),
+        lang=meta.lang)
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def _add_dublin_core(rdf, meta: Meta) -> None:
+    """Append one rdf:Description with dc:publisher, dc:identifier, dc:source, dc:language."""
+    node = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+    publishers = [p for p in (meta.source, meta.container) if p]
+    if publishers:
+        bag = SubElement(SubElement(node, f"{{{DC}}}publisher"), f"{{{RDF}}}Bag")
+        for name in publishers:
+            SubElement(bag, f"{{{RDF}}}li").text = name
+    SubElement(node, f"{{{DC}}}identifier").text = meta.identifier
+    if meta.canonical_url:
+        SubElement(node, f"{{{DC}}}source").text = meta.canonical_url
+    bag = SubElement(SubElement(node, f"{{{DC}}}language"), f"{{{RDF}}}Bag")
+    SubElement(bag, f"{{{RDF}}}li").text = meta.lang
+
+
+def _attachments(doc: Document) -> list:
+    """The post's own bytes (/AFRelationship /Source) and its CSL-JSON record (/Data)."""
+    from weasyprint import Attachment
+
+    from .. import citation
+
+    meta = doc.meta
+    record = json.dumps(citation.csl(meta), ensure_ascii=False, indent=2, sort_keys=True)
+    when = {"created": meta.converted, "modified": meta.converted}
+    return [
+        Attachment(string=doc.source_bytes, name=Path(meta.source_path).name or f"{doc.stem}.md",
+                   description="Original post (source file)", relationship="Source", **when),
+        Attachment(string=record.encode("utf-8"), name=f"{doc.stem}.csl.json",
+                   description="Citation record (CSL-JSON)", relationship="Data", **when),
+    ]
+
+
+class _GlyphWatch(logging.Handler):
+    """Collects the characters WeasyPrint draws as .notdef (tofu) while rendering."""
+
+    def __init__(self, sink: list[str]):
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph") and record.args:
+            self.sink.append(str(record.args[0]))
+
+
+@contextmanager
+def _missing_glyphs():
+    """Yield a list that fills with every character rendered without a glyph."""
+    missing: list[str] = []
+    handler = _GlyphWatch(missing)
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield missing
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
