@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import frontmatter
@@ -34,6 +34,17 @@ _MARKDOWN.use(attrs_block_plugin)
 for _name in CONTAINERS:
     _MARKDOWN.use(container_plugin, _name)
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay strings for `dates.parse_datetime`
+    (PyYAML raises on `2022-13-45` and drops the zone of `+0800` dates inconsistently)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_YAML = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -93,7 +104,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[str]]
     if len(block) > MAX_FRONT_MATTER:
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
     try:
-        data = frontmatter.loads(text).metadata
+        data = _YAML.load(block, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + 2 + (mark.line if mark else 0)
@@ -138,6 +149,12 @@ def _as_text(value) -> str | None:
     return text or None
 
 
+def _as_date(value):
+    """A calendar date from YAML (string or date); None when it is not one."""
+    parsed, _ = dates.parse_datetime(value, timezone.utc)
+    return parsed.date() if parsed else None
+
+
 def _json_safe(value, depth: int = 0):
     """Front-matter values Octavo keeps but does not interpret, made JSON-safe and bounded."""
     if depth > 8:
@@ -163,6 +180,10 @@ FIELDS = {
     "description": ("summary", _as_text),
     "canonical_url": ("canonical_url", _as_text),
     "source": ("source", _as_text),
+    "container": ("container", _as_text),
+    "doc_number": ("doc_number", _as_text),
+    "issuer": ("issuer", _as_text),
+    "signed_date": ("signed_date", _as_date),
 }
 """Front-matter key → (Meta field, coercion), as pelican keeps its per-field table.
 `date` and `lang` are handled apart: they need the site's defaults and a fallback."""
@@ -206,7 +227,10 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None,
             meta.extra[str(key)] = _json_safe(value)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
 
-    html = sanitize.clean(_MARKDOWN.render(body_md))
+    try:
+        html = sanitize.clean(_MARKDOWN.render(body_md))
+    except sanitize.NestingError as exc:
+        raise PostError(str(exc), name) from None
     meta.lang = (lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)

@@ -32,6 +32,31 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|middle)", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PRESENTATIONAL = ("style", "align")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_NOT_NESTING = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "rt", "rp",
+}
+"""Void elements, and elements whose end tag is optional (HTML parsers close them implicitly)."""
+MAX_DEPTH = 256
+"""Deeper markup is hostile (html5ever's tree building is quadratic in depth)."""
+
+
+class NestingError(ValueError):
+    """The markup nests deeper than MAX_DEPTH elements."""
+
+
+def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
+    """Raise NestingError when elements nest deeper than `limit` (a linear scan, no parsing)."""
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _NOT_NESTING:
+            continue
+        depth += -1 if closing else 1
+        if depth > limit:
+            line = html.count("\n", 0, match.start()) + 1
+            raise NestingError(f"markup nested deeper than {limit} elements (rendered line {line})")
 
 
 def mark_presentation(html: str) -> str:
@@ -41,7 +66,8 @@ def mark_presentation(html: str) -> str:
     `<p align=right>` → `<p class="right">`; `<center>x</center>` → `<div class="centered">x</div>`;
     `<p style="display:none">` → `<p class="hidden">`.
     """
-    if "style" not in html and "align" not in html and "<center" not in html.lower():
+    lowered = html.lower()
+    if "style" not in lowered and "align" not in lowered and "<center" not in lowered and "hidden" not in lowered:
         return html
     soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(True):
@@ -67,7 +93,11 @@ def mark_presentation(html: str) -> str:
 
 
 def clean(html: str) -> str:
-    """Sanitize rendered HTML against the allowlist, after keeping alignment as classes."""
+    """Sanitize rendered HTML against the allowlist, after keeping alignment as classes.
+
+    Raises NestingError for markup nested deeper than MAX_DEPTH.
+    """
+    check_nesting(html)
     return nh3.clean(
         mark_presentation(html),
         tags=TAGS,

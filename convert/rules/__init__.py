@@ -12,6 +12,8 @@ import copy
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 
 from ..model import Document, Meta
 from ..profiles import Profile, load
@@ -36,6 +38,7 @@ RULES = [
     ("drop_chart_images", chrome.drop_chart_images),
     ("drop_navigation_links", chrome.drop_navigation_links),
     ("resolve_links", chrome.resolve_links),
+    ("flatten_class_divs", tidy.flatten_class_divs),
     ("tidy_blocks", tidy.tidy_blocks),
     ("extract_source_url", provenance.extract_source_url),
     ("extract_summary", structure.extract_summary),
@@ -54,6 +57,9 @@ RULES = [
 ]
 """(name, function) in the order they run; each function's docstring shows before → after."""
 
+HTML = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix="")
+"""Serialize as HTML5: void elements without a slash, only &, < and > escaped (no named entities)."""
+
 
 def parse(html: str):
     """The body fragment as a tree; returns its root element (the <body>)."""
@@ -71,6 +77,6 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     root = parse(doc.body)
     for _name, rule in RULES:
         rule(root, ctx)
-    body = root.decode_contents().strip()
+    body = root.decode_contents(formatter=HTML).strip()
     return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings],
                     source_bytes=doc.source_bytes)

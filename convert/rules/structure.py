@@ -7,10 +7,12 @@ from pathlib import Path
 
 from bs4 import Tag
 
-from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of
+from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of, trim_edges
 
 MAX_HEADING = 40
 """A bold paragraph longer than this (in characters) is emphasis, not a heading."""
+MAX_CAPTION = 60
+"""A centered line under a figure up to this long is its caption."""
 _SENTENCE_END = tuple("。！？；，、：.!?;,:")
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*[.#][\w-]+)+)\s*\}\s*$")
 
@@ -79,6 +81,7 @@ def centered_headings(root: Tag, ctx) -> None:
             strong = sole_child(block, "strong", "b")
             if strong is not None and text_of(strong):
                 strong.unwrap()
+                trim_edges(block)
                 block.name = "h2"
                 block["class"] = ["centered"]
 
@@ -98,15 +101,23 @@ def section_heads(root: Tag, ctx) -> None:
         text = text_of(strong)
         if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and not strong.find("img"):
             strong.unwrap()
+            trim_edges(block)
             block.name = "h2"
 
 
 def figures(root: Tag, ctx) -> None:
-    """A block holding only images becomes a figure; every image gets an alt attribute.
+    """A block holding only images becomes a figure, a centered line under it its caption;
+    an image whose source the allowlist removed (data:, javascript:) goes.
 
-    `<div class="centered"><img src="a.jpg" width="552"></div>` → `<figure><img src="a.jpg" alt=""></figure>`.
+    `<div class="centered"><img src="a.jpg" width="552"></div><p class="centered">图片来源：X</p>` →
+    `<figure><img src="a.jpg" alt=""><figcaption>图片来源：X</figcaption></figure>`.
     """
     for img in root.find_all("img"):
+        if not img.get("src"):
+            img.decompose()
+            continue
+        if img.parent is root:
+            img.wrap(root.new_tag("figure"))
         for attr in ("width", "height"):
             if img.has_attr(attr):
                 del img[attr]
@@ -118,18 +129,25 @@ def figures(root: Tag, ctx) -> None:
             if all(isinstance(c, Tag) and c.name == "img" for c in children):
                 block.name = "figure"
                 block.attrs = {}
+        if block.name == "figure" and not block.find("figcaption"):
+            caption = block.find_next_sibling(True)
+            if caption is not None and caption.name == "p" and has_class(caption, "centered") \
+                    and len(text_of(caption)) <= MAX_CAPTION:
+                caption.name = "figcaption"
+                del caption["class"]
+                block.append(caption.extract())
 
 
 def title_fallback(root: Tag, ctx) -> None:
-    """No title in front matter: the first heading, else the first sentence, else the file name.
+    """No title in front matter: an opening heading, else the first sentence, else the file name.
 
-    Front matter `title: ""` and body `<p>据霍尼韦尔官网消息，5月24日…。</p>` →
+    Front matter `title: ""` and `<div class="summary"><p>据霍尼韦尔官网消息，5月24日…。</p></div>` →
     meta.title = "据霍尼韦尔官网消息，5月24日…" (at most 40 characters).
     """
     if ctx.meta.title:
         return
-    heading = root.find(["h2", "h3"])
-    candidates = [text_of(heading)] if heading else []
+    opening = next(iter(blocks(root)), None)
+    candidates = [text_of(opening)] if opening is not None and opening.name in ("h2", "h3") else []
     candidates += [ctx.meta.summary or ""] + [text_of(p) for p in root.find_all("p", limit=3)]
     for text in candidates:
         sentence = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].rstrip("。")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
 
-from .tree import INLINE_SPACE, meaningful_children, text_of
+from .tree import meaningful_children, text_of, trim_edges
 
 VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source"}
 """The only classes a normalized body carries; styles/ and every writer know these."""
@@ -34,35 +34,22 @@ def tidy_blocks(root: Tag, ctx) -> None:
     for tag in root.find_all(_BLOCKS):
         if tag.decomposed:
             continue
-        _trim_breaks(tag)
-        first = tag.contents[0] if tag.contents else None
-        if isinstance(first, NavigableString) and first.strip(INLINE_SPACE) != first:
-            stripped = first.lstrip(INLINE_SPACE)
-            if stripped:
-                first.replace_with(stripped)
-            else:
-                first.extract()
-        last = tag.contents[-1] if tag.contents else None
-        if isinstance(last, NavigableString) and last.rstrip(INLINE_SPACE) != last:
-            stripped = last.rstrip(INLINE_SPACE)
-            if stripped:
-                last.replace_with(stripped)
-            else:
-                last.extract()
+        trim_edges(tag)
         if not meaningful_children(tag) and not tag.find("img"):
             tag.decompose()
 
 
-def _trim_breaks(tag: Tag) -> None:
-    for end in (0, -1):
-        while tag.contents:
-            node = tag.contents[end]
-            if isinstance(node, Tag) and node.name == "br":
-                node.decompose()
-            elif isinstance(node, NavigableString) and not node.strip(INLINE_SPACE):
-                node.extract()
-            else:
-                break
+def flatten_class_divs(root: Tag, ctx) -> None:
+    """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down.
+
+    `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`.
+    """
+    for div in root.find_all("div", class_=["centered", "right", "source"]):
+        children = meaningful_children(div)
+        if children and all(isinstance(c, Tag) and c.name == "p" for c in children):
+            for p in children:
+                p["class"] = [*p.get("class", []), *[c for c in div["class"] if c not in p.get("class", [])]]
+            div.unwrap()
 
 
 def drop_foreign_classes(root: Tag, ctx) -> None:

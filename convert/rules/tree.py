@@ -53,3 +53,22 @@ def remove_class(tag: Tag, name: str) -> None:
         tag["class"] = classes
     elif tag.has_attr("class"):
         del tag["class"]
+
+
+def trim_edges(tag: Tag) -> None:
+    """Remove leading/trailing <br> and whitespace (full-width indentation too) inside a block."""
+    for end in (0, -1):
+        while tag.contents:
+            node = tag.contents[end]
+            if isinstance(node, Tag) and node.name == "br":
+                node.decompose()
+            elif isinstance(node, NavigableString):
+                stripped = node.lstrip(INLINE_SPACE) if end == 0 else node.rstrip(INLINE_SPACE)
+                if stripped == node:
+                    break
+                if stripped:
+                    node.replace_with(stripped)
+                    break
+                node.extract()
+            else:
+                break

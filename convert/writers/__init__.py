@@ -24,9 +24,6 @@ WRITERS: dict[str, str] = {
 GROUPS: dict[str, list[str]] = {"cite": ["csl", "bib", "ris", "dc"]}
 """Names that stand for several formats on the command line."""
 
-DEFAULT_FORMATS = ["html", "pdf", "epub", "md", "csl", "bib", "ris", "dc"]
-
-
 def writer(name: str) -> ModuleType:
     """The module implementing format `name` (KeyError for an unknown name)."""
     return importlib.import_module(WRITERS[name])

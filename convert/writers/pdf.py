@@ -3,7 +3,6 @@ typography, full metadata, bookmarks, a colophon and the post's sources attached
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import logging
@@ -14,6 +13,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from ..errors import ExportError, UsageError
 from ..fetcher import STYLES_DIR, SafeFetcher
+from ..labels import label
 from ..model import Document, Meta
 from ..sandbox import run_limited
 
@@ -36,15 +36,17 @@ _PAGE_SIZE = re.compile(
     r"(?i)^(?:(?:a[3-6]|b[4-6]|jis-b[4-6]|letter|legal|ledger)(?: (?:portrait|landscape))?"
     r"|\d{1,4}(?:\.\d+)?(?:mm|cm|in|pt) \d{1,4}(?:\.\d+)?(?:mm|cm|in|pt))$")
 
-LABELS = {
-    "zh": {"colophon": "版本信息", "url": "原文链接", "source": "来源", "container": "发布平台",
-           "published": "发布日期", "converted": "转换日期", "identifier": "标识符",
-           "file": "源文件", "cite": "引用格式"},
-    "en": {"colophon": "Colophon", "url": "Original", "source": "Source",
-           "container": "Published in", "published": "Published", "converted": "Converted",
-           "identifier": "Identifier", "file": "Source file", "cite": "Cite as"},
-}
-"""Colophon labels by primary language (English for every language not listed)."""
+PAGE_SIZES_MM = {
+    "a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "a6": (105, 148),
+    "b4": (250, 353), "b5": (176, 250), "b6": (125, 176), "jis-b4": (257, 364),
+    "jis-b5": (182, 257), "jis-b6": (128, 182), "letter": (215.9, 279.4),
+    "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
+"""CSS named page sizes (portrait width, height) in millimetres."""
+
+BODY_PT = 11
+"""Body text size; the text column is a whole number of these (see page_css)."""
+MIN_SIDE_MM = 24
+PT_PER_MM = 72 / 25.4
 
 _FONT_CONFIG = None
 """WeasyPrint's font configuration, built once per process by warm() and reused."""
@@ -58,10 +60,23 @@ def warm() -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     _FONT_CONFIG = FontConfiguration()
-    sample = Document(
-        Meta(title="样张 Sample", lang="zh-CN"),
-        '<div class="summary"><p>摘要</p></div><h2>一、标题</h2><p>正文 <b>粗体</b> 123 abc。</p>')
-    render(sample, check_options({}))
+    render(_sample(), check_options({}))
+
+
+def _sample() -> Document:
+    """A small post using every element and face of the print stylesheet (for warm())."""
+    from datetime import datetime, timezone
+
+    meta = Meta(title="样张：内外贸一体化 Sample", lang="zh-CN", tags=["新闻"], source="来源网",
+                container="平台", date=datetime(2022, 1, 19, tzinfo=timezone.utc),
+                canonical_url="http://example.com/news/1345,2022.html")
+    body = ('<div class="summary"><p>摘要：国务院办公厅关于促进发展的意见。</p></div>'
+            '<h2 class="centered">关于促进内外贸一体化发展的意见</h2>'
+            '<p class="centered doc-number">国办发〔2021〕59号</p><h2>一、总体要求</h2>'
+            '<p>(一)指导思想。以新时代为指导，到2025年，实现更高水平开放 <b>粗体</b> abc。</p>'
+            '<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">'
+            '2021年12月30日</time></p></footer><p class="source">（文章来源：中国政府网）</p>')
+    return Document(meta, body, source_bytes=body.encode())
 
 
 def check_options(options: dict) -> dict:
@@ -73,6 +88,8 @@ def check_options(options: dict) -> dict:
     if not _PAGE_SIZE.match(str(opts["page_size"]).strip()):
         raise UsageError(f"invalid page size {opts['page_size']!r} (e.g. A4, A5 landscape, "
                          "letter, 148mm 210mm)")
+    if _page_width_mm(str(opts["page_size"]).strip()) < 2 * MIN_SIDE_MM + 40:
+        raise UsageError(f"page size {opts['page_size']!r} is too narrow for a text column")
     return opts
 
 
@@ -104,37 +121,58 @@ def render(doc: Document, opts: dict) -> bytes:
 
 
 def _page(doc: Document, opts: dict) -> str:
-    """The standalone HTML page (html.page) with the print CSS and the colophon appended."""
-    from .html import page
+    """The standalone HTML page (html.page) with base + print CSS and the colophon after it."""
+    from .html import page, stylesheet
 
-    css = (STYLES_DIR / "pdf.css").read_text(encoding="utf-8")
-    css += f"\n@page {{ size: {opts['page_size'].strip()}; }}\n"
-    with_colophon = dataclasses.replace(doc, body=doc.body + colophon(doc.meta))
-    return page(with_colophon, css=css)
+    css = stylesheet("base.css") + stylesheet("pdf.css") + page_css(opts["page_size"])
+    return page(doc, css=css, after=colophon(doc.meta))
+
+
+def page_css(page_size: str) -> str:
+    """@page size plus side margins that make the text column a whole number of body ems.
+
+    WeasyPrint justifies only at spaces, so CJK lines (no spaces) are set on a character
+    grid instead: with full-width characters every line then ends flush right.
+    """
+    size = page_size.strip()
+    width_mm = _page_width_mm(size)
+    ems = int((width_mm - 2 * MIN_SIDE_MM) * PT_PER_MM // BODY_PT)
+    side = (width_mm - ems * BODY_PT / PT_PER_MM) / 2
+    return (f"\n@page {{ size: {size}; margin-left: {side:.3f}mm; margin-right: {side:.3f}mm; }}"
+            f"\nhtml {{ font-size: {BODY_PT}pt; }}\n")
+
+
+def _page_width_mm(size: str) -> float:
+    """Width in mm of a page size accepted by check_options."""
+    words = size.lower().split()
+    if words[0] in PAGE_SIZES_MM:
+        width, height = PAGE_SIZES_MM[words[0]]
+        return height if words[-1] == "landscape" else width
+    number, unit = re.match(r"([\d.]+)([a-z]+)", words[0]).groups()
+    return float(number) * {"mm": 1, "cm": 10, "in": 25.4, "pt": 1 / PT_PER_MM}[unit]
 
 
 def colophon(meta: Meta) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
     from .. import citation
 
-    labels = LABELS.get(meta.lang.split("-")[0].lower(), LABELS["en"])
     esc = html.escape
+    publisher = meta.container or meta.site_title
     rows = [
-        ("url", meta.canonical_url and f'<a href="{esc(meta.canonical_url)}">'
-                                       f"{esc(meta.canonical_url)}</a>"),
+        ("original", meta.canonical_url and
+         f'<a href="{esc(meta.canonical_url)}">{esc(meta.canonical_url)}</a>'),
         ("source", meta.source and esc(meta.source)),
-        ("container", meta.container and esc(meta.container)),
+        ("publisher", publisher and esc(publisher)),
         ("published", meta.date and _iso(meta.date)),
         ("converted", _iso(meta.converted)),
         ("identifier", esc(meta.identifier)),
-        ("file", meta.source_path and
-         f"{esc(Path(meta.source_path).name)} (SHA-256 {meta.source_sha256})"),
     ]
-    items = "".join(f"<dt>{labels[key]}</dt><dd>{value}</dd>" for key, value in rows if value)
-    colon = "：" if labels is LABELS["zh"] else ": "
-    cite = esc(citation.formatted(meta))
-    return (f'<section class="colophon"><h2>{labels["colophon"]}</h2><dl>{items}</dl>'
-            f'<p class="citation">{labels["cite"]}{colon}{cite}</p></section>')
+    items = "".join(f"<dt>{label(meta.lang, key)}</dt><dd>{value}</dd>"
+                    for key, value in rows if value)
+    colon = "：" if meta.lang.lower().startswith("zh") else ": "
+    return (f'<section class="colophon"><h2>{label(meta.lang, "colophon")}</h2>'
+            f'<dl>{items}</dl><p class="citation">{label(meta.lang, "cite")}{colon}'
+            f"{esc(citation.formatted(meta))}</p></section>\n")
 
 
 def _iso(moment) -> str:

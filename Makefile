@@ -1,0 +1,48 @@
+# Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite.
+# Both start with `make setup`, which is idempotent: system packages (apt, as root or via
+# sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
+
+VENV     := .venv
+PYTHON   ?= python3
+BIN      := $(VENV)/bin
+APT_PKGS := fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 poppler-utils qpdf \
+            libpango-1.0-0 libpangoft2-1.0-0 make
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: setup system demo test bench clean
+
+setup: system $(VENV)/.installed $(VNU)
+
+system:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(VNU):
+	mkdir -p .tools
+	cd .tools && npm install --silent --no-audit --no-fund vnu-jar@26.9.27
+
+demo: setup
+	$(BIN)/octavo convert examples -o out
+	@ls -1 out
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/bench_html.py
+
+clean:
+	rm -rf out .pytest_cache .hypothesis

@@ -1,0 +1,90 @@
+"""Command-line inputs → post files, with safe and unique output names."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+from .batch import Job
+
+SUFFIXES = {".md", ".markdown", ".html", ".htm"}
+SKIP_NAMES = re.compile(r"^(readme|changelog|license|contributing)(\.|$)", re.I)
+"""Project documents that share a post's suffix but are not posts (directory walks only)."""
+SKIP_DIRS = {"_site", "node_modules", ".git", ".venv"}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def safe_name(stem: str) -> str:
+    """An output base name that cannot escape OUTDIR or upset a file system."""
+    name = _UNSAFE.sub("_", stem).strip(" .")
+    return name[:150] or "post"
+
+
+def discover(inputs: list[str], warn) -> list[Job]:
+    """Walk files and folders into Jobs; skip what is not a regular post file, with a warning."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_symlink() and not path.exists():
+            warn(f"{item}: broken symbolic link, skipped")
+        elif path.is_dir():
+            files.extend(_walk(path, warn))
+        elif not path.exists():
+            warn(f"{item}: no such file, skipped")
+        elif _regular(path, warn):
+            files.append(path)
+    return _name_jobs(files, warn)
+
+
+def _regular(path: Path, warn) -> bool:
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        warn(f"{path}: not a regular file (FIFO, device or folder), skipped")
+        return False
+    return True
+
+
+def _walk(root: Path, warn) -> list[Path]:
+    """Post files under `root`, sorted; symlinks that lead outside `root` are skipped."""
+    real_root = root.resolve()
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel_parts = path.relative_to(root).parts
+        if any(part.startswith(".") or part in SKIP_DIRS for part in rel_parts[:-1]):
+            continue
+        if path.suffix.lower() not in SUFFIXES or path.name.startswith(".") or SKIP_NAMES.match(path.name):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                warn(f"{path}: symbolic link leads outside {root}, skipped")
+                continue
+        if path.is_dir():
+            warn(f"{path}: a folder named like a post, skipped")
+            continue
+        if path.exists() and _regular(path, warn):
+            found.append(path)
+    return found
+
+
+def _name_jobs(files: list[Path], warn) -> list[Job]:
+    """One Job per distinct file; a repeated output name gets -2, -3… and a warning."""
+    jobs: list[Job] = []
+    seen_paths: set[Path] = set()
+    used: set[str] = set()
+    for path in files:
+        real = path.resolve()
+        if real in seen_paths:
+            continue
+        seen_paths.add(real)
+        base = safe_name(path.stem)
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            name = f"{base}-{n}"
+        if name != base:
+            warn(f"{path}: output name {base!r} already taken, writing {name!r}")
+        used.add(name.lower())
+        jobs.append(Job(path=path, name=name))
+    return jobs

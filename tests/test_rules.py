@@ -1,0 +1,93 @@
+"""Fixture tests for the sanitizer and the normalization rules (title / input / expected)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from convert import normalize
+from convert.model import Document, Meta
+from convert.rules import RULES
+from convert.sanitize import clean
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules.txt"
+
+
+def load_fixtures(path: Path) -> list[tuple[str, str, str]]:
+    """Blocks of `title / . / input / . / expected / .`, separated by blank lines."""
+    cases = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n.\n\n"):
+        title, given, expected = block.rstrip(".\n").split("\n.\n")
+        cases.append((title.strip(), given, expected.strip()))
+    return cases
+
+
+CASES = load_fixtures(FIXTURES)
+
+
+def run(html: str, **meta) -> Document:
+    meta.setdefault("title", "文章标题")
+    meta.setdefault("site_url", "https://finews.withounder.com")
+    return normalize(Document(meta=Meta(source_path="fixture.md", **meta), body=clean(html)))
+
+
+@pytest.mark.parametrize("title,given,expected", CASES, ids=[c[0] for c in CASES])
+def test_fixture(title, given, expected):
+    assert run(given).body == expected
+
+
+@pytest.mark.parametrize("title,given,expected", CASES, ids=[c[0] for c in CASES])
+def test_fixture_idempotent(title, given, expected):
+    once = run(given)
+    twice = normalize(once)
+    assert twice.body == once.body
+    assert twice.meta == once.meta
+
+
+def test_rules_are_named_and_documented():
+    names = [name for name, _ in RULES]
+    assert len(names) == len(set(names))
+    for name, fn in RULES:
+        assert fn.__doc__ and "→" in fn.__doc__, f"rule {name} lacks a before → after docstring"
+
+
+def test_metadata_lifted_from_body():
+    doc = run(
+        '<blockquote><p>摘要。（中国政府网）</p></blockquote>'
+        '<p style="text-align:center">国办发〔2021〕59号</p><p>正文。</p>'
+        '<p style="text-align:right">国务院办公厅</p><p style="text-align:right">2021年12月30日</p>'
+        '<p class="em_media">（文章来源：上海<a class="keytip" href="http://quote.eastmoney.com/x">证券</a>报）</p>'
+        '<p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>'
+    )
+    meta = doc.meta
+    assert meta.summary == "摘要。（中国政府网）"
+    assert meta.doc_number == "国办发〔2021〕59号"
+    assert meta.issuer == "国务院办公厅"
+    assert meta.signed_date.isoformat() == "2021-12-30"
+    assert meta.source == "上海证券报"
+    assert meta.canonical_url == "http://finance.eastmoney.com/news/1.html"
+    assert meta.container == "东方财富网"
+
+
+def test_trailing_credit_names_source():
+    assert run("<p>累计打击恶意商标注册申请37.6万件。(央视新闻)</p>").meta.source == "央视新闻"
+    assert run("<p>按职责分工负责。(各有关部门、各地区按职责分工负责)</p>").meta.source is None
+
+
+def test_hidden_text_is_reported():
+    doc = run('<p style="display: none">隐藏的文字</p><p>正文</p>')
+    assert doc.body == "<p>正文</p>"
+    assert any("hidden" in w for w in doc.warnings)
+
+
+def test_generic_profile_keeps_site_specific_links():
+    html = '<p><a class="keytip" href="http://quote.eastmoney.com/x">蔚来</a></p>'
+    doc = normalize(Document(meta=Meta(title="t"), body=clean(html)), "generic")
+    assert 'href="http://quote.eastmoney.com/x"' in doc.body
+
+
+def test_title_from_first_sentence_when_missing():
+    doc = run("<blockquote><p>据官网消息，某公司宣布一事。据悉如此。</p></blockquote><p>正文</p>", title="")
+    assert doc.meta.title == "据官网消息，某公司宣布一事"
+    assert any("no title" in w for w in doc.warnings)
