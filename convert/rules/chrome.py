@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
-from .tree import blocks, text_of
+from .tree import blocks, elements, text_of
 
 
 def _host_matches(url: str, hosts) -> bool:
@@ -21,7 +21,7 @@ def unwrap_stock_links(root: Tag, ctx) -> None:
     (The `em_stock_key_common` spans were already unwrapped by the allowlist.)
     """
     prof = ctx.profile
-    for link in root.find_all("a"):
+    for link in elements(root, "a"):
         classes = set(link.get("class") or [])
         if classes & prof.unwrap_link_classes or _host_matches(link.get("href", ""), prof.unwrap_link_hosts):
             link.unwrap()
@@ -32,7 +32,7 @@ def drop_chart_images(root: Tag, ctx) -> None:
 
     `<img src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?…" alt="K图 NIO_0">` → nothing.
     """
-    for img in root.find_all("img"):
+    for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
             img.decompose()
 
@@ -44,7 +44,7 @@ def drop_navigation_links(root: Tag, ctx) -> None:
     """
     prof = ctx.profile
     for block in blocks(root):
-        links = block.find_all("a")
+        links = elements(block, "a")
         if not links or not all(prof.navigation_link_text.search(text_of(a))
                                 for a in links):
             continue
@@ -63,8 +63,8 @@ def resolve_links(root: Tag, ctx) -> None:
     relative: they name local files beside the post.
     """
     base = (ctx.meta.site_url or "").rstrip("/") + "/"
-    for tag, attr in [*((a, "href") for a in root.find_all("a", href=True)),
-                      *((i, "src") for i in root.find_all("img", src=True))]:
+    for tag, attr in [*((a, "href") for a in elements(root, "a") if a.get("href")),
+                      *((i, "src") for i in elements(root, "img") if i.get("src"))]:
         url = tag[attr].strip()
         if url.startswith("//"):
             tag[attr] = "https:" + url

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bs4 import Tag
 
-from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of, trim_edges
+from .tree import (add_class, blocks, elements, first, has_class, meaningful_children, sole_child,
+                   text_of, trim_edges)
 
 MAX_HEADING = 40
 """A bold paragraph longer than this (in characters) is emphasis, not a heading."""
@@ -38,7 +39,7 @@ def heading_attributes(root: Tag, ctx) -> None:
 
     `<h2>标题 {.centered}</h2>` → `<h2 class="centered">标题</h2>`.
     """
-    for heading in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+    for heading in elements(root, "h1", "h2", "h3", "h4", "h5", "h6"):
         last = heading.contents[-1] if heading.contents else None
         if last is None or not isinstance(last, str):
             continue
@@ -56,17 +57,17 @@ def demote_headings(root: Tag, ctx) -> None:
     `<h1>标题</h1><h2>一</h2>` with meta.title "标题" → `<h2>一</h2>`;
     `<h1>甲</h1><h2>乙</h2>` → `<h2>甲</h2><h3>乙</h3>`.
     """
-    first_h1 = root.find("h1")
+    first_h1 = first(root, "h1")
     if first_h1 is None:
         return
     if not ctx.meta.title:
         ctx.meta.title = text_of(first_h1)
     if text_of(first_h1) == ctx.meta.title:
         first_h1.decompose()
-    if root.find("h1") is None:
+    if first(root, "h1") is None:
         return
     for level in range(5, 0, -1):
-        for heading in root.find_all(f"h{level}"):
+        for heading in elements(root, f"h{level}"):
             heading.name = f"h{level + 1}"
 
 
@@ -99,7 +100,7 @@ def section_heads(root: Tag, ctx) -> None:
         if strong is None:
             continue
         text = text_of(strong)
-        if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and not strong.find("img"):
+        if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and not first(strong, "img"):
             strong.unwrap()
             trim_edges(block)
             block.name = "h2"
@@ -112,7 +113,7 @@ def figures(root: Tag, ctx) -> None:
     `<div class="centered"><img src="a.jpg" width="552"></div><p class="centered">图片来源：X</p>` →
     `<figure><img src="a.jpg" alt=""><figcaption>图片来源：X</figcaption></figure>`.
     """
-    for img in root.find_all("img"):
+    for img in elements(root, "img"):
         if not img.get("src"):
             img.decompose()
             continue
@@ -124,12 +125,12 @@ def figures(root: Tag, ctx) -> None:
         if not img.has_attr("alt"):
             img["alt"] = ""
     for block in blocks(root):
-        if block.name in ("p", "div") and block.find("img"):
+        if block.name in ("p", "div") and first(block, "img"):
             children = meaningful_children(block)
             if all(isinstance(c, Tag) and c.name == "img" for c in children):
                 block.name = "figure"
                 block.attrs = {}
-        if block.name == "figure" and not block.find("figcaption"):
+        if block.name == "figure" and not first(block, "figcaption"):
             caption = block.find_next_sibling(True)
             if caption is not None and caption.name == "p" and has_class(caption, "centered") \
                     and len(text_of(caption)) <= MAX_CAPTION:
@@ -148,7 +149,7 @@ def title_fallback(root: Tag, ctx) -> None:
         return
     opening = next(iter(blocks(root)), None)
     candidates = [text_of(opening)] if opening is not None and opening.name in ("h2", "h3") else []
-    candidates += [ctx.meta.summary or ""] + [text_of(p) for p in root.find_all("p", limit=3)]
+    candidates += [ctx.meta.summary or ""] + [text_of(p) for p in elements(root, "p")[:3]]
     for text in candidates:
         sentence = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].rstrip("。")
         if sentence:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import Tag
 
-from .tree import meaningful_children, text_of, trim_edges
+from .tree import elements, first, has_class, meaningful_children, text_of, trim_edges
 
 VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source"}
 """The only classes a normalized body carries; styles/ and every writer know these."""
@@ -17,8 +17,8 @@ def drop_hidden(root: Tag, ctx) -> None:
 
     `<p class="hidden">secret</p>` (from `style="display:none"`) → nothing.
     """
-    for tag in root.find_all(class_="hidden"):
-        if tag.decomposed:
+    for tag in elements(root):
+        if tag.decomposed or not has_class(tag, "hidden"):
             continue
         text = text_of(tag)
         if text:
@@ -31,11 +31,11 @@ def tidy_blocks(root: Tag, ctx) -> None:
 
     `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
     """
-    for tag in root.find_all(_BLOCKS):
+    for tag in elements(root, *_BLOCKS):
         if tag.decomposed:
             continue
         trim_edges(tag)
-        if not meaningful_children(tag) and not tag.find("img"):
+        if not meaningful_children(tag) and not first(tag, "img"):
             tag.decompose()
 
 
@@ -44,7 +44,7 @@ def flatten_class_divs(root: Tag, ctx) -> None:
 
     `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`.
     """
-    for div in root.find_all("div", class_=["centered", "right", "source"]):
+    for div in (d for d in elements(root, "div") if {"centered", "right", "source"} & set(d.get("class") or [])):
         children = meaningful_children(div)
         if children and all(isinstance(c, Tag) and c.name == "p" for c in children):
             for p in children:
@@ -57,16 +57,16 @@ def drop_foreign_classes(root: Tag, ctx) -> None:
 
     `<p class="em_media source">` → `<p class="source">`.
     """
-    for tag in root.find_all(class_=True):
+    for tag in (t for t in elements(root) if t.get("class") is not None):
         kept = [c for c in tag["class"] if c in VOCABULARY]
         if kept:
             tag["class"] = kept
         else:
             del tag["class"]
-    for tag in root.find_all("div"):
+    for tag in elements(root, "div"):
         if tag.get("class"):
             continue
-        if tag.find(_BLOCKS + ("ul", "ol", "table", "pre", "section", "footer")):
+        if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer"):
             tag.unwrap()
         else:
             tag.name = "p"

@@ -7,6 +7,23 @@ from bs4 import NavigableString, Tag
 INLINE_SPACE = " \t\n\u00a0\u3000"
 
 
+def elements(root: Tag, *names: str) -> list[Tag]:
+    """Descendant elements (named `names`, or all), in document order.
+
+    A plain walk: bs4's find_all builds filter objects per call, which dominated the
+    normalizer's profile.
+    """
+    wanted = set(names)
+    return [node for node in root.descendants
+            if isinstance(node, Tag) and (not wanted or node.name in wanted)]
+
+
+def first(root: Tag, *names: str) -> Tag | None:
+    """The first descendant element named `names`, or None."""
+    wanted = set(names)
+    return next((node for node in root.descendants if isinstance(node, Tag) and node.name in wanted), None)
+
+
 def blocks(root: Tag) -> list[Tag]:
     """The top-level elements of the body, in order (text between them ignored)."""
     return [child for child in root.children if isinstance(child, Tag)]

@@ -6,6 +6,7 @@ provenance footer) is shared by every paged output.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 from pathlib import Path
 
@@ -17,6 +18,7 @@ SUFFIX = ".html"
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
+@functools.lru_cache(maxsize=None)
 def stylesheet(name: str) -> str:
     """The text of one of Octavo's own stylesheets in styles/."""
     return (STYLES / name).read_text(encoding="utf-8")

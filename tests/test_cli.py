@@ -1,0 +1,135 @@
+"""`octavo convert`: the DESIGN.md contract (outputs, exit codes, safe names, atomic writes)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS, REFERENCE, ROOT
+
+GOOD = "---\ntitle: 好\ndate: 2022-01-19 17:07:03 +0800\n---\n正文。\n"
+
+
+def octavo(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "convert", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def leftovers(folder):
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_html_for_a_folder(tmp_path):
+    run = octavo("convert", CORPUS, "-o", tmp_path / "out", "-t", "html", "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    produced = sorted(p.stem for p in (tmp_path / "out").glob("*.html"))
+    expected = sorted(p.stem for p in CORPUS.glob("*.md") if p.name != "README.md")
+    assert produced == expected
+    assert "Traceback" not in run.stderr
+
+
+def test_cache_skips_unchanged_inputs(tmp_path):
+    out = tmp_path / "out"
+    assert octavo("convert", REFERENCE, "-o", out, "-t", "html").returncode == 0
+    again = octavo("convert", REFERENCE, "-o", out, "-t", "html")
+    assert again.returncode == 0 and "(1 unchanged)" in again.stderr
+    (out / f"{REFERENCE.stem}.html").unlink()
+    third = octavo("convert", REFERENCE, "-o", out, "-t", "html")
+    assert "(1 unchanged)" not in third.stderr and (out / f"{REFERENCE.stem}.html").exists()
+
+
+def test_a_bad_post_fails_alone_with_one_line(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text(GOOD, encoding="utf-8")
+    (posts / "bad-encoding.md").write_bytes(b"---\ntitle: x\n---\n" + b"\x81\xff\xfe\x80" * 50)
+    (posts / "deep.md").write_text("<div>" * 5000 + "x" + "</div>" * 5000)
+    (posts / "broken-yaml.md").write_text("---\n[[[: {\n---\nbody\n")
+    out = tmp_path / "out"
+    run = octavo("convert", posts, "-o", out, "-t", "html,md")
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
+    assert len(errors) == 3
+    assert any("bad-encoding.md" in e for e in errors)
+    assert any("deep.md" in e and "nested" in e for e in errors)
+    assert any("broken-yaml.md:2:" in e for e in errors)
+    assert "Traceback" not in run.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.html", "good.md"]
+    assert leftovers(out) == []
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert octavo("convert", REFERENCE, "-o", tmp_path, "-t", "docx").returncode == 2
+    assert octavo("convert", tmp_path / "empty-dir-that-does-not-exist", "-o", tmp_path).returncode == 2
+    assert octavo("convert").returncode == 2
+    assert octavo("convert", REFERENCE, "--profile", "nope", "-o", tmp_path).returncode == 2
+
+
+def test_dash_file_name_after_double_dash(tmp_path):
+    shutil.copy(CORPUS / "-202205262391921712.md", tmp_path / "-post.md")
+    run = octavo("convert", "-o", "out", "-t", "html", "--", "-post.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "-post.html").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_walk_skips_fifos_outside_symlinks_and_folders_named_md(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(posts / "pipe.md")
+    (posts / "folder.md").mkdir()
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: 秘密\n---\n秘密内容\n", encoding="utf-8")
+    (posts / "escape.md").symlink_to(secret)
+    (posts / "README.md").write_text("# not a post\n")
+    run = octavo("convert", posts, "-o", tmp_path / "out", "-t", "html")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == ["good.html"]
+    assert "escape.md" in run.stderr and "outside" in run.stderr
+    assert "pipe.md" in run.stderr and "folder.md" in run.stderr
+
+
+def test_output_names_stay_inside_outdir(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "weird:name*?.md").write_text(GOOD, encoding="utf-8")
+    (posts / "a").mkdir()
+    (posts / "a" / "good.md").write_text(GOOD, encoding="utf-8")
+    (posts / "good.md").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    run = octavo("convert", posts, "-o", out, "-t", "html")
+    assert run.returncode == 0, run.stderr
+    names = sorted(p.name for p in out.glob("*.html"))
+    assert names == ["good-2.html", "good.html", "weird_name__.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "posts"]
+
+
+def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    from convert import batch
+
+    target = tmp_path / "x.html"
+
+    class Boom(Exception):
+        pass
+
+    def failing_replace(src, dst):
+        raise Boom()
+
+    monkeypatch.setattr(batch.os, "replace", failing_replace)
+    with pytest.raises(Boom):
+        batch.atomic_write(target, b"data")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path):
+    script = ROOT / ".venv" / "bin" / "octavo"
+    if not script.exists():
+        pytest.skip("console script not installed (run `make setup`)")
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and "octavo" in version.stdout
+    assert octavo("--version").stdout == version.stdout

@@ -1,0 +1,71 @@
+"""The HTML writer: every page passes the Nu HTML Checker (one JVM for the whole batch)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import convert
+
+from conftest import CORPUS_POSTS, ROOT, SHARED, posts
+
+VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+HOSTILE = """---
+title: "<script>alert(1)</script> 标题 </title>"
+tags: [a, "<b>"]
+---
+<p onclick="x()">文字<script>alert(1)</script></p><iframe src="file:///etc/passwd"></iframe>
+<a href="javascript:alert(1)">链接</a><img src="x.png" onerror="alert(1)"><form><input></form>
+<base href="http://evil.example/"><link rel="stylesheet" href="http://evil.example/x.css">
+"""
+
+
+def nu_check(files) -> list[dict]:
+    """Error messages of the Nu HTML Checker over `files`, in one Java process."""
+    if not VNU.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{VNU} missing: `make setup` installs it")
+        pytest.skip("the Nu HTML Checker is not installed (run `make setup`)")
+    run = subprocess.run([shutil.which("java") or "java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                          *map(str, files)], capture_output=True, text=True, timeout=600)
+    return json.loads(run.stderr or run.stdout)["messages"]
+
+
+def test_every_page_passes_the_nu_checker(tmp_path):
+    sources = [*CORPUS_POSTS, *(posts(SHARED) if SHARED.is_dir() else [])]
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    files = []
+    for n, path in enumerate([*sources, hostile]):
+        out = tmp_path / f"{n}.html"
+        out.write_bytes(convert.write(convert.load(path), "html"))
+        files.append(out)
+    errors = nu_check(files)
+    assert errors == [], errors[:5]
+
+
+def test_hostile_page_has_no_active_content(tmp_path):
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    text = convert.write(convert.load(hostile), "html").decode()
+    article = text.split("<article>", 1)[1]
+    for needle in ("<script", "onclick", "onerror", "javascript:", "<iframe", "<form", "<base", "evil.example"):
+        assert needle not in article
+    assert text.count("<script") == 1  # only the JSON-LD block
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; 标题 &lt;/title&gt;</title>" in text
+
+
+def test_page_is_deterministic_under_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = convert.write(convert.load(CORPUS_POSTS[0]), "html")
+    assert first == convert.write(convert.load(CORPUS_POSTS[0]), "html")
+
+
+def test_nu_checker_reports_a_broken_page(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text('<!DOCTYPE html><html lang="zh-CN"><head></head><body><p><div></p></body></html>')
+    assert nu_check([broken]), "the checker should reject a page without <title>"
