@@ -6,6 +6,8 @@ BibLaTeX, BibTeX, RIS, Dublin Core, DataCite, JSON-LD and the HTML head never di
 
 from __future__ import annotations
 
+import json
+
 from convert.model import Meta
 
 from . import repository, ris as _ris, styles, tex, web
@@ -57,14 +59,20 @@ def head_tags(meta: Meta) -> str:
     return web.head_tags(build(meta))
 
 
-def formatted(meta: Meta, style: str = "chicago-author-date", fmt: str = "text") -> str:
-    """A human-readable citation in a CSL style (citeproc-py, offline); fmt text or html."""
-    return styles.formatted(csl(meta), style, fmt)
+def default_style(lang: str) -> str:
+    """GB/T 7714 for Chinese articles, Chicago author-date otherwise."""
+    return "gb7714" if lang.lower().startswith("zh") else "chicago-author-date"
 
 
-def _json(data: dict) -> str:
-    import json
+def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
+    """A human-readable citation in a CSL style (citeproc-py, offline); fmt text or html.
 
+    `style` defaults to the article language's convention (default_style).
+    """
+    return styles.formatted(csl(meta), style or default_style(meta.lang), fmt)
+
+
+def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

