@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import logging
 import re
 from datetime import datetime, timezone
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 8 * 1024 * 1024
 """Largest post accepted; scraped articles are a few hundred KB at most."""
 MAX_FRONT_MATTER = 64 * 1024
+
+HTML_SUFFIXES = {".html", ".htm"}
+"""Inputs whose body is HTML as it stands (not Markdown: indentation must not become code)."""
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 
 CONTAINERS = ("summary", "signature", "source", "centered")
 """Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
@@ -227,13 +232,22 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None,
             meta.extra[str(key)] = _json_safe(value)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
 
+    is_html = path.suffix.lower() in HTML_SUFFIXES
+    if is_html and not meta.title:
+        meta.title = _html_title(body_md)
     try:
-        html = sanitize.clean(_MARKDOWN.render(body_md))
+        html = sanitize.clean(body_md if is_html else _MARKDOWN.render(body_md))
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     meta.lang = (lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+
+
+def _html_title(text: str) -> str:
+    """The <title> of an HTML document, entities decoded and whitespace folded."""
+    match = _TITLE.search(text)
+    return " ".join(html_lib.unescape(match.group(1)).split()) if match else ""
 
 
 def _post_date(value, filename: str, site: Site, name: str, warnings: list[str]) -> datetime | None:

@@ -103,8 +103,8 @@ def clean(html: str) -> str:
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript",
-                            "template", "svg", "math", "select", "textarea"},
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "head",
+                            "title", "template", "svg", "math", "select", "textarea"},
         strip_comments=True,
         link_rel=None,
     )

@@ -131,3 +131,11 @@ def test_oversized_file_is_an_error(tmp_path):
     path = write(tmp_path, b"x" * (9 * 1024 * 1024))
     with pytest.raises(PostError, match="limit"):
         read_post(path)
+
+
+def test_html_input_is_not_read_as_markdown(tmp_path):
+    page = ("<!DOCTYPE html>\n<html><head><title>网页 标题</title><style>p{}</style></head>\n<body>\n"
+            "    <p>缩进的段落</p>\n\n    <p>第二段</p>\n</body></html>\n")
+    doc = load(write(tmp_path, page.encode(), name="page.html"))
+    assert doc.meta.title == "网页 标题"
+    assert doc.body.replace("\n", "") == "<p>缩进的段落</p><p>第二段</p>"
