@@ -57,7 +57,8 @@ def _formats(value: str) -> list[str]:
 @click.option("--lang", default=None, help="Language of the posts (BCP 47), overriding front matter and site.")
 @click.option("--timezone", default=None, help="Zone for dates without one (default: the site's, else Asia/Shanghai).")
 @click.option("--page-size", default="A4", show_default=True, help="PDF page size (CSS @page size).")
-@click.option("--pdf-variant", default="pdf/a-3b", show_default=True, help="PDF variant, e.g. pdf/a-3b, pdf/ua-1.")
+@click.option("--pdf-variant", default="pdf/a-3b", show_default=True,
+              help="PDF variant: pdf/a-3b, pdf/a-3u (sources attached), pdf/a-2b, pdf/a-2u, pdf/ua-1, pdf/ua-2.")
 @click.option("--md-flavor", type=click.Choice(["pandoc", "gfm", "commonmark"]), default="pandoc",
               show_default=True, help="Markdown output flavour.")
 @click.option("--allow-remote", is_flag=True, help="Let the PDF fetch remote images (never private addresses).")
@@ -75,6 +76,12 @@ def convert(paths, outdir, formats, jobs, profile, lang, timezone, page_size, pd
         raise click.BadParameter(str(exc), param_hint="--profile") from None
     options = {"reader": reader, "page_size": page_size, "pdf_variant": pdf_variant,
                "md_flavor": md_flavor, "allow_remote": allow_remote}
+    if "pdf" in fmts:
+        from .writers import pdf
+        try:
+            pdf.check_options(options)
+        except OctavoError as exc:
+            raise click.UsageError(exc.message) from None
     warn = (lambda m: None) if quiet else (lambda m: _say("warning", m))
     jobs_list = inputs.discover(list(paths), warn)
     if not jobs_list:

@@ -11,7 +11,7 @@ import signal
 import time
 import traceback
 
-from .errors import ExportError
+from .errors import ExportError, OctavoError
 
 
 def _vm_size() -> int:
@@ -95,5 +95,7 @@ def _outcome(data, status, timeout, memory_mb, path):
     if kind == "memory":
         raise ExportError(f"rendering needed more than {memory_mb} MB (memory limit)", path)
     if kind == "error":
+        if isinstance(value, OctavoError) and value.path is None:
+            value.path = path  # pickling keeps only the message
         raise value
     return value

@@ -53,7 +53,8 @@ def provenance(doc: Document) -> str:
 def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: str = "") -> str:
     """The whole HTML5 document for `doc`; `css` defaults to styles/base.css, inlined.
 
-    `after` is HTML placed after the article (the PDF colophon goes there).
+    `after` is HTML placed after the article: the PDF's colophon, which then carries the
+    link to the original instead of the article's provenance footer.
     """
     meta = doc.meta
     css = stylesheet("base.css") if css is None else css
@@ -66,7 +67,7 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
         f'<meta name="generator" content="Octavo {__version__}">\n'
         f"{citation.head_tags(meta)}\n"
         f"<style>\n{css}</style>\n{extra_head}</head>\n<body>\n"
-        f"<article>\n{header(doc)}\n{doc.body}\n{provenance(doc)}\n</article>\n{after}"
+        f"<article>\n{header(doc)}\n{doc.body}\n{'' if after else provenance(doc)}\n</article>\n{after}"
         "</body>\n</html>\n"
     )
 

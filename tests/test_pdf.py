@@ -1,0 +1,384 @@
+"""PDF writer: checked with poppler (pdffonts, pdftotext, pdfinfo, pdfdetach, pdftoppm) and qpdf."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import convert
+from convert import citation
+from convert.errors import ExportError, UsageError
+from convert.fetcher import STYLES_DIR, Denied, SafeFetcher, is_public
+from convert.model import Document, Meta
+from convert.writers import pdf
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "corpus"
+FINEWS = Path("/work/shared/corpus/finews")
+REFERENCE = CORPUS / "2022-01-19-202201192253651534.md"
+EPOCH = "1700000000"
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def run(*cmd: str | Path) -> str:
+    """Run a validator; fail the test with its output when it exits non-zero."""
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    assert proc.returncode == 0, f"{cmd[0]} failed: {proc.stdout}{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def epoch():
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    yield EPOCH
+    if old is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, epoch):
+    """The reference post, loaded, and its PDF written to disk."""
+    doc = convert.load(REFERENCE)
+    path = tmp_path_factory.mktemp("ref") / "ref.pdf"
+    path.write_bytes(pdf.write(doc, {}))
+    return doc, path
+
+
+# ---- the reference post --------------------------------------------------------------
+
+
+def test_fonts_embedded_subset_and_simplified_chinese(reference):
+    _, path = reference
+    rows = run("pdffonts", path).splitlines()[2:]
+    assert rows
+    for row in rows:
+        emb, sub = row.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), row
+    names = [row.split()[0] for row in rows]
+    assert any("Serif-CJK-SC" in n for n in names), names
+    assert any("Sans-CJK-SC" in n for n in names), names
+    assert not any("CJK-JP" in n for n in names), names
+
+
+def test_every_cjk_run_of_the_body_comes_back_in_order(reference):
+    doc, path = reference
+    # Crop to the text block (72 dpi = points) so running headers and folios stay out.
+    text = run("pdftotext", "-r", "72", "-x", "0", "-y", "72", "-W", "596", "-H", "690",
+               path, "-")
+    flat = re.sub(r"\s+", "", text)
+    body_text = re.sub(r"<[^>]+>", "", doc.body)
+    runs = CJK_RUN.findall(body_text)
+    assert len(runs) > 100
+    position = 0
+    for piece in runs:
+        found = flat.find(piece, position)
+        assert found >= 0, f"missing or out of order: {piece}"
+        position = found + len(piece)
+
+
+def test_metadata_pdfa_title_dates_keywords(reference):
+    doc, path = reference
+    xmp = run("pdfinfo", "-meta", path)
+    assert re.search(r'pdfaid:part(="|>)3', xmp)
+    assert doc.meta.title in xmp
+    assert doc.meta.identifier in xmp
+    info = run("pdfinfo", "-isodates", path)
+    assert re.search(r"^Title:\s+" + re.escape(doc.meta.title) + "$", info, re.M)
+    assert re.search(r"^CreationDate:\s+2022-01-19T(17:07:03\+08|09:07:03Z)", info, re.M)
+    assert re.search(r"^ModDate:\s+2023-11-14T22:13:20", info, re.M)  # SOURCE_DATE_EPOCH
+    assert re.search(r"^Keywords:.*东财滚动新闻", info, re.M)
+    assert re.search(r"^Author:\s+中国政府网", info, re.M)
+    assert "国务院办公厅关于促进内外贸一体化发展的意见" in re.search(r"^Subject:.*$", info, re.M)[0]
+    assert "/Lang (zh-CN)" in _qdf(path).decode("latin-1")
+
+
+def test_sources_attached_as_associated_files(reference, tmp_path):
+    doc, path = reference
+    listing = run("pdfdetach", "-list", path)
+    assert "2 embedded files" in listing
+    assert f"{REFERENCE.stem}.md" in listing and f"{REFERENCE.stem}.csl.json" in listing
+    run("pdfdetach", "-saveall", "-o", tmp_path, path)
+    assert (tmp_path / REFERENCE.name).read_bytes() == REFERENCE.read_bytes()
+    record = json.loads((tmp_path / f"{REFERENCE.stem}.csl.json").read_text("utf-8"))
+    assert record == json.loads(json.dumps(citation.csl(doc.meta)))
+    qdf = _qdf(path)
+    assert re.search(rb"/AFRelationship /Source", qdf)
+    assert re.search(rb"/AFRelationship /Data", qdf)
+    assert re.search(rb"/AF \[", qdf)
+
+
+def test_qpdf_check_and_outline(reference):
+    doc, path = reference
+    run("qpdf", "--check", path)
+    outlines = json.loads(run("qpdf", "--json", "--json-key=outlines", path))["outlines"]
+    titles = list(_outline_titles(outlines))
+    assert len(titles) >= 6, titles
+    assert titles[0] == doc.meta.title
+    for section in ("一、总体要求", "五、"):
+        assert any(t.startswith(section) for t in titles), titles
+
+
+def test_centered_title_and_right_aligned_signature(reference):
+    _, path = reference
+    pages = _lines(path)
+    width = pages[0]["width"]
+    title = next(l for l in pages[0]["lines"] if l["text"] == "国务院办公厅关于促进内外贸一体化发展的意见")
+    assert abs((title["x0"] + title["x1"]) / 2 - width / 2) < 2
+    last = pages[-1]["lines"]
+    right_edge = max(l["x1"] for p in pages for l in p["lines"])
+    signature = [l for l in last if l["text"] in ("国务院办公厅", "2021年12月30日")]
+    assert len(signature) == 2
+    for line in signature:
+        assert abs(line["x1"] - right_edge) < 2 and line["x0"] > width / 2
+
+
+def test_first_page_renders(reference, tmp_path):
+    _, path = reference
+    run("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", path, tmp_path / "page")
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+
+
+# ---- determinism, options, limits, glyphs ------------------------------------------
+
+
+def test_byte_identical_across_runs(tmp_path):
+    script = ("import sys, convert; from convert.writers import pdf; "
+              "sys.stdout.buffer.write(pdf.write(convert.load(sys.argv[1]), {}))")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    outputs = [subprocess.run([sys.executable, "-c", script, REFERENCE], env=env, check=True,
+                              capture_output=True, cwd=HERE.parent).stdout for _ in range(2)]
+    assert outputs[0].startswith(b"%PDF") and outputs[0] == outputs[1]
+
+
+def test_page_size_and_pdf_ua_variant(tmp_path):
+    doc = convert.load(CORPUS / "2021-12-08-202112082206672930.md")
+    path = tmp_path / "ua.pdf"
+    path.write_bytes(pdf.write(doc, {"page_size": "A5 landscape", "pdf_variant": "pdf/ua-1"}))
+    info = run("pdfinfo", path)
+    assert re.search(r"Page size:\s+595\.\d* x 419\.\d* pts", info)
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(r'pdfuaid:part(="|>)1', run("pdfinfo", "-meta", path))
+
+
+def test_bad_options_are_usage_errors():
+    doc = Document(Meta(title="x"), "<p>x</p>")
+    with pytest.raises(UsageError):
+        pdf.write(doc, {"pdf_variant": "pdf/z-9"})
+    with pytest.raises(UsageError):
+        pdf.write(doc, {"page_size": "A4; } @import url(http://x/)"})
+    with pytest.raises(UsageError):
+        pdf.write(doc, {"page_size": "60mm 80mm"})
+
+
+def test_latin_post_gets_latin_serif(tmp_path):
+    doc = Document(Meta(title="Quarterly report", lang="en", source_path=str(tmp_path / "q.md")),
+                   "<p>Revenue rose by four percent in the third quarter.</p>", source_bytes=b"x")
+    path = tmp_path / "en.pdf"
+    path.write_bytes(pdf.write(doc, {}))
+    names = [row.split()[0] for row in run("pdffonts", path).splitlines()[2:]]
+    assert any(n.endswith("+Noto-Serif") for n in names), names
+    assert not any("CJK" in n for n in names), names
+
+
+def test_missing_glyph_is_an_error(tmp_path):
+    doc = Document(Meta(title="缺字", source_path=str(tmp_path / "g.md")),
+                   "<p>私用区字符 \ue000 无字形</p>", source_bytes=b"x")
+    with pytest.raises(ExportError, match="U\\+E000") as error:
+        pdf.write(doc, {})
+    assert error.value.path == str(tmp_path / "g.md")
+
+
+def test_time_and_memory_caps_fail_one_post_only(tmp_path):
+    ref = convert.load(REFERENCE)
+    huge = Document(ref.meta, ref.body * 60, source_bytes=ref.source_bytes)
+    with pytest.raises(ExportError, match="time limit"):
+        pdf.write(huge, {"pdf_timeout": 1})
+    with pytest.raises(ExportError, match="memory"):
+        pdf.write(huge, {"pdf_memory_mb": 20})
+    assert pdf.write(ref, {}).startswith(b"%PDF")
+
+
+# ---- the corpus ----------------------------------------------------------------------
+
+
+def _render_to(args):
+    """Worker: load one post and write its PDF; returns (post, error or None)."""
+    post, out = args
+    try:
+        Path(out).write_bytes(pdf.write(convert.load(post), {}))
+    except Exception as exc:  # reported by the test, one line per post
+        return post, f"{type(exc).__name__}: {exc}"
+    return post, None
+
+
+def corpus_posts() -> list[Path]:
+    posts = sorted(CORPUS.glob("*.md"))
+    if FINEWS.is_dir():
+        posts += sorted(FINEWS.glob("*.md"))
+    return [p for p in posts if p.name != "README.md"]
+
+
+def test_every_corpus_post_renders_and_passes_qpdf(tmp_path):
+    posts = corpus_posts()
+    jobs = [(str(p), str(tmp_path / f"{i:03d}.pdf")) for i, p in enumerate(posts)]
+    with ProcessPoolExecutor(max(2, os.cpu_count() or 2), initializer=pdf.warm) as pool:
+        failures = [f"{post}: {err}" for post, err in pool.map(_render_to, jobs) if err]
+    assert not failures, "\n".join(failures)
+    for _, out in jobs:
+        run("qpdf", "--check", out)
+
+
+# ---- untrusted input -----------------------------------------------------------------
+
+
+class Listener:
+    """A TCP listener on an ephemeral loopback port that records every connection."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def hostile_body(port: int) -> str:
+    base = f"http://127.0.0.1:{port}"
+    return (f'<style>@import url("{base}/import.css"); @import "file:///etc/passwd";</style>'
+            f'<link rel="stylesheet" href="{base}/link.css">'
+            f'<link rel="attachment" href="file:///etc/passwd">'
+            f'<p>正文<img src="file:///etc/passwd"><img src="/etc/hostname">'
+            f'<img src="{base}/pixel.png"><img src="/dev/urandom"><img src="/proc/self/environ">'
+            f'<img src="evil.png"><a rel="attachment" href="/etc/hostname">附件</a></p>'
+            f'<p style="background: url({base}/bg.png)">背景</p><img src="picture.png">')
+
+
+def secrets() -> list[bytes]:
+    found = [b"root:x:0:0"]
+    hostname = Path("/etc/hostname").read_bytes().strip() if Path("/etc/hostname").exists() else b""
+    return found + ([hostname] if len(hostname) >= 6 else [])
+
+
+@pytest.mark.parametrize("allow_remote", [False, True])
+@pytest.mark.parametrize("route", ["load", "raw"])
+def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route, allow_remote,
+                                                        reference):
+    post_dir = tmp_path / "post"
+    post_dir.mkdir()
+    run("pdftoppm", "-r", "8", "-png", "-f", "1", "-l", "1", "-singlefile", reference[1],
+        post_dir / "picture")
+    (post_dir / "evil.png").symlink_to("/etc/passwd")
+    body = hostile_body(listener.port)
+    post = post_dir / "hostile.md"
+    post.write_text(f"---\ntitle: 恶意文章\ndate: 2022-01-19 17:07:03 +0800\n---\n{body}\n", "utf-8")
+    if route == "load":
+        doc = convert.load(post)
+    else:  # unsanitized body: the fetcher alone must hold
+        doc = Document(Meta(title="恶意文章", source_path=str(post)), body,
+                       source_bytes=post.read_bytes())
+    out = tmp_path / "hostile.pdf"
+    out.write_bytes(pdf.write(doc, {"allow_remote": allow_remote}))
+    assert listener.connections == 0
+    run("qpdf", "--check", out)
+    assert "2 embedded files" in run("pdfdetach", "-list", out)
+    expanded = _qdf(out) + run("pdftotext", out, "-").encode()
+    for secret in secrets():
+        assert secret not in expanded
+    if route == "raw":  # the one local image beside the post is allowed in
+        assert len(run("pdfimages", "-list", out).splitlines()[2:]) == 1
+
+
+def test_fetcher_policy(tmp_path):
+    (tmp_path / "ok.png").write_bytes(b"\x89PNG")
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "link.png").symlink_to("/etc/passwd")
+    fetcher = SafeFetcher(tmp_path)
+    assert fetcher.fetch((tmp_path / "ok.png").as_uri()).read() == b"\x89PNG"
+    assert b"@page" in fetcher.fetch((STYLES_DIR / "pdf.css").as_uri()).read()
+    for url in ["file:///etc/passwd", "file:///dev/urandom", "file:///proc/self/environ",
+                (tmp_path / "notes.txt").as_uri(), (tmp_path / "link.png").as_uri(),
+                (tmp_path / ".." / "x.png").as_uri(), "file://remote-host/share/x.png",
+                "http://example.com/x.png", "ftp://example.com/x"]:
+        with pytest.raises(Denied):
+            fetcher.fetch(url)
+    with pytest.raises(Denied):
+        SafeFetcher(tmp_path, allow_remote=True).fetch("http://localhost:9/x.png")
+
+
+@pytest.mark.parametrize("address,public", [
+    ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.1", False), ("172.16.5.5", False),
+    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
+    ("fc00::1", False), ("fe80::1", False), ("::ffff:127.0.0.1", False), ("224.0.0.1", False),
+    ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True)])
+def test_public_address_classification(address, public):
+    assert is_public(address) is public
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+
+def _qdf(path: Path) -> bytes:
+    """The PDF with every stream decompressed (qpdf QDF mode), for byte searches."""
+    proc = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--decode-level=all",
+                           str(path), "-"], capture_output=True)
+    assert proc.returncode in (0, 3), proc.stderr
+    return proc.stdout
+
+
+def _outline_titles(items):
+    for item in items:
+        yield item["title"]
+        yield from _outline_titles(item.get("kids", []))
+
+
+def _lines(path: Path) -> list[dict]:
+    """Per page: width and text lines with their x extent (pdftotext -bbox-layout)."""
+    from lxml import etree
+
+    xml = run("pdftotext", "-bbox-layout", path, "-").encode()
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    pages = []
+    for page in root.iter("{*}page"):
+        lines = []
+        for line in page.iter("{*}line"):
+            words = line.findall("{*}word")
+            lines.append({"text": "".join(w.text or "" for w in words),
+                          "x0": float(line.get("xMin")), "x1": float(line.get("xMax"))})
+        pages.append({"width": float(page.get("width")), "lines": lines})
+    return pages
