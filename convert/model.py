@@ -75,6 +75,14 @@ class Meta:
         return list(dict.fromkeys([*self.tags, *self.categories]))
 
     @property
+    def publisher(self) -> str | None:
+        """Who published the article being cited: the container site, else the Jekyll site.
+
+        The one answer every output gives (OPF, XMP, colophons, front matter, citations).
+        """
+        return self.container or self.site_title
+
+    @property
     def identifier(self) -> str:
         """Stable URN for this article, shared by the EPUB, PDF and citations.
 

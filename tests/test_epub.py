@@ -158,7 +158,7 @@ def test_reference_opf_metadata(reference, epoch):
     assert doc.meta.identifier.startswith("urn:uuid:")
     assert text("dc:source") == ["http://finance.eastmoney.com/news/1345,202201192253651534.html"]
     assert text("dc:title") == [doc.meta.title]
-    assert text("dc:publisher") == ["金融消息"]
+    assert text("dc:publisher") == ["东方财富网"]
     assert text("dc:subject") == ["东财滚动新闻"]
     assert text("dc:description") == [doc.meta.summary]
     props = {}
@@ -190,7 +190,7 @@ def test_reference_has_title_page_nav_and_colophon(reference):
     colophon = etree.fromstring(last.encode()).find(".//x:section[@epub:type='colophon']", NS)
     text = "".join(colophon.itertext())
     assert " ".join(citation.formatted(doc.meta).split()) in " ".join(text.split())
-    for value in (doc.meta.canonical_url, doc.meta.identifier, "金融消息", "国办发〔2021〕59号", "2022"):
+    for value in (doc.meta.canonical_url, doc.meta.identifier, "东方财富网", "国办发〔2021〕59号", "2022"):
         assert value in text
 
 

@@ -80,7 +80,7 @@ def build(meta: Meta) -> Record:
     """Meta → Record: the single place where citation values are chosen."""
     title = clean(meta.title)
     issued = meta.date.replace(microsecond=0) if meta.date else None
-    site = clean(meta.container) or clean(meta.site_title)
+    site = clean(meta.publisher)
     return Record(
         id=meta.identifier,
         key=citation_key(title, issued.year if issued else None, meta.slug),

@@ -74,7 +74,7 @@ def metadata(meta: Meta) -> dict:
         "identifier": meta.identifier,
         "date": (meta.date or meta.converted).strftime("%Y-%m-%d"),
         "author": meta.authors,
-        "publisher": meta.site_title or meta.container or meta.source,
+        "publisher": meta.publisher,
         "source": meta.canonical_url,
         "subject": meta.tags,
         "description": meta.summary,
@@ -92,7 +92,7 @@ def colophon(meta: Meta) -> str:
     if meta.canonical_url:
         url = escape(meta.canonical_url)
         rows.append(("original", f'<a href="{url}">{url}</a>'))
-    for key, value in (("source", meta.source), ("publisher", meta.site_title or meta.container),
+    for key, value in (("source", meta.source), ("publisher", meta.publisher),
                        ("document_number", meta.doc_number), ("issuer", meta.issuer)):
         if value:
             rows.append((key, escape(value)))

@@ -71,7 +71,7 @@ def front_matter(meta: Meta) -> dict:
         "canonical_url": meta.canonical_url,
         "source": meta.source,
         "container": meta.container,
-        "publisher": meta.site_title,
+        "publisher": meta.publisher,
         "identifier": meta.identifier,
         "issuer": meta.issuer,
         "doc_number": meta.doc_number,

@@ -157,7 +157,7 @@ def colophon(meta: Meta) -> str:
     from .. import citation
 
     esc = html.escape
-    publisher = meta.container or meta.site_title
+    publisher = meta.publisher
     rows = [
         ("original", meta.canonical_url and
          f'<a href="{esc(meta.canonical_url)}">{esc(meta.canonical_url)}</a>'),
@@ -193,7 +193,7 @@ def _metadata(meta: Meta):
             _add_dublin_core(rdf, meta)
             return tostring(rdf, encoding="utf-8")
 
-    publisher = meta.source or meta.container or meta.site_title
+    publisher = meta.publisher
     return ArchivalMetadata(
         title=meta.title or None,
         authors=list(meta.authors) or ([publisher] if publisher else []),
@@ -212,11 +212,9 @@ DC = "http://purl.org/dc/elements/1.1/"
 def _add_dublin_core(rdf, meta: Meta) -> None:
     """Append one rdf:Description with dc:publisher, dc:identifier, dc:source, dc:language."""
     node = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
-    publishers = [p for p in (meta.source, meta.container) if p]
-    if publishers:
+    if meta.publisher:
         bag = SubElement(SubElement(node, f"{{{DC}}}publisher"), f"{{{RDF}}}Bag")
-        for name in publishers:
-            SubElement(bag, f"{{{RDF}}}li").text = name
+        SubElement(bag, f"{{{RDF}}}li").text = meta.publisher
     SubElement(node, f"{{{DC}}}identifier").text = meta.identifier
     if meta.canonical_url:
         SubElement(node, f"{{{DC}}}source").text = meta.canonical_url
