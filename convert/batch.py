@@ -70,7 +70,7 @@ def _render(docs: list[Document], fmt: str, options: dict) -> list[bytes | Excep
     for doc in docs:
         try:
             out.append(module.write(doc, options))
-        except OctavoError as exc:
+        except Exception as exc:  # one post's failure, whatever its type, is that post's alone
             out.append(exc)
     return out
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
-from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 
 from . import dates, sanitize
@@ -35,7 +34,6 @@ CONTAINERS = ("summary", "signature", "source", "centered")
 """Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-_MARKDOWN.use(attrs_block_plugin)
 for _name in CONTAINERS:
     _MARKDOWN.use(container_plugin, _name)
 
@@ -51,6 +49,10 @@ _Loader.yaml_implicit_resolvers = {
 
 _YAML = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Characters no output format may carry (XML forbids them; they print as nothing or tofu)."""
 
 
 def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
@@ -72,7 +74,14 @@ def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
             warnings.append(f"{path}: not UTF-8; decoded as GB18030")
     if "\x00" in text:
         raise PostError("text contains NUL characters", path)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    stray = _CONTROL.search(text)
+    if stray:
+        line = text.count("\n", 0, stray.start()) + 1
+        count = len(_CONTROL.findall(text))
+        warnings.append(f"{path}:{line}: removed {count} control character(s) (U+{ord(stray.group()):04X} first)")
+        text = _CONTROL.sub("", text)
+    return text, warnings
 
 
 def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
@@ -160,17 +169,26 @@ def _as_date(value):
     return parsed.date() if parsed else None
 
 
-def _json_safe(value, depth: int = 0):
-    """Front-matter values Octavo keeps but does not interpret, made JSON-safe and bounded."""
-    if depth > 8:
-        return str(value)[:1000]
+MAX_EXTRA_NODES = 2000
+"""Values kept from unknown front-matter keys, all keys together (YAML aliases can nest
+a few lines into millions of values: a "billion laughs")."""
+
+
+def _json_safe(value, budget: list[int]):
+    """A front-matter value Octavo keeps but does not interpret, JSON-safe and bounded.
+
+    `budget` is a one-element counter of values still allowed; past it, "…" stands in.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        return "…"
     if isinstance(value, dict):
-        return {str(k): _json_safe(v, depth + 1) for k, v in list(value.items())[:200]}
+        return {str(k): _json_safe(v, budget) for k, v in value.items() if budget[0] > 0}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v, depth + 1) for v in list(value)[:200]]
+        return [_json_safe(v, budget) for v in value if budget[0] > 0]
     if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
+        return value[:10000] if isinstance(value, str) else value
+    return str(value)[:10000]
 
 
 FIELDS = {
@@ -221,6 +239,7 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None,
 
     meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),
                 site_title=site.title, site_url=site.url)
+    budget = [MAX_EXTRA_NODES]
     for key, value in data.items():
         target = FIELDS.get(str(key))
         if target:
@@ -229,7 +248,7 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None,
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
         elif key not in ("date", "lang", "language"):
-            meta.extra[str(key)] = _json_safe(value)
+            meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
 
     is_html = path.suffix.lower() in HTML_SUFFIXES

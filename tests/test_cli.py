@@ -133,3 +133,26 @@ def test_python_dash_m_and_console_script_agree(tmp_path):
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "octavo" in version.stdout
     assert octavo("--version").stdout == version.stdout
+
+
+def test_a_writer_crash_fails_only_its_post(tmp_path, monkeypatch):
+    """Regression: a non-Octavo exception from a writer used to fail the whole chunk."""
+    from convert import batch
+    from convert.writers import html
+
+    real = html.write
+
+    def flaky(doc, options):
+        if doc.meta.title == "坏":
+            raise ValueError("boom")
+        return real(doc, options)
+
+    monkeypatch.setattr(html, "write", flaky)
+    paths = []
+    for name, title in (("a", "好"), ("b", "坏"), ("c", "也好")):
+        path = tmp_path / f"{name}.md"
+        path.write_text(GOOD.replace("title: 好", f"title: {title}"), encoding="utf-8")
+        paths.append(batch.Job(path=path, name=name))
+    results = batch.convert_chunk(paths, tmp_path, ["html"], {})
+    assert [r.error is None for r in results] == [True, False, True]
+    assert "b.md" in results[1].error and "boom" in results[1].error

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +141,24 @@ def test_html_input_is_not_read_as_markdown(tmp_path):
     doc = load(write(tmp_path, page.encode(), name="page.html"))
     assert doc.meta.title == "网页 标题"
     assert doc.body.replace("\n", "") == "<p>缩进的段落</p><p>第二段</p>"
+
+
+def test_control_characters_are_removed_with_a_warning(tmp_path):
+    doc = read_post(write(tmp_path, '---\ntitle: "ctl\x07"\n---\n控制\x1b[31m字符\x0b\n'.encode()))
+    assert doc.meta.title == "ctl"
+    assert "\x1b" not in doc.body and "控制[31m字符" in doc.body
+    assert any("post.md:2: removed 3 control" in w for w in doc.warnings)
+
+
+def test_yaml_alias_bomb_is_bounded():
+    from convert.reader import MAX_EXTRA_NODES
+
+    doc = read_post(Path(__file__).parent / "fixtures" / "hostile" / "yaml-bomb.md")
+    assert doc.meta.title == "bomb"
+    assert len(json.dumps(doc.meta.extra)) < MAX_EXTRA_NODES * 10
+
+
+def test_brace_lines_are_text_not_attributes(tmp_path):
+    """Regression: a `{...}` line (a Liquid tag, a note) vanished as a block-attribute line."""
+    doc = load(write(tmp_path, "---\ntitle: t\n---\n{% include x.html %}\n\n{注：原文如此}\n".encode()))
+    assert "{% include x.html %}" in doc.body and "{注：原文如此}" in doc.body
