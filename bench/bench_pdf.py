@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from convert import batch  # noqa: E402
 
-FINEWS = Path("/work/shared/corpus/finews")
+FINEWS = ROOT.parent / "shared" / "corpus" / "finews"
 VENV_BIN = Path(sys.executable).parent
 
 

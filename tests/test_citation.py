@@ -37,9 +37,10 @@ from convert.citation.tex import safe_url
 from convert.model import Meta
 from convert.writers import writer
 
+from conftest import SHARED
+
 HERE = Path(__file__).parent
-CORPUS_DIRS = [HERE / "corpus", HERE.parents[1] / "shared" / "corpus" / "finews",
-               Path("/work/shared/corpus/finews")]
+CORPUS_DIRS = [HERE / "corpus", SHARED]
 CONVERTED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
 CST = timezone(timedelta(hours=8))
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "d": "http://datacite.org/schema/kernel-4"}

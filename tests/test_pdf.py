@@ -22,10 +22,9 @@ from convert.model import Document, Meta
 from convert.sandbox import run_limited
 from convert.writers import pdf
 
+from conftest import CORPUS, REFERENCE, SHARED as FINEWS
+
 HERE = Path(__file__).parent
-CORPUS = HERE / "corpus"
-FINEWS = Path("/work/shared/corpus/finews")
-REFERENCE = CORPUS / "2022-01-19-202201192253651534.md"
 EPOCH = "1700000000"
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
