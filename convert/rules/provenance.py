@@ -15,6 +15,8 @@ def extract_source_url(root: Tag, ctx) -> None:
 
     `…<p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>`
     → meta.canonical_url = that URL, paragraph removed; `<p>&lt;&gt;</p>` → nothing.
+    Only one URL is lifted (repeats of it go too): another bare link, or one that differs
+    from a canonical URL already known, is content and stays.
     """
     for block in reversed(blocks(root)):
         if block.name != "p":
@@ -25,10 +27,11 @@ def extract_source_url(root: Tag, ctx) -> None:
             continue
         link = sole_child(block, "a")
         href = link.get("href", "") if link is not None else ""
-        if link is not None and text_of(link) in (href, href.rstrip("/")) and urlsplit(href).scheme in ("http", "https"):
-            if not ctx.meta.canonical_url:
-                ctx.meta.canonical_url = href
+        if link is not None and text_of(link) in (href, href.rstrip("/")) \
+                and urlsplit(href).scheme in ("http", "https") and ctx.meta.canonical_url in (None, href):
+            ctx.meta.canonical_url = href
             block.decompose()
+            continue
         return
 
 

@@ -31,7 +31,7 @@ def tidy_blocks(root: Tag, ctx) -> None:
 
     `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
     """
-    for tag in elements(root, *_BLOCKS):
+    for tag in reversed(elements(root, *_BLOCKS)):  # children before their parents
         if tag.decomposed:
             continue
         trim_edges(tag)
