@@ -8,9 +8,11 @@ the allowlist: scripts, styles, frames, forms, event handlers, javascript:/data:
 from __future__ import annotations
 
 import re
+from html import escape
 
 import nh3
-from bs4 import BeautifulSoup
+from lxml.etree import Element
+from lxml.html import fragment_fromstring, tostring
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
@@ -69,27 +71,26 @@ def mark_presentation(html: str) -> str:
     lowered = html.lower()
     if "style" not in lowered and "align" not in lowered and "<center" not in lowered and "hidden" not in lowered:
         return html
-    soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(True):
-        added = []
+    root = fragment_fromstring(html, create_parent="div")
+    for tag in root.iter(Element):
         style = tag.get("style", "")
         align = _ALIGN.search(style)
         value = (align.group(1) if align else tag.get("align", "")).lower()
-        if tag.name == "center" or value in ("center", "middle"):
+        added = []
+        if tag.tag == "center" or value in ("center", "middle"):
             added.append("centered")
         elif value == "right":
             added.append("right")
-        if _HIDDEN.search(style) or tag.has_attr("hidden"):
+        if _HIDDEN.search(style) or tag.get("hidden") is not None:
             added.append("hidden")
-        if tag.name == "center":
-            tag.name = "div"
+        if tag.tag == "center":
+            tag.tag = "div"
         if added:
-            tag["class"] = [*tag.get("class", []), *added]
+            tag.set("class", " ".join([*tag.get("class", "").split(), *added]))
         for attr in _PRESENTATIONAL:
-            if attr in tag.attrs:
-                del tag[attr]
-    body = soup.body
-    return body.decode_contents() if body else ""
+            tag.attrib.pop(attr, None)
+    return (escape(root.text or "", quote=False)
+            + "".join(tostring(child, encoding="unicode") for child in root))
 
 
 def clean(html: str) -> str:

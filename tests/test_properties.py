@@ -34,6 +34,9 @@ BLOCKS = [
     lambda t: f'<p><a href="../x/">返回{t}</a></p>',
     lambda t: "<p>&lt;&gt;</p>",
     lambda t: f"<p>　　{t}<br></p>",
+    lambda t: f'<div class="site-box">{t}</div>',
+    lambda t: f'<p class="site-lead"><strong>{t}</strong></p>',
+    lambda t: f"<div><p>{t}</p><p>{t}</p></div>",
 ]
 POSTS = st.lists(st.tuples(st.sampled_from(range(len(BLOCKS))), TEXT), min_size=1, max_size=12).map(
     lambda items: "".join(BLOCKS[i](t.replace("<", "").replace(">", "").replace("&", "")) for i, t in items))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from .. import dates
-from .tree import add_class, blocks, has_class, meaningful_children, sole_child, text_of
+from .tree import add_class, blocks, has_class, meaningful_children, own_classes, sole_child, text_of
 
 
 def extract_source_url(root: Tag, ctx) -> None:
@@ -60,7 +60,7 @@ def trailing_credit(root: Tag, ctx) -> None:
     """
     if ctx.meta.source:
         return
-    paragraphs = [b for b in blocks(root) if b.name == "p" and not b.get("class")]
+    paragraphs = [b for b in blocks(root) if b.name == "p" and not own_classes(b)]
     for candidate in ([paragraphs[-1]] if paragraphs else []) + [b for b in blocks(root) if has_class(b, "summary")]:
         match = ctx.profile.trailing_credit_pattern.search(text_of(candidate))
         if match:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bs4 import Tag
 
-from .tree import (add_class, blocks, elements, first, has_class, meaningful_children, sole_child,
-                   text_of, trim_edges)
+from .tree import (add_class, blocks, elements, first, has_class, meaningful_children, own_classes,
+                   sole_child, text_of, trim_edges)
 
 MAX_HEADING = 40
 """A bold paragraph longer than this (in characters) is emphasis, not a heading."""
@@ -94,7 +94,7 @@ def section_heads(root: Tag, ctx) -> None:
     in 。 stays a paragraph.
     """
     for block in blocks(root):
-        if block.name != "p" or block.get("class"):
+        if block.name != "p" or own_classes(block):
             continue
         strong = sole_child(block, "strong", "b")
         if strong is None:

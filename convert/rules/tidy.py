@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from bs4 import Tag
 
-from .tree import elements, first, has_class, meaningful_children, text_of, trim_edges
+from .tree import VOCABULARY, elements, first, has_class, meaningful_children, own_classes, text_of, trim_edges
 
-VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source"}
-"""The only classes a normalized body carries; styles/ and every writer know these."""
 
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure")
 
@@ -52,6 +50,20 @@ def flatten_class_divs(root: Tag, ctx) -> None:
             div.unwrap()
 
 
+def plain_divs(root: Tag, ctx) -> None:
+    """A div without a class is no structure: a paragraph when it holds text, else unwrapped.
+
+    `<div>文字</div>` → `<p>文字</p>`; `<div><p>甲</p><p>乙</p></div>` → `<p>甲</p><p>乙</p>`.
+    """
+    for tag in reversed(elements(root, "div")):
+        if own_classes(tag):
+            continue
+        if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer"):
+            tag.unwrap()
+        else:
+            tag.name = "p"
+
+
 def drop_foreign_classes(root: Tag, ctx) -> None:
     """Keep only Octavo's own classes; the site's (`em_media`, `keytip`) mean nothing downstream.
 
@@ -63,10 +75,3 @@ def drop_foreign_classes(root: Tag, ctx) -> None:
             tag["class"] = kept
         else:
             del tag["class"]
-    for tag in elements(root, "div"):
-        if tag.get("class"):
-            continue
-        if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer"):
-            tag.unwrap()
-        else:
-            tag.name = "p"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bs4 import NavigableString, Tag
 
 INLINE_SPACE = " \t\n\u00a0\u3000"
+VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source"}
+"""The only classes a normalized body carries; styles/ and every writer know these."""
 
 
 def elements(root: Tag, *names: str) -> list[Tag]:
@@ -56,6 +58,11 @@ def text_of(tag: Tag) -> str:
 
 def has_class(tag: Tag, name: str) -> bool:
     return name in (tag.get("class") or [])
+
+
+def own_classes(tag: Tag) -> set[str]:
+    """The tag's classes from Octavo's vocabulary (a site's own classes do not count)."""
+    return VOCABULARY.intersection(tag.get("class") or [])
 
 
 def add_class(tag: Tag, name: str) -> None:
