@@ -9,13 +9,14 @@ LABELS = {
         "summary": "摘要", "source": "来源", "original": "原文链接", "published": "发布日期",
         "converted": "转换日期", "identifier": "标识符", "cite": "引用格式", "colophon": "版本说明",
         "publisher": "发布者", "keywords": "关键词", "contents": "目录", "document_number": "文号",
-        "issuer": "发文机关", "signed": "成文日期",
+        "issuer": "发文机关", "signed": "成文日期", "image": "图片",
     },
     "en": {
         "summary": "Summary", "source": "Source", "original": "Original article", "published": "Published",
         "converted": "Converted", "identifier": "Identifier", "cite": "Cite as", "colophon": "Colophon",
         "publisher": "Publisher", "keywords": "Keywords", "contents": "Contents",
         "document_number": "Document number", "issuer": "Issued by", "signed": "Signed",
+        "image": "Image",
     },
 }
 

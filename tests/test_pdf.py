@@ -392,3 +392,11 @@ def _lines(path: Path) -> list[dict]:
                           "x0": float(line.get("xMin")), "x1": float(line.get("xMax"))})
         pages.append({"width": float(page.get("width")), "lines": lines})
     return pages
+
+
+def test_web_images_become_linked_descriptions_offline():
+    body = '<figure><img alt="K线图" src="https://img.example/a.jpg"></figure><p><img alt="" src="local.png"></p>'
+    out = pdf.offline_images(body, "zh-CN")
+    assert '<a class="image-link" href="https://img.example/a.jpg">［图片：K线图］</a>' in out
+    assert '<img alt="" src="local.png">' in out
+    assert ">[Image: K线图]</a>" in pdf.offline_images(body, "en")

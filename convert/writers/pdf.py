@@ -125,7 +125,28 @@ def _page(doc: Document, opts: dict) -> str:
     from .html import page, stylesheet
 
     css = stylesheet("base.css") + stylesheet("pdf.css") + page_css(opts["page_size"])
+    if not opts["allow_remote"]:
+        doc = Document(doc.meta, offline_images(doc.body, doc.meta.lang), doc.warnings, doc.source_bytes)
     return page(doc, css=css, after=colophon(doc.meta))
+
+
+def offline_images(body: str, lang: str) -> str:
+    """Web images the PDF may not fetch become a linked description, as in the EPUB.
+
+    `<img src="https://x/a.jpg" alt="K线图">` → `<a class="image-link" href="https://x/a.jpg">［图片：K线图］</a>`.
+    """
+    if "<img" not in body:
+        return body
+    from ..rules import HTML, parse
+
+    root = parse(body)
+    for img in root.find_all("img", src=re.compile(r"^https?://", re.I)):
+        link = root.new_tag("a", attrs={"class": "image-link", "href": img["src"]})
+        described = (img.get("alt") or "").strip()
+        open_, colon, close = ("［", "：", "］") if lang.lower().startswith("zh") else ("[", ": ", "]")
+        link.string = f"{open_}{label(lang, 'image')}{colon + described if described else ''}{close}"
+        img.replace_with(link)
+    return root.decode_contents(formatter=HTML)
 
 
 def page_css(page_size: str) -> str:
