@@ -43,6 +43,8 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench_html.py
+	$(BIN)/python bench/bench_epub_md.py
+	$(BIN)/python bench/bench_pdf.py --jobs 2
 
 clean:
 	rm -rf out .pytest_cache .hypothesis
