@@ -56,6 +56,8 @@ def _formats(value: str) -> list[str]:
               help="Site profile (convert/profiles/NAME.json): chrome links, source lines, ticker markup.")
 @click.option("--lang", default=None, help="Language of the posts (BCP 47), overriding front matter and site.")
 @click.option("--timezone", default=None, help="Zone for dates without one (default: the site's, else Asia/Shanghai).")
+@click.option("--site-title", default=None, help="Site title (the container citations name), overriding _config.yml.")
+@click.option("--site-url", default=None, help="Site URL (resolves relative links), overriding _config.yml.")
 @click.option("--page-size", default="A4", show_default=True, help="PDF page size (CSS @page size).")
 @click.option("--pdf-variant", default="pdf/a-3b", show_default=True,
               help="PDF variant: pdf/a-3b, pdf/a-3u (sources attached), pdf/a-2b, pdf/a-2u, pdf/ua-1, pdf/ua-2.")
@@ -64,11 +66,12 @@ def _formats(value: str) -> list[str]:
 @click.option("--allow-remote", is_flag=True, help="Let the PDF fetch remote images (never private addresses).")
 @click.option("--no-cache", is_flag=True, help="Convert everything again, ignoring OUTDIR's cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def convert(paths, outdir, formats, jobs, profile, lang, timezone, page_size, pdf_variant, md_flavor,
-            allow_remote, no_cache, quiet) -> None:
+def convert(paths, outdir, formats, jobs, profile, lang, timezone, site_title, site_url, page_size,
+            pdf_variant, md_flavor, allow_remote, no_cache, quiet) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
     fmts = _formats(formats)
-    reader = {k: v for k, v in {"profile": profile, "lang": lang, "timezone": timezone}.items() if v}
+    reader = {k: v for k, v in {"profile": profile, "lang": lang, "timezone": timezone,
+                                "site_title": site_title, "site_url": site_url}.items() if v}
     try:
         from .profiles import load
         load(profile)
@@ -83,7 +86,7 @@ def convert(paths, outdir, formats, jobs, profile, lang, timezone, page_size, pd
         except OctavoError as exc:
             raise click.UsageError(exc.message) from None
     warn = (lambda m: None) if quiet else (lambda m: _say("warning", m))
-    jobs_list = inputs.discover(list(paths), warn)
+    jobs_list = inputs.discover(list(paths), warn, Path(outdir))
     if not jobs_list:
         raise click.UsageError("no post files found in the given inputs")
     show_bar = sys.stderr.isatty() and len(jobs_list) > 1 and not quiet

@@ -21,15 +21,20 @@ def safe_name(stem: str) -> str:
     return name[:150] or "post"
 
 
-def discover(inputs: list[str], warn) -> list[Job]:
-    """Walk files and folders into Jobs; skip what is not a regular post file, with a warning."""
+def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
+    """Walk files and folders into Jobs; skip what is not a regular post file, with a warning.
+
+    Files under `outdir` are never inputs: Octavo's own Markdown outputs would otherwise
+    be converted again when OUTDIR lies inside an input folder.
+    """
     files: list[Path] = []
+    skip = outdir.resolve() if outdir else None
     for item in inputs:
         path = Path(item)
         if path.is_symlink() and not path.exists():
             warn(f"{item}: broken symbolic link, skipped")
         elif path.is_dir():
-            files.extend(_walk(path, warn))
+            files.extend(p for p in _walk(path, warn) if not (skip and p.resolve().is_relative_to(skip)))
         elif not path.exists():
             warn(f"{item}: no such file, skipped")
         elif _regular(path, warn):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html as html_lib
 import logging
@@ -214,12 +215,13 @@ FIELDS = {
 _warned_zone: set[str] = set()
 
 
-def read_post(path, *, site: Site | None = None, lang: str | None = None,
-              timezone: str | None = None) -> Document:
+def read_post(path, *, site: Site | None = None, lang: str | None = None, timezone: str | None = None,
+              site_title: str | None = None, site_url: str | None = None) -> Document:
     """Read one post file into a sanitized (not yet normalized) Document.
 
-    `site` defaults to the `_config.yml` found beside or above the file; `lang` and
-    `timezone` override it. Raises PostError naming the file (and line) when unreadable.
+    `site` defaults to the `_config.yml` found beside or above the file; `lang`,
+    `timezone`, `site_title` and `site_url` override it. Raises PostError naming the
+    file (and line) when unreadable.
     """
     path = Path(path)
     name = str(path)
@@ -231,8 +233,9 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None,
     except OSError as exc:
         raise PostError(f"cannot read: {exc.strerror or exc}", name) from None
     site = site or site_for(path.resolve().parent)
-    if timezone:
-        site = Site(lang=site.lang, timezone=timezone, title=site.title, url=site.url)
+    if timezone or site_title or site_url:
+        site = dataclasses.replace(site, timezone=timezone or site.timezone, title=site_title or site.title,
+                                   url=(site_url or "").rstrip("/") or site.url)
     text, warnings = decode(raw, name)
     data, body_md, _line, fm_warnings = split_front_matter(text, name)
     warnings += fm_warnings

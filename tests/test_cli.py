@@ -156,3 +156,28 @@ def test_a_writer_crash_fails_only_its_post(tmp_path, monkeypatch):
     results = batch.convert_chunk(paths, tmp_path, ["html"], {})
     assert [r.error is None for r in results] == [True, False, True]
     assert "b.md" in results[1].error and "boom" in results[1].error
+
+
+def test_outdir_inside_an_input_folder_is_not_walked(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text(GOOD, encoding="utf-8")
+    for _ in range(2):
+        run = octavo("convert", posts, "-o", posts / "out", "-t", "html,md", "--no-cache")
+        assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (posts / "out").iterdir() if not p.name.startswith(".")) == ["good.html", "good.md"]
+
+
+def test_site_options_override_config(tmp_path):
+    out = tmp_path / "out"
+    run = octavo("convert", REFERENCE, "-o", out, "-t", "csl", "--site-title", "另一站点",
+                 "--site-url", "https://other.example/", "--timezone", "UTC")
+    assert run.returncode == 0, run.stderr
+    assert "东方财富网" in (out / f"{REFERENCE.stem}.csl.json").read_text(encoding="utf-8")
+    plain = tmp_path / "2021-12-08-plain.md"
+    plain.write_text("---\ntitle: t\ndate: 2021-12-08 10:00:00\n---\n[链接](/about/)\n", encoding="utf-8")
+    run = octavo("convert", plain, "-o", out, "-t", "html", "--site-url", "https://other.example/",
+                 "--site-title", "另一站点", "--timezone", "UTC")
+    html = (out / "2021-12-08-plain.html").read_text(encoding="utf-8")
+    assert 'href="https://other.example/about/"' in html
+    assert "2021-12-08T10:00:00+00:00" in html and "另一站点" in html
