@@ -49,6 +49,18 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 _YAML = frontmatter.YAMLHandler()
+_LIQUID_HIGHLIGHT = re.compile(
+    r"^\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}[ \t]*\n(.*?)\n?\{%-?\s*endhighlight\s*-?%\}[ \t]*$",
+    re.M | re.S)
+
+
+def liquid_highlight(markdown: str) -> str:
+    """Jekyll's `{% highlight python %}…{% endhighlight %}` as the fenced code block it means."""
+    if "highlight" not in markdown:
+        return markdown
+    return _LIQUID_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}\n{m.group(2)}\n```", markdown)
+
+
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -157,6 +169,14 @@ def _as_list(value) -> list[str]:
     return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
 
 
+def _as_names(value) -> list[str]:
+    """Author fields: a YAML list of names, or one name (never split: "Jane Doe" is one)."""
+    if isinstance(value, (list, tuple)):
+        return list(dict.fromkeys(n for n in (_as_text(v) for v in value) if n))
+    name = _as_text(value)
+    return [name] if name else []
+
+
 def _as_text(value) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
@@ -197,8 +217,8 @@ FIELDS = {
     "categories": ("categories", _as_list),
     "category": ("categories", _as_list),
     "tags": ("tags", _as_list),
-    "author": ("authors", _as_list),
-    "authors": ("authors", _as_list),
+    "author": ("authors", _as_names),
+    "authors": ("authors", _as_names),
     "summary": ("summary", _as_text),
     "excerpt": ("summary", _as_text),
     "description": ("summary", _as_text),
@@ -258,7 +278,7 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None, timezo
     if is_html and not meta.title:
         meta.title = _html_title(body_md)
     try:
-        html = sanitize.clean(body_md if is_html else _MARKDOWN.render(body_md))
+        html = sanitize.clean(body_md if is_html else _MARKDOWN.render(liquid_highlight(body_md)))
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     meta.lang = (lang or _as_text(data.get("lang")) or _as_text(data.get("language"))

@@ -162,3 +162,14 @@ def test_brace_lines_are_text_not_attributes(tmp_path):
     """Regression: a `{...}` line (a Liquid tag, a note) vanished as a block-attribute line."""
     doc = load(write(tmp_path, "---\ntitle: t\n---\n{% include x.html %}\n\n{注：原文如此}\n".encode()))
     assert "{% include x.html %}" in doc.body and "{注：原文如此}" in doc.body
+
+
+def test_generic_jekyll_post(tmp_path):
+    text = ('---\ntitle: "Hello: a \\"quoted\\" world"\ndate: 2023-05-06\nauthor: Jane Doe\n'
+            "categories: [notes, jekyll]\ntags: intro meta\n---\nHi.\n\n"
+            "{% highlight python %}\nprint('hi')\n{% endhighlight %}\n")
+    doc = load(write(tmp_path, text.encode(), name="2023-05-06-hello.md"), lang="en")
+    assert doc.meta.title == 'Hello: a "quoted" world'
+    assert doc.meta.authors == ["Jane Doe"]
+    assert doc.meta.categories == ["notes", "jekyll"] and doc.meta.tags == ["intro", "meta"]
+    assert '<pre><code class="language-python">print(\'hi\')' in doc.body

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from bs4 import Tag
 
 from .tree import VOCABULARY, elements, first, has_class, meaningful_children, own_classes, text_of, trim_edges
 
-
+_CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,30}$")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure")
 
 
@@ -67,10 +69,10 @@ def plain_divs(root: Tag, ctx) -> None:
 def drop_foreign_classes(root: Tag, ctx) -> None:
     """Keep only Octavo's own classes; the site's (`em_media`, `keytip`) mean nothing downstream.
 
-    `<p class="em_media source">` → `<p class="source">`.
+    `<p class="em_media source">` → `<p class="source">`; a code block's `language-python` stays.
     """
     for tag in (t for t in elements(root) if t.get("class") is not None):
-        kept = [c for c in tag["class"] if c in VOCABULARY]
+        kept = [c for c in tag["class"] if c in VOCABULARY or (tag.name == "code" and _CODE_LANGUAGE.match(c))]
         if kept:
             tag["class"] = kept
         else:
