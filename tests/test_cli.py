@@ -181,3 +181,14 @@ def test_site_options_override_config(tmp_path):
     html = (out / "2021-12-08-plain.html").read_text(encoding="utf-8")
     assert 'href="https://other.example/about/"' in html
     assert "2021-12-08T10:00:00+00:00" in html and "另一站点" in html
+
+
+def test_every_format_is_reproducible_under_source_date_epoch(tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    for name in ("a", "b"):
+        run = octavo("convert", REFERENCE, "-o", tmp_path / name, "--no-cache", env=env)
+        assert run.returncode == 0, run.stderr
+    files = sorted(p.name for p in (tmp_path / "a").iterdir() if not p.name.startswith("."))
+    assert len(files) == 8
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
