@@ -14,6 +14,7 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from . import dates, sanitize
 from .errors import PostError
@@ -34,7 +35,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 CONTAINERS = ("summary", "signature", "source", "centered")
 """Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
 for _name in CONTAINERS:
     _MARKDOWN.use(container_plugin, _name)
 

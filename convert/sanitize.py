@@ -22,7 +22,9 @@ TAGS = {
 }
 ATTRIBUTES = {
     "*": {"class", "lang", "title"},
-    "a": {"href"},
+    "a": {"href", "id", "role"},
+    "li": {"id"},
+    "section": {"id", "role"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -30,6 +32,19 @@ ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_FOOTNOTE_ID = re.compile(r"^(fn(ref)?\d{1,4}(:\d{1,4})?|footnotes)$")
+"""The only ids kept: footnote anchors (`fn1`, `fnref1:2`), which their links need."""
+_ROLES = {"doc-noteref", "doc-endnotes", "doc-backlink"}
+"""The only ARIA roles kept: those of footnotes (pandoc reads notes back by them)."""
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: ids and roles only when they belong to footnotes."""
+    if attribute == "id" and not _FOOTNOTE_ID.match(value):
+        return None
+    if attribute == "role" and value not in _ROLES:
+        return None
+    return value
 
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|middle)", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -108,4 +123,5 @@ def clean(html: str) -> str:
                             "title", "template", "svg", "math", "select", "textarea"},
         strip_comments=True,
         link_rel=None,
+        attribute_filter=_keep_attribute,
     )

@@ -9,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 REFERENCE = CORPUS / "2022-01-19-202201192253651534.md"
+GENERIC = ROOT / "tests" / "fixtures" / "generic"
+"""Hand-written posts with shapes the corpus lacks (English, footnotes, tables, code)."""
 SHARED = ROOT.parent / "shared" / "corpus" / "finews"
 """The workplace's full 128-post corpus; absent in a user's clone, so tests using it skip."""
 

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 import convert
-from conftest import CORPUS_POSTS, REFERENCE, SHARED, posts
+from conftest import CORPUS_POSTS, GENERIC, REFERENCE, SHARED, posts
 from convert import citation
 from convert.errors import ExportError
 from convert.model import Document, Meta
@@ -104,6 +104,8 @@ def checked(tmp_path_factory, epoch):
     out = tmp_path_factory.mktemp("epubs")
     (out / "corpus").mkdir()
     files = {"corpus": write_batch(CORPUS_POSTS, out / "corpus")}
+    (out / "generic").mkdir()
+    files["generic"] = write_batch(posts(GENERIC), out / "generic")
     if SHARED.is_dir():
         (out / "finews").mkdir()
         files["finews"] = write_batch(posts(SHARED), out / "finews")
@@ -116,6 +118,20 @@ def test_epubcheck_clean_for_every_corpus_post(checked):
     dirty = {str(f): results[str(f)] for f in files["corpus"] if results[str(f)] != (0, 0, 0)}
     assert not dirty, log
     assert str(REFERENCE.stem) in {f.stem for f in files["corpus"]}
+
+
+def test_epubcheck_clean_for_generic_posts(checked):
+    files, results, log = checked
+    assert len(files["generic"]) >= 2
+    dirty = {str(f): results[str(f)] for f in files["generic"] if results[str(f)] != (0, 0, 0)}
+    assert not dirty, log
+
+
+def test_footnotes_become_epub_notes(epoch):
+    doc = convert.load(GENERIC / "2022-02-02-footnotes.md")
+    book = unzip(epub.write(doc, {}))
+    chapter = next(book.read(n).decode() for n in book.namelist() if n.endswith("ch001.xhtml"))
+    assert 'epub:type="noteref"' in chapter and "第一个注。" in chapter
 
 
 def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):

@@ -11,7 +11,7 @@ import pytest
 
 import convert
 
-from conftest import CORPUS_POSTS, ROOT, SHARED, posts
+from conftest import CORPUS_POSTS, GENERIC, ROOT, SHARED, posts
 
 VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HOSTILE = """---
@@ -36,7 +36,7 @@ def nu_check(files) -> list[dict]:
 
 
 def test_every_page_passes_the_nu_checker(tmp_path):
-    sources = [*CORPUS_POSTS, *(posts(SHARED) if SHARED.is_dir() else [])]
+    sources = [*CORPUS_POSTS, *posts(GENERIC), *(posts(SHARED) if SHARED.is_dir() else [])]
     hostile = tmp_path / "hostile.md"
     hostile.write_text(HOSTILE, encoding="utf-8")
     files = []

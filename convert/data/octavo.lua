@@ -10,7 +10,7 @@ gfm and commonmark have no such syntax, so there the summary becomes a block quo
 and the other divs are unwrapped. No spans, no raw HTML, no heading ids; an image
 not on the web becomes its description, a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
-and an unsafe link (javascript:, file:) its text. ]]
+and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay. ]]
 
 local KNOWN_DIVS = { summary = true, centered = true, signature = true, source = true }
 
@@ -20,6 +20,11 @@ local function is_web(url) return url:match('^https?://') ~= nil end
 
 local function is_safe_target(url)
   return is_web(url) or url:match('^mailto:') ~= nil or url:match('^#') ~= nil
+end
+
+-- A path on the post's own site (no scheme): a fine link in Markdown, not inside a book.
+local function is_relative(url)
+  return url:match('^[%a][%w+.-]*:') == nil and url:match('^//') == nil
 end
 
 local function image_word(doc)
@@ -75,7 +80,7 @@ local function markdown(doc, strict)
       return img
     end,
     Link = function(link)
-      if not is_safe_target(link.target) then return link.content end
+      if not (is_safe_target(link.target) or is_relative(link.target)) then return link.content end
     end,
     Figure = function(fig)
       local blocks = pandoc.Blocks { pandoc.Para(pandoc.utils.blocks_to_inlines(fig.content)) }

@@ -49,6 +49,7 @@ RULES = [
     ("document_number", provenance.document_number),
     ("section_heads", structure.section_heads),
     ("figures", structure.figures),
+    ("footnotes", structure.footnotes),
     ("source_line", provenance.source_line),
     ("signature_block", provenance.signature_block),
     ("trailing_credit", provenance.trailing_credit),

@@ -139,6 +139,39 @@ def figures(root: Tag, ctx) -> None:
                 block.append(caption.extract())
 
 
+def footnotes(root: Tag, ctx) -> None:
+    """Footnotes in the DPUB-ARIA form pandoc reads back as notes (EPUB notes, Markdown [^1]).
+
+    `<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>` →
+    `<a class="footnote-ref" href="#fn1" id="fnref1" role="doc-noteref"><sup>1</sup></a>`;
+    `<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list">…` →
+    `<section class="footnotes" id="footnotes" role="doc-endnotes"><hr><ol>…`.
+    """
+    for sup in elements(root, "sup"):
+        link = sole_child(sup, "a")
+        if has_class(sup, "footnote-ref") and link is not None:
+            number = text_of(link).strip("[]")
+            sup.unwrap()
+            link.clear()
+            marker = root.new_tag("sup")
+            marker.string = number
+            link.append(marker)
+            link.attrs.update({"class": ["footnote-ref"], "role": "doc-noteref"})
+    for section in elements(root, "section"):
+        if not has_class(section, "footnotes") or section.get("role") == "doc-endnotes":
+            continue
+        rule = section.find_previous_sibling(True)
+        if rule is not None and rule.name == "hr":
+            rule.decompose()
+        section.attrs = {"class": ["footnotes"], "id": "footnotes", "role": "doc-endnotes"}
+        section.insert(0, root.new_tag("hr"))
+        for item in elements(section, "ol", "li"):
+            item.attrs = {"id": item["id"]} if item.get("id") else {}
+        for back in elements(section, "a"):
+            if has_class(back, "footnote-backref"):
+                back.attrs = {"class": ["footnote-back"], "href": back.get("href", ""), "role": "doc-backlink"}
+
+
 def title_fallback(root: Tag, ctx) -> None:
     """No title in front matter: an opening heading, else the first sentence, else the file name.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bs4 import NavigableString, Tag
 
 INLINE_SPACE = " \t\n\u00a0\u3000"
-VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source"}
+VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source",
+              "footnote-ref", "footnotes", "footnote-back"}
 """The only classes a normalized body carries; styles/ and every writer know these."""
 
 
