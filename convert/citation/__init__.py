@@ -60,8 +60,9 @@ def head_tags(meta: Meta) -> str:
 
 
 def default_style(lang: str) -> str:
-    """GB/T 7714 for Chinese articles, Chicago author-date otherwise."""
-    return "gb7714" if lang.lower().startswith("zh") else "chicago-author-date"
+    """GB/T 7714 for Chinese articles, APA otherwise (citeproc-py's Chicago prints a
+    stray "Edition" label for web articles)."""
+    return "gb7714" if lang.lower().startswith("zh") else "apa"
 
 
 def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
