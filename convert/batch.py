@@ -210,8 +210,8 @@ def _map(chunks, outdir, formats, options, jobs_count, executor) -> Iterable[lis
             try:
                 yield future.result()
             except Exception as exc:  # a worker died (memory cap, signal): fail its chunk only
-                yield [Result(path=job.path, name=job.name, error=f"{job.path}: worker failed: {type(exc).__name__}: {exc}")
-                       for job in chunk]
+                reason = f"worker failed: {type(exc).__name__}: {exc}"
+                yield [Result(path=job.path, name=job.name, error=f"{job.path}: {reason}") for job in chunk]
     finally:
         if own:
             pool.shutdown(cancel_futures=True)

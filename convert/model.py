@@ -7,7 +7,6 @@ front matter and citation records never disagree.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import uuid
@@ -96,9 +95,6 @@ class Meta:
     def slug(self) -> str:
         """Short stable key (citation keys, file-safe ids)."""
         return hashlib.sha1(self.identifier.encode()).hexdigest()[:8]
-
-    def replace(self, **changes) -> "Meta":
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass

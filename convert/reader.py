@@ -116,8 +116,8 @@ def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str
     return text
 
 
-def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[str]]:
-    """(metadata, body, body's first line number, warnings); lenient on broken YAML."""
+def split_front_matter(text: str, path: str) -> tuple[dict, str, list[str]]:
+    """(metadata, body, warnings); lenient on broken YAML, errors name the file's line."""
     warnings: list[str] = []
     stripped = text.lstrip("\n")
     skipped = len(text) - len(stripped)
@@ -126,9 +126,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[str]]
         text = stripped
     match = _FENCE.match(text)
     if not match:
-        return {}, text, 1, warnings
+        return {}, text, warnings
     block = match.group(1) or ""
-    body_line = skipped + text.count("\n", 0, match.end()) + 1
     if len(block) > MAX_FRONT_MATTER:
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
     try:
@@ -138,11 +137,11 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[str]]
         line = skipped + 2 + (mark.line if mark else 0)
         data = _lenient_yaml(block)
         if not data:
-            raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line)
+            raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
         warnings.append(f"{path}:{line}: front matter is not valid YAML; recovered {len(data)} fields line by line")
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
-    return data, text[match.end():], body_line, warnings
+    return data, text[match.end():], warnings
 
 
 _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -258,7 +257,7 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None, timezo
         site = dataclasses.replace(site, timezone=timezone or site.timezone, title=site_title or site.title,
                                    url=(site_url or "").rstrip("/") or site.url)
     text, warnings = decode(raw, name)
-    data, body_md, _line, fm_warnings = split_front_matter(text, name)
+    data, body_md, fm_warnings = split_front_matter(text, name)
     warnings += fm_warnings
 
     meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),

@@ -10,7 +10,8 @@ import json
 
 from convert.model import Meta
 
-from . import repository, ris as _ris, styles, tex, web
+from . import repository, styles, tex, web
+from . import ris as _ris
 from .record import Record, build, to_csl
 
 __all__ = [

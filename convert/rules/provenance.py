@@ -121,15 +121,14 @@ def _record_signature(footer: Tag, ctx) -> None:
         text = text_of(line)
         when = dates.chinese_date(text)
         if when is None:
-            time_tag = line.find("time")
-            if time_tag is None:
+            if line.find("time") is None:
                 issuers.append(text)
             continue
         if line.find("time") is None and len(meaningful_children(line)) == 1:
-            time_tag = footer.new_tag("time", attrs={"datetime": when.isoformat()})
-            time_tag.string = text
+            stamp = footer.new_tag("time", attrs={"datetime": when.isoformat()})
+            stamp.string = text
             line.clear()
-            line.append(time_tag)
+            line.append(stamp)
         ctx.meta.signed_date = ctx.meta.signed_date or when
     if issuers and not ctx.meta.issuer:
         ctx.meta.issuer = "，".join(issuers)

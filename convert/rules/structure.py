@@ -7,8 +7,18 @@ from pathlib import Path
 
 from bs4 import Tag
 
-from .tree import (add_class, blocks, elements, first, has_class, meaningful_children, own_classes,
-                   sole_child, text_of, trim_edges)
+from .tree import (
+    add_class,
+    blocks,
+    elements,
+    first,
+    has_class,
+    meaningful_children,
+    own_classes,
+    sole_child,
+    text_of,
+    trim_edges,
+)
 
 MAX_HEADING = 40
 """A bold paragraph longer than this (in characters) is emphasis, not a heading."""
