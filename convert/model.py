@@ -7,6 +7,7 @@ front matter and citation records never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import uuid
@@ -95,6 +96,10 @@ class Meta:
     def slug(self) -> str:
         """Short stable key (citation keys, file-safe ids)."""
         return hashlib.sha1(self.identifier.encode()).hexdigest()[:8]
+
+    def replace(self, **changes) -> "Meta":
+        """A copy with some fields changed (dataclasses.replace)."""
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass
