@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import tempfile
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -49,12 +50,23 @@ class Result:
     cached: bool = False
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+"""The process's umask: outputs get ordinary permissions, not mkstemp's private 0600."""
+
+
 def atomic_write(target: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and os.replace: never a partial file."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~UMASK)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -132,6 +144,13 @@ def warm(formats: list[str]) -> None:
             module.warm()
 
 
+def _worker_start(formats: list[str]) -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent (which stops handing out work and
+    lets running chunks finish their atomic writes), then warm the writers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm(formats)
+
+
 def _code_fingerprint() -> str:
     """Hash of Octavo's own code and styles, so a changed Octavo never reuses stale outputs."""
     root = Path(__file__).resolve().parent
@@ -203,7 +222,7 @@ def _map(chunks, outdir, formats, options, jobs_count, executor) -> Iterable[lis
             yield convert_chunk(chunk, outdir, formats, options)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs_count, initializer=warm, initargs=(formats,))
+    pool = executor or ProcessPoolExecutor(max_workers=jobs_count, initializer=_worker_start, initargs=(formats,))
     try:
         futures = [pool.submit(convert_chunk, chunk, outdir, formats, options) for chunk in chunks]
         for chunk, future in zip(chunks, futures):

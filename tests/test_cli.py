@@ -192,3 +192,34 @@ def test_every_format_is_reproducible_under_source_date_epoch(tmp_path):
     assert len(files) == 8
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    from convert import batch
+
+    target = tmp_path / "x.html"
+    batch.atomic_write(target, b"data")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~batch.UMASK
+
+
+def test_interrupted_batch_leaves_whole_posts_only(tmp_path):
+    """Ctrl-C mid-batch: no temporary files, and each post has all its formats or none."""
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "convert", "convert", str(CORPUS), "-o", str(out),
+                             "-t", "pdf,epub,html", "--no-cache", "-q"], start_new_session=True,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.pdf"))):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    names = [p.name for p in out.iterdir()]
+    assert not [n for n in names if n.endswith(".tmp")]
+    stems = {n.rsplit(".", 1)[0] for n in names if not n.startswith(".")}
+    for stem in stems:
+        assert sorted(n for n in names if n.rsplit(".", 1)[0] == stem) == [f"{stem}.epub", f"{stem}.html",
+                                                                            f"{stem}.pdf"]
