@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import posixpath
 import subprocess
+import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -319,3 +320,12 @@ def test_pandoc_errors_name_the_file_and_spare_the_batch():
     first, second = run_many([good, bad])
     assert first == b"ok\n"
     assert isinstance(second, ExportError) and second.path == "bad.md"
+
+
+def test_chapter_titles_are_headings_not_file_names(reference):
+    _, data = reference
+    book = unzip(data)
+    titles = [re.search(r"<title>(.*?)</title>", book.read(n).decode()).group(1)
+              for n in book.namelist() if n.startswith("EPUB/text/ch")]
+    assert titles and not any(t.endswith(".xhtml") for t in titles)
+    assert "国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去”" in titles

@@ -26,6 +26,18 @@ SUFFIX = ".epub"
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 OPF = "EPUB/content.opf"
 _MODIFIED = re.compile(r'(<meta property="dcterms:modified">)[^<]*(</meta>)')
+_FILE_TITLE = re.compile(r"<title>ch\d+\.xhtml</title>")
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _chapter_title(xhtml: str) -> str:
+    """A chapter's <title> from its first heading (pandoc writes the file name there)."""
+    heading = _HEADING.search(xhtml)
+    if not heading:
+        return xhtml
+    text = " ".join(_TAG.sub("", heading.group(1)).split())
+    return _FILE_TITLE.sub(lambda _: f"<title>{text}</title>", xhtml, count=1)
 
 ACCESSIBILITY = {
     "accessModes": ["textual"],
@@ -109,7 +121,8 @@ def colophon(meta: Meta) -> str:
 
 
 def _finish(epub: bytes, meta: Meta) -> bytes:
-    """Rebuild the archive: Octavo's stylesheet, dcterms:modified and entry dates = meta.converted."""
+    """Rebuild the archive: Octavo's stylesheet, chapter titles, dcterms:modified and entry
+    dates = meta.converted."""
     when = meta.converted.astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
@@ -121,6 +134,8 @@ def _finish(epub: bytes, meta: Meta) -> bytes:
                 data = stylesheet("epub.css").encode("utf-8")
             elif item.filename == OPF:
                 data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
+            elif item.filename.startswith("EPUB/text/ch"):
+                data = _chapter_title(data.decode("utf-8")).encode("utf-8")
             info = zipfile.ZipInfo(item.filename, date_time=date_time)
             info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
