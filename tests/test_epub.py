@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import posixpath
-import subprocess
 import re
+import subprocess
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
