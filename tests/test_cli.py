@@ -223,3 +223,19 @@ def test_interrupted_batch_leaves_whole_posts_only(tmp_path):
     for stem in stems:
         assert sorted(n for n in names if n.rsplit(".", 1)[0] == stem) == [f"{stem}.epub", f"{stem}.html",
                                                                             f"{stem}.pdf"]
+
+
+@pytest.mark.parametrize("fmt,needle", [("csl", '"number": "国办发〔2021〕59号"'), ("biblatex", "@online{"),
+                                        ("bibtex", "@misc{"), ("ris", "TY  - NEWS"), ("dc", "<dc:title"),
+                                        ("datacite", "<resource"), ("jsonld", '"@type": "NewsArticle"')])
+def test_cite_prints_each_format(fmt, needle):
+    run = octavo("cite", REFERENCE, "-f", fmt)
+    assert run.returncode == 0, run.stderr
+    assert needle in run.stdout
+
+
+def test_cite_with_a_style_and_usage_errors():
+    run = octavo("cite", REFERENCE, "--style", "apa")
+    assert run.returncode == 0 and "国办发〔2021〕59号" in run.stdout and "2022" in run.stdout
+    assert octavo("cite", REFERENCE, "--style", "no-such-style").returncode == 2
+    assert octavo("cite", REFERENCE, "-f", "docx").returncode == 2
