@@ -31,7 +31,7 @@ def header(doc: Document) -> str:
     dateline = []
     if meta.date:
         dateline.append(f'<time datetime="{meta.date.isoformat()}">{human_date(meta.date, meta.lang)}</time>')
-    if meta.source:
+    if meta.source and 'class="source"' not in doc.body:  # else the body's source line says it
         dateline.append(f'{label(meta.lang, "source")}：{escape(meta.source)}')
     if dateline:
         parts.append(f'<p class="dateline">{" · ".join(dateline)}</p>')
