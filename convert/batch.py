@@ -13,7 +13,9 @@ import logging
 import os
 import signal
 import tempfile
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 CHUNK = 8
 """Posts per worker task: large enough to share a pandoc process, small enough to balance."""
+READ_TIMEOUT = 60.0
+"""Seconds one post may take to read and normalize (pathological Markdown is slow, not endless)."""
 CACHE_FILE = ".octavo-cache.json"
 
 
@@ -73,6 +77,25 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+@contextmanager
+def _time_limit(seconds: float, path: str):
+    """Raise PostError when the block runs longer than `seconds` (SIGALRM; main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PostError(f"reading took longer than {seconds:g} s", path)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _render(docs: list[Document], fmt: str, options: dict) -> list[bytes | Exception]:
     """Render docs in one format, through write_many when the writer batches."""
     module = writer(fmt)
@@ -95,7 +118,8 @@ def convert_chunk(jobs: list[Job], outdir: Path, formats: list[str], options: di
     docs: dict[int, Document] = {}
     for i, job in enumerate(jobs):
         try:
-            docs[i] = load(job.path, **options.get("reader", {}))
+            with _time_limit(READ_TIMEOUT, str(job.path)):
+                docs[i] = load(job.path, **options.get("reader", {}))
             results[i].warnings = docs[i].warnings
         except OctavoError as exc:
             results[i].error = str(exc)

@@ -239,3 +239,16 @@ def test_cite_with_a_style_and_usage_errors():
     assert run.returncode == 0 and "国办发〔2021〕59号" in run.stdout and "2022" in run.stdout
     assert octavo("cite", REFERENCE, "--style", "no-such-style").returncode == 2
     assert octavo("cite", REFERENCE, "-f", "docx").returncode == 2
+
+
+def test_slow_post_fails_alone_on_the_read_time_limit(tmp_path, monkeypatch):
+    from convert import batch
+
+    monkeypatch.setattr(batch, "READ_TIMEOUT", 0.3)
+    slow = tmp_path / "slow.md"
+    slow.write_text("---\ntitle: s\n---\n" + "[" * 400_000 + "\n", encoding="utf-8")
+    good = tmp_path / "good.md"
+    good.write_text(GOOD, encoding="utf-8")
+    results = batch.convert_chunk([batch.Job(slow, "slow"), batch.Job(good, "good")], tmp_path, ["html"], {})
+    assert "slow.md" in results[0].error and "longer than 0.3 s" in results[0].error
+    assert results[1].error is None and (tmp_path / "good.html").exists()
