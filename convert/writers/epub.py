@@ -16,8 +16,8 @@ import zipfile
 from datetime import timezone
 from html import escape
 
-from .. import citation
-from ..labels import human_date, label
+from ..colophon import cite_as, definition_list
+from ..labels import label
 from ..model import Document, Meta
 from ..pandoc import Job, reader_html, run, run_many
 from .html import stylesheet
@@ -99,25 +99,9 @@ def metadata(meta: Meta) -> dict:
 
 def colophon(meta: Meta) -> str:
     """The last chapter: how to cite the article, where it came from, and which file it is."""
-    lang = meta.lang
-    rows = []
-    if meta.canonical_url:
-        url = escape(meta.canonical_url)
-        rows.append(("original", f'<a href="{url}">{url}</a>'))
-    for key, value in (("source", meta.source), ("publisher", meta.publisher),
-                       ("document_number", meta.doc_number), ("issuer", meta.issuer)):
-        if value:
-            rows.append((key, escape(value)))
-    if meta.signed_date:
-        rows.append(("signed", human_date(meta.signed_date, lang)))
-    if meta.date:
-        rows.append(("published", f"{human_date(meta.date, lang)} ({meta.date.isoformat()})"))
-    rows.append(("converted", meta.converted.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
-    rows.append(("identifier", escape(meta.identifier)))
-    items = "".join(f"<dt>{label(lang, key)}</dt><dd>{value}</dd>" for key, value in rows)
-    cite = escape(citation.formatted(meta))
-    cite_html = f'<div class="citation"><p>{label(lang, "cite")}：{cite}</p></div>'
-    return f'<h1 class="colophon">{label(lang, "colophon")}</h1>{cite_html}<dl>{items}</dl>'
+    return (f'<h1 class="colophon">{label(meta.lang, "colophon")}</h1>'
+            f'<div class="citation"><p>{cite_as(meta)}</p></div>'
+            f"{definition_list(meta)}")
 
 
 def _finish(epub: bytes, meta: Meta) -> bytes:

@@ -3,7 +3,6 @@ typography, full metadata, bookmarks, a colophon and the post's sources attached
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import SubElement, fromstring, tostring
 
+from ..colophon import cite_as, definition_list
 from ..errors import ExportError, UsageError
 from ..fetcher import STYLES_DIR, SafeFetcher
 from ..labels import label
@@ -175,31 +175,8 @@ def _page_width_mm(size: str) -> float:
 
 def colophon(meta: Meta) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
-    from .. import citation
-
-    esc = html.escape
-    publisher = meta.publisher
-    rows = [
-        ("original", meta.canonical_url and
-         f'<a href="{esc(meta.canonical_url)}">{esc(meta.canonical_url)}</a>'),
-        ("source", meta.source and esc(meta.source)),
-        ("publisher", publisher and esc(publisher)),
-        ("published", meta.date and _iso(meta.date)),
-        ("converted", _iso(meta.converted)),
-        ("identifier", esc(meta.identifier)),
-    ]
-    items = "".join(f"<dt>{label(meta.lang, key)}</dt><dd>{value}</dd>"
-                    for key, value in rows if value)
-    colon = "：" if meta.lang.lower().startswith("zh") else ": "
     return (f'<section class="colophon"><h2>{label(meta.lang, "colophon")}</h2>'
-            f'<dl>{items}</dl><p class="citation">{label(meta.lang, "cite")}{colon}'
-            f"{esc(citation.formatted(meta))}</p></section>\n")
-
-
-def _iso(moment) -> str:
-    """A date-time as readable ISO 8601 (2022-01-19 17:07:03 +08:00)."""
-    text = moment.replace(microsecond=0).isoformat(sep=" ")
-    return re.sub(r"([+-]\d\d:\d\d)$", r" \1", text)
+            f'{definition_list(meta)}<p class="citation">{cite_as(meta)}</p></section>\n')
 
 
 def _metadata(meta: Meta):

@@ -1,0 +1,42 @@
+"""The colophon the PDF and the EPUB end with: where the text comes from, when it was
+converted, which file it is, and how to cite it — one list, so both say the same."""
+
+from __future__ import annotations
+
+from datetime import timezone
+from html import escape
+
+from . import citation
+from .labels import human_date, label
+from .model import Meta
+
+
+def rows(meta: Meta) -> list[tuple[str, str]]:
+    """(label, HTML value) pairs, in reading order; fields the article lacks are left out."""
+    lang = meta.lang
+    out = []
+    if meta.canonical_url:
+        url = escape(meta.canonical_url)
+        out.append(("original", f'<a href="{url}">{url}</a>'))
+    for key, value in (("source", meta.source), ("publisher", meta.publisher),
+                       ("document_number", meta.doc_number), ("issuer", meta.issuer)):
+        if value:
+            out.append((key, escape(value)))
+    if meta.signed_date:
+        out.append(("signed", human_date(meta.signed_date, lang)))
+    if meta.date:
+        out.append(("published", f"{human_date(meta.date, lang)} ({meta.date.isoformat()})"))
+    out.append(("converted", meta.converted.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
+    out.append(("identifier", escape(meta.identifier)))
+    return [(label(lang, key), value) for key, value in out]
+
+
+def definition_list(meta: Meta) -> str:
+    """The rows as a <dl>."""
+    return "<dl>" + "".join(f"<dt>{key}</dt><dd>{value}</dd>" for key, value in rows(meta)) + "</dl>"
+
+
+def cite_as(meta: Meta) -> str:
+    """`引用格式：…` / `Cite as: …`, the formatted citation escaped as text."""
+    colon = "：" if meta.lang.lower().startswith("zh") else ": "
+    return f"{label(meta.lang, 'cite')}{colon}{escape(citation.formatted(meta))}"
