@@ -33,6 +33,9 @@ import convert  # noqa: E402
 from convert import batch, citation  # noqa: E402
 from convert.pandoc import executable  # noqa: E402
 from convert.writers import epub, markdown  # noqa: E402
+from convert.settings import Settings  # noqa: E402
+
+SETTINGS = Settings()
 
 SHARED = ROOT.parent / "shared" / "corpus" / "finews"
 
@@ -60,14 +63,14 @@ def naive(paths: list[Path], out: Path) -> None:
 
 def per_document(docs) -> None:
     for doc in docs:
-        epub.write(doc, {})
-        markdown.write(doc, {})
+        epub.write(doc, SETTINGS)
+        markdown.write(doc, SETTINGS)
 
 
 def batched(docs, size: int) -> None:
     for start in range(0, len(docs), size):
         chunk = docs[start:start + size]
-        for result in epub.write_many(chunk, {}) + markdown.write_many(chunk, {}):
+        for result in epub.write_many(chunk, SETTINGS) + markdown.write_many(chunk, SETTINGS):
             if isinstance(result, Exception):
                 raise result
 
@@ -89,8 +92,8 @@ def main() -> None:
     workers = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [batch.Job(path=p, name=p.stem) for p in paths]
-        t_runner, _ = timed(lambda: batch.run(jobs, Path(tmp), ["epub", "md"], {}, jobs_count=workers,
-                                              use_cache=False))
+        settings = Settings(formats=("epub", "md"), jobs=workers, cache=False)
+        t_runner, _ = timed(lambda: batch.run(jobs, Path(tmp), settings))
 
     print(f"{len(paths)} posts, EPUB + Markdown each (batch size {size})")
     print(f"  naive pandoc loop (2 processes/post)      {t_naive:7.2f} s")

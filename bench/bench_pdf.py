@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from convert import batch  # noqa: E402
+from convert.settings import Settings  # noqa: E402
 
 FINEWS = ROOT.parent / "shared" / "corpus" / "finews"
 VENV_BIN = Path(sys.executable).parent
@@ -40,10 +41,10 @@ def cpu_of_children() -> float:
 
 def octavo(posts: list[Path], outdir: Path, jobs: int) -> tuple[float, list, dict]:
     """Wall time, results, and {pid: (worker peak MB, render-child peak MB)}."""
-    with ProcessPoolExecutor(jobs, initializer=batch.warm, initargs=(["pdf"],)) as pool:
+    settings = Settings(formats=("pdf",), jobs=jobs, cache=False)
+    with ProcessPoolExecutor(jobs, initializer=batch.warm, initargs=(settings,)) as pool:
         start = time.perf_counter()
-        results = batch.run([batch.Job(p, p.stem) for p in posts], outdir, ["pdf"], {},
-                            executor=pool, use_cache=False)
+        results = batch.run([batch.Job(p, p.stem) for p in posts], outdir, settings, executor=pool)
         elapsed = time.perf_counter() - start
         peaks = dict(pool.map(_peak_rss, [0.3] * jobs * 4))
     return elapsed, results, peaks
@@ -92,7 +93,7 @@ def main() -> None:
         (Path(tmp) / "naive").mkdir()
         theirs, naive_failures = naive(posts, Path(tmp) / "naive")
         theirs_cpu = cpu_of_children() - cpu
-    failed = [r for r in results if r.error]
+    failed = [r for r in results if not r.ok]
     print(f"posts: {len(posts)} from {args.corpus}")
     print(f"octavo batch, {args.jobs} workers: {ours:7.2f} s wall, {ours_cpu:7.2f} s CPU "
           f"({len(failed)} failed)")
@@ -103,7 +104,7 @@ def main() -> None:
     for pid, (own, child) in sorted(peaks.items()):
         print(f"worker {pid}: peak RSS {own:.0f} MB; largest render child {child:.0f} MB")
     for result in failed:
-        print(f"FAILED {result.error}")
+        print(f"FAILED {[str(e) for e in result.errors.values()]}")
 
 
 if __name__ == "__main__":

@@ -8,21 +8,23 @@ Public API::
 
 from __future__ import annotations
 
-from .model import Document, Meta
-from .reader import read_post
-from .rules import normalize
-from .writers import WRITERS, writer
-
-__all__ = ["Document", "Meta", "read_post", "normalize", "load", "write", "WRITERS"]
 __version__ = "0.1.0"
 
+from .model import Document, Meta  # noqa: E402
+from .reader import read_post  # noqa: E402
+from .rules import normalize  # noqa: E402
+from .settings import Settings  # noqa: E402
+from .writers import WRITERS, writer  # noqa: E402
 
-def load(path, **options) -> Document:
-    """Read and normalize one post (options: site, lang, timezone for the reader; profile)."""
-    profile = options.pop("profile", None)
-    return normalize(read_post(path, **options), profile)
+__all__ = ["Document", "Meta", "Settings", "read_post", "normalize", "load", "write", "WRITERS"]
 
 
-def write(doc: Document, fmt: str, options: dict | None = None) -> bytes:
+def load(path, settings: Settings | None = None) -> Document:
+    """Read and normalize one post with `settings` (defaults when None)."""
+    settings = settings or Settings()
+    return normalize(read_post(path, settings), settings.profile)
+
+
+def write(doc: Document, fmt: str, settings: Settings | None = None) -> bytes:
     """Render `doc` in format `fmt` (a key of WRITERS) and return the file's bytes."""
-    return writer(fmt).write(doc, options or {})
+    return writer(fmt).write(doc, settings or Settings())

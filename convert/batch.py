@@ -1,4 +1,4 @@
-"""The batch runner: many posts through an Executor, atomic writes, a cache, a failure report.
+"""The batch runner: many posts through an Executor, atomic writes, a cache, typed results.
 
 Conversion itself knows nothing of this module. Work goes to workers in chunks so that
 a writer with `write_many` (one pandoc process per chunk) and a writer's `warm()`
@@ -7,11 +7,13 @@ a writer with `write_many` (one pandoc process per chunk) and a writer's `warm()
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
-import logging
 import os
 import signal
+import subprocess
 import tempfile
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -21,17 +23,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .errors import OctavoError, PostError
+from .errors import InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
-from .writers import writer
-
-log = logging.getLogger(__name__)
+from .settings import Settings
+from .site import site_for
+from .writers import BatchWriter, WarmWriter, writer
 
 CHUNK = 8
 """Posts per worker task: large enough to share a pandoc process, small enough to balance."""
-READ_TIMEOUT = 60.0
-"""Seconds one post may take to read and normalize (pathological Markdown is slow, not endless)."""
 CACHE_FILE = ".octavo-cache.json"
+READ = "read"
+"""The key of a result's error when the post could not be read (else a format's name)."""
 
 
 @dataclass
@@ -44,14 +46,19 @@ class Job:
 
 @dataclass
 class Result:
-    """What became of one input: the files written, or the error that stopped it."""
+    """What became of one input: the files written, the typed error of each failed stage
+    (READ or a format), the warnings, and whether the cache made it unnecessary."""
 
     path: Path
     name: str = ""
     outputs: list[Path] = field(default_factory=list)
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    errors: dict[str, OctavoError] = field(default_factory=dict)
+    warnings: list[PostWarning] = field(default_factory=list)
     cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def _umask() -> int:
@@ -96,87 +103,112 @@ def _time_limit(seconds: float, path: str):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _render(docs: list[Document], fmt: str, options: dict) -> list[bytes | Exception]:
-    """Render docs in one format, through write_many when the writer batches."""
+def _render(docs: list[Document], fmt: str, settings: Settings) -> list[tuple[bytes | Exception, list]]:
+    """Render docs in one format (through write_many when the writer batches); for each doc
+    its bytes or exception, and the warnings the writer gave about it."""
     module = writer(fmt)
-    if hasattr(module, "write_many") and len(docs) > 1:
-        return module.write_many(docs, options)
-    out: list[bytes | Exception] = []
-    for doc in docs:
-        try:
-            out.append(module.write(doc, options))
-        except Exception as exc:  # one post's failure, whatever its type, is that post's alone
-            out.append(exc)
-    return out
+    with collecting() as warnings:
+        if isinstance(module, BatchWriter) and len(docs) > 1:
+            try:
+                outputs = module.write_many(docs, settings)
+            except Exception as exc:  # the whole call failed: each doc gets the error
+                outputs = [exc] * len(docs)
+        else:
+            outputs = []
+            for doc in docs:
+                try:
+                    outputs.append(module.write(doc, settings))
+                except Exception as exc:  # one post's failure, whatever its type, is that post's alone
+                    outputs.append(exc)
+    by_path: dict[str, list[PostWarning]] = {}
+    for warning in warnings:
+        by_path.setdefault(warning.path, []).append(warning)
+    return [(out, by_path.get(doc.meta.source_path, [])) for out, doc in zip(outputs, docs)]
 
 
-def convert_chunk(jobs: list[Job], outdir: Path, formats: list[str], options: dict) -> list[Result]:
-    """Read, normalize and write one chunk of posts (runs inside a worker)."""
+def _as_error(exc: BaseException, path: str, fmt: str) -> OctavoError:
+    """A typed error naming the post: Octavo's own as it is, anything else as a bug."""
+    if isinstance(exc, OctavoError):
+        if exc.path is None:
+            exc.path = path
+        return exc
+    return InternalError.wrap(exc, path)
+
+
+def _strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictError:
+    first = warnings[0]
+    more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+    return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
+
+
+def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Result]:
+    """Read, normalize and write one chunk of posts (runs inside a worker).
+
+    Each format stands alone: one that fails costs only itself, the others are written.
+    """
     from . import load
 
     results = [Result(path=job.path, name=job.name) for job in jobs]
     docs: dict[int, Document] = {}
     for i, job in enumerate(jobs):
         try:
-            with _time_limit(READ_TIMEOUT, str(job.path)):
-                docs[i] = load(job.path, **options.get("reader", {}))
-            results[i].warnings = docs[i].warnings
-        except OctavoError as exc:
-            results[i].error = str(exc)
-        except Exception as exc:  # a bug must not stop the batch; report it against the file
-            results[i].error = f"{job.path}: internal error: {type(exc).__name__}: {exc}"
+            with _time_limit(settings.read_timeout, str(job.path)):
+                doc = load(job.path, settings)
+        except Exception as exc:  # a bug must not stop the batch; it is reported against the file
+            results[i].errors[READ] = _as_error(exc, str(job.path), READ)
+            continue
+        results[i].warnings = list(doc.warnings)
+        if settings.strict and doc.warnings:
+            results[i].errors[READ] = _strict_error(str(job.path), doc.warnings, "reading")
+            continue
+        docs[i] = doc
     rendered: dict[int, dict[str, bytes]] = {i: {} for i in docs}
-    for fmt in formats:
-        order = [i for i in docs if results[i].error is None]
-        try:
-            outputs = _render([docs[i] for i in order], fmt, options)
-        except Exception as exc:
-            outputs = [exc] * len(order)
-        for i, data in zip(order, outputs):
-            if isinstance(data, Exception):
-                message = str(data) if isinstance(data, OctavoError) else f"{type(data).__name__}: {data}"
-                if str(jobs[i].path) not in message:
-                    message = f"{jobs[i].path}: {fmt}: {message}"
-                results[i].error = message
+    for fmt in settings.formats:
+        order = list(docs)
+        for i, (data, warnings) in zip(order, _render([docs[i] for i in order], fmt, settings)):
+            path = str(jobs[i].path)
+            results[i].warnings += warnings
+            if isinstance(data, BaseException):
+                results[i].errors[fmt] = _as_error(data, path, fmt)
+            elif settings.strict and warnings:
+                results[i].errors[fmt] = _strict_error(path, warnings, fmt)
             else:
                 rendered[i][fmt] = data
     for i, files in rendered.items():
-        if results[i].error is None:
-            _write_all(results[i], outdir, jobs[i].name, files)
+        _write_formats(results[i], outdir, jobs[i].name, files)
     return results
 
 
-def _write_all(result: Result, outdir: Path, name: str, files: dict[str, bytes]) -> None:
-    """Write every format of one post, or none: on failure, remove what was written."""
-    try:
-        for fmt, data in files.items():
-            target = outdir / f"{name}{writer(fmt).SUFFIX}"
+def _write_formats(result: Result, outdir: Path, name: str, files: dict[str, bytes]) -> None:
+    """Write each rendered format atomically; a format that cannot be written is its own error."""
+    for fmt, data in files.items():
+        target = outdir / f"{name}{writer(fmt).SUFFIX}"
+        try:
             atomic_write(target, data)
+        except OSError as exc:
+            result.errors[fmt] = PostError(f"{fmt}: cannot write {target}: {exc.strerror or exc}", str(result.path))
+        else:
             result.outputs.append(target)
-    except OSError as exc:
-        for path in result.outputs:
-            path.unlink(missing_ok=True)
-        result.outputs = []
-        result.error = f"{result.path}: cannot write output: {exc}"
 
 
-def warm(formats: list[str]) -> None:
+def warm(settings: Settings) -> None:
     """Worker initializer: import writers and pay their one-time set-up once per process."""
-    for fmt in formats:
+    for fmt in settings.formats:
         module = writer(fmt)
-        if hasattr(module, "warm"):
-            module.warm()
+        if isinstance(module, WarmWriter):
+            module.warm(settings)
 
 
-def _worker_start(formats: list[str]) -> None:
+def _worker_start(settings: Settings) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent (which stops handing out work and
     lets running chunks finish their atomic writes), then warm the writers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm(formats)
+    warm(settings)
 
 
 def _code_fingerprint() -> str:
-    """Hash of Octavo's own code and styles, so a changed Octavo never reuses stale outputs."""
+    """Hash of Octavo's own code, profiles, filters and styles: a changed Octavo never
+    reuses stale outputs."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     for path in sorted([*root.rglob("*.py"), *root.rglob("*.json"), *root.rglob("*.lua"),
@@ -185,76 +217,135 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(path: Path, formats: list[str], options: dict, fingerprint: str) -> str:
-    """Content hash of everything an output depends on."""
-    digest = hashlib.sha256(fingerprint.encode())
-    digest.update(path.read_bytes())
-    digest.update(json.dumps([formats, options, os.environ.get("SOURCE_DATE_EPOCH")],
-                             sort_keys=True, default=str).encode())
+def _fonts_fingerprint() -> str:
+    """The installed fonts as fontconfig lists them (file, size): they shape every PDF."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{file}\\n"], capture_output=True, timeout=30,
+                                 check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "no fc-list"
+    digest = hashlib.sha256()
+    for name in sorted(set(listing.decode("utf-8", "replace").splitlines())):
+        try:
+            digest.update(f"{name}\0{os.stat(name).st_size}\n".encode())
+        except OSError:
+            continue
     return digest.hexdigest()
 
 
-def run(jobs: list[Job], outdir: Path, formats: list[str], options: dict, *,
-        jobs_count: int = 1, executor: Executor | None = None, use_cache: bool = True,
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def environment_fingerprint(settings: Settings) -> str:
+    """Everything besides the post that shapes its outputs, once per run: Octavo's code
+    and assets, the user's stylesheets, the settings, pandoc's and WeasyPrint's versions,
+    the fonts (when a PDF is made) and SOURCE_DATE_EPOCH."""
+    parts = [_code_fingerprint(), json.dumps(settings.fingerprint(), sort_keys=True),
+             _version("pypandoc-binary"), _version("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    if settings.styles:
+        parts += [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(settings.styles.glob("*.css"))]
+    if "pdf" in settings.formats:
+        parts.append(_fonts_fingerprint())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_fingerprint(folder: Path) -> str:
+    """What a post may pull in from its folder and site: the resolved `_config.yml` and the
+    image files beside it (name, size, mtime)."""
+    digest = hashlib.sha256(repr(site_for(folder)).encode())
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.name.lower().endswith(IMAGE_SUFFIXES):
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_key(path: Path, environment: str) -> str:
+    """Content hash of everything one post's outputs depend on (OSError when unreadable)."""
+    digest = hashlib.sha256(environment.encode())
+    digest.update(_folder_fingerprint(path.resolve().parent).encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor | None = None,
         progress: Callable[[int], None] | None = None) -> list[Result]:
     """Convert every job; failures are collected in the results, never raised.
 
     `executor` may be any concurrent.futures.Executor (a Dask client works too);
-    by default a process pool of `jobs_count` workers, or in-process for one job.
+    by default a process pool of `settings.jobs` workers, or in-process for one job.
     """
     outdir.mkdir(parents=True, exist_ok=True)
     cache_path = outdir / CACHE_FILE
-    cache = _load_cache(cache_path) if use_cache else {}
-    fingerprint = _code_fingerprint()
+    cache = _load_cache(cache_path) if settings.cache else {}
+    environment = environment_fingerprint(settings)
     keys: dict[str, str] = {}
     results: list[Result] = []
     todo: list[Job] = []
     for job in jobs:
         try:
-            keys[job.name] = cache_key(job.path, formats, options, fingerprint)
+            keys[job.name] = cache_key(job.path, environment)
         except OSError as exc:
-            error = PostError(f"cannot read: {exc.strerror}", str(job.path))
-            results.append(Result(path=job.path, name=job.name, error=str(error)))
+            error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
+            results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
-        expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in formats]
-        if use_cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
+        expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
+        if settings.cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
             results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
         else:
             todo.append(job)
     if progress and results:
         progress(len(results))
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    for chunk_results in _map(chunks, outdir, formats, options, jobs_count, executor):
+    for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
         for result in chunk_results:
-            if result.error is None:
+            if result.ok:
                 cache[result.name] = keys[result.name]
             else:
                 cache.pop(result.name, None)
         if progress:
             progress(len(chunk_results))
-    if use_cache:
+    if settings.cache:
         atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
     order = {job.path: n for n, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get(r.path, 0))
 
 
-def _map(chunks, outdir, formats, options, jobs_count, executor) -> Iterable[list[Result]]:
-    if executor is None and (jobs_count <= 1 or len(chunks) <= 1):
-        warm(formats)
+def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]:
+    if executor is None and (settings.jobs <= 1 or len(chunks) <= 1):
+        if chunks:
+            warm(settings)
         for chunk in chunks:
-            yield convert_chunk(chunk, outdir, formats, options)
+            yield convert_chunk(chunk, outdir, settings)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs_count, initializer=_worker_start, initargs=(formats,))
+    pool = executor or ProcessPoolExecutor(max_workers=settings.jobs, initializer=_worker_start,
+                                           initargs=(settings,))
     try:
-        futures = [pool.submit(convert_chunk, chunk, outdir, formats, options) for chunk in chunks]
+        futures = [pool.submit(convert_chunk, chunk, outdir, settings) for chunk in chunks]
         for chunk, future in zip(chunks, futures):
             try:
                 yield future.result()
             except Exception as exc:  # a worker died (memory cap, signal): fail its chunk only
                 reason = f"worker failed: {type(exc).__name__}: {exc}"
-                yield [Result(path=job.path, name=job.name, error=f"{job.path}: {reason}") for job in chunk]
+                yield [Result(path=job.path, name=job.name, errors={READ: OctavoError(reason, str(job.path))})
+                       for job in chunk]
     finally:
         if own:
             pool.shutdown(cancel_futures=True)

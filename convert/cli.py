@@ -1,21 +1,26 @@
 """The `octavo` command line (click): convert and cite.
 
-Exit codes: 0 every input converted, 1 some failed (the rest are written), 2 usage error.
-Errors are printed as one line each, without a traceback.
+Exit statuses: 0 every input converted, 1 some failed (the rest are written), 2 usage
+error. Errors are printed as one line each, without a traceback. Options come from the
+declarations in convert/settings.py (and each writer's Options), so every command that
+takes an option takes it the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, batch, inputs
-from .errors import OctavoError
-from .writers import GROUPS, WRITERS, expand
+from .errors import OctavoError, PostWarning, StrictError, UsageError
+from .settings import Settings, declarations, load
+
+GROUPED_KINDS = {"assumed-timezone"}
+"""Warning kinds shown once for the whole run, with a count, rather than once per post."""
 
 
 def _say(kind: str, message: str) -> None:
@@ -23,10 +28,62 @@ def _say(kind: str, message: str) -> None:
 
 
 class _OneLineLog(logging.Handler):
-    """Library warnings (e.g. WeasyPrint's) as one `octavo: warning:` line each."""
+    """Warnings logged outside any post (a library's, or a writer called directly) as one
+    `octavo: warning:` line each."""
 
     def emit(self, record: logging.LogRecord) -> None:
         _say("warning", record.getMessage())
+
+
+CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "Path | None": click.Path(file_okay=False)}
+"""How a declared type is shown and parsed by click (the setting's own check still runs)."""
+
+
+def _param(section: str | None, name: str) -> str:
+    return f"{section}__{name}" if section else name
+
+
+def settings_options(*keys: str):
+    """Decorator adding a click option for each declared setting named in `keys` (all
+    settings with a flag when none are named): flag, help and choices from the declaration;
+    values are checked when Settings are built, not by click."""
+
+    def decorate(command):
+        for section, f in reversed(declarations()):
+            flag = f.metadata.get("flag")
+            key = f"{section}.{f.name}" if section else f.name
+            if not flag or (keys and key not in keys):
+                continue
+            param = _param(section, f.name)
+            is_bool = f.type in ("bool", bool)
+            decls = [flag, param] if "/--no-" in flag else [*flag.split("/"), param]
+            choices = f.metadata.get("choices")
+            default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+            shown = ",".join(default) if isinstance(default, tuple) else default
+            extra = f" [default: {shown}]" if shown not in (None, False, True) else ""
+            command = click.option(
+                *decls, default=None, is_flag=is_bool,
+                type=click.Choice(choices) if choices else CLICK_TYPES.get(str(f.type)), help=f"{f.metadata['doc']}{extra}",
+            )(command)
+        return command
+
+    return decorate
+
+
+def build_settings(params: dict, start: Path | None) -> Settings:
+    """Settings from the command's flags over octavo.toml over defaults; a bad value is a
+    click usage error (exit 2) naming the option."""
+    flags: dict = {}
+    for section, f in declarations():
+        value = params.pop(_param(section, f.name), None)
+        if section:
+            flags.setdefault(section, {})[f.name] = value
+        else:
+            flags[f.name] = value
+    try:
+        return load(flags, start)
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,75 +94,58 @@ def cli() -> None:
     logging.getLogger("convert").propagate = False
 
 
-def _formats(value: str) -> list[str]:
-    try:
-        return expand([v.strip() for v in value.split(",") if v.strip()])
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--outdir", type=click.Path(file_okay=False), default="out", show_default=True,
-              help="Folder for the outputs (created when missing).")
-@click.option("-t", "--to", "formats", default=",".join(["html", "pdf", "epub", "md", "cite"]), show_default=True,
-              help=f"Comma-separated formats: {', '.join([*WRITERS, *GROUPS])}.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes.")
-@click.option("--profile", default="eastmoney", show_default=True,
-              help="Site profile (convert/profiles/NAME.json): chrome links, source lines, ticker markup.")
-@click.option("--lang", default=None, help="Language of the posts (BCP 47), overriding front matter and site.")
-@click.option("--timezone", default=None, help="Zone for dates without one (default: the site's, else Asia/Shanghai).")
-@click.option("--site-title", default=None, help="Site title (the container citations name), overriding _config.yml.")
-@click.option("--site-url", default=None, help="Site URL (resolves relative links), overriding _config.yml.")
-@click.option("--page-size", default="A4", show_default=True, help="PDF page size (CSS @page size).")
-@click.option("--pdf-variant", default="pdf/a-3b", show_default=True,
-              help="PDF variant: pdf/a-3b, pdf/a-3u (sources attached), pdf/a-2b, pdf/a-2u, pdf/ua-1, pdf/ua-2.")
-@click.option("--md-flavor", type=click.Choice(["pandoc", "gfm", "commonmark"]), default="pandoc",
-              show_default=True, help="Markdown output flavour.")
-@click.option("--allow-remote", is_flag=True, help="Let the PDF fetch remote images (never private addresses).")
-@click.option("--no-cache", is_flag=True, help="Convert everything again, ignoring OUTDIR's cache.")
+              help="Folder for the outputs (created when missing); never an input's own folder "
+                   "when that would replace the input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def convert(paths, outdir, formats, jobs, profile, lang, timezone, site_title, site_url, page_size,
-            pdf_variant, md_flavor, allow_remote, no_cache, quiet) -> None:
+@settings_options()
+def convert(paths, outdir, quiet, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
-    fmts = _formats(formats)
-    reader = {k: v for k, v in {"profile": profile, "lang": lang, "timezone": timezone,
-                                "site_title": site_title, "site_url": site_url}.items() if v}
-    try:
-        from .profiles import load
-        load(profile)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--profile") from None
-    options = {"reader": reader, "page_size": page_size, "pdf_variant": pdf_variant,
-               "md_flavor": md_flavor, "allow_remote": allow_remote}
-    if "pdf" in fmts:
-        from .writers import pdf
-        try:
-            pdf.check_options(options)
-        except OctavoError as exc:
-            raise click.UsageError(exc.message) from None
-    warn = (lambda m: None) if quiet else (lambda m: _say("warning", m))
-    jobs_list = inputs.discover(list(paths), warn, Path(outdir))
-    if not jobs_list:
+    settings = build_settings(params, Path(paths[0]))
+    outdir = Path(outdir)
+    skipped: list[str] = []
+    jobs = inputs.discover(list(paths), skipped.append, outdir)
+    if not jobs:
         raise click.UsageError("no post files found in the given inputs")
-    show_bar = sys.stderr.isatty() and len(jobs_list) > 1 and not quiet
-    with click.progressbar(length=len(jobs_list), label="converting", file=sys.stderr) if show_bar \
+    try:
+        inputs.check_clashes(jobs, outdir, settings.formats)
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
+    show_bar = sys.stderr.isatty() and len(jobs) > 1 and not quiet
+    with click.progressbar(length=len(jobs), label="converting", file=sys.stderr) if show_bar \
             else _NoBar() as bar:
-        results = batch.run(jobs_list, Path(outdir), fmts, options, jobs_count=jobs,
-                            use_cache=not no_cache, progress=bar.update)
-    failed = [r for r in results if r.error]
-    for result in results:
-        for message in result.warnings:
-            warn(message)
-        if result.error:
-            _say("error", result.error)
+        results = batch.run(jobs, outdir, settings, progress=bar.update)
     if not quiet:
-        done = len(results) - len(failed)
+        for message in skipped:
+            _say("warning", message)
+        for line in warning_lines([w for r in results for w in r.warnings]):
+            _say("warning", line)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        for stage, error in result.errors.items():
+            _say("error", str(error) if stage == batch.READ or f"{stage}:" in error.message
+                 else f"{error.path}: {stage}: {error.message}")
+    if not quiet:
         cached = sum(r.cached for r in results)
-        click.echo(f"octavo: {done} of {len(results)} converted into {outdir}"
+        click.echo(f"octavo: {len(results) - len(failed)} of {len(results)} converted into {outdir}"
                    + (f" ({cached} unchanged)" if cached else ""), err=True)
     sys.exit(1 if failed else 0)
+
+
+def warning_lines(warnings: list[PostWarning]) -> list[str]:
+    """Each warning once; kinds in GROUPED_KINDS folded into one line with a count."""
+    lines: list[str] = []
+    groups: dict[tuple[str, str], list[PostWarning]] = {}
+    for warning in warnings:
+        if warning.kind in GROUPED_KINDS:
+            groups.setdefault((warning.kind, warning.message), []).append(warning)
+        else:
+            lines.append(str(warning))
+    for (_, message), members in groups.items():
+        lines.append(f"{message} ({len(members)} post{'s' if len(members) > 1 else ''}, first: {members[0].path})")
+    return list(dict.fromkeys(lines))
 
 
 class _NoBar:
@@ -119,26 +159,41 @@ class _NoBar:
         pass
 
 
+def _check_style(ctx, param, value):
+    if value is None:
+        return value
+    from .citation.styles import style_path
+
+    try:
+        style_path(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("-f", "--format", "fmt", default="csl", show_default=True,
               type=click.Choice(["csl", "biblatex", "bibtex", "ris", "dc", "datacite", "jsonld"]),
               help="Record format.")
-@click.option("--style", default=None,
+@click.option("--style", default=None, callback=_check_style,
               help="Print a formatted citation in this CSL style instead (e.g. apa, chicago-author-date).")
-@click.option("--profile", default="eastmoney", show_default=True, help="Site profile.")
-def cite(path, fmt, style, profile) -> None:
+@settings_options("profile", "lang", "timezone", "site_title", "site_url", "strict")
+def cite(path, fmt, style, **params) -> None:
     """Print the citation record of one post to stdout."""
-    from . import citation, load
+    from . import citation, load as load_post
 
+    settings = build_settings(params, Path(path))
     try:
-        meta = load(path, profile=profile).meta
-        text = citation.formatted(meta, style) if style else citation.format_record(meta, fmt)
+        doc = load_post(path, settings)
+        if settings.strict and doc.warnings:
+            raise StrictError(f"--strict: reading needed a repair: {doc.warnings[0].message}", path)
     except OctavoError as exc:
         _say("error", str(exc))
         sys.exit(exc.exit_code)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    for warning in warning_lines(doc.warnings):
+        _say("warning", warning)
+    text = citation.formatted(doc.meta, style) if style else citation.format_record(doc.meta, fmt)
     click.echo(text.rstrip("\n"))
 
 

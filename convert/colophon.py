@@ -7,13 +7,13 @@ from datetime import timezone
 from html import escape
 
 from . import citation
-from .labels import human_date, label
+from .locales import for_tag
 from .model import Meta
 
 
 def rows(meta: Meta) -> list[tuple[str, str]]:
     """(label, HTML value) pairs, in reading order; fields the article lacks are left out."""
-    lang = meta.lang
+    loc = for_tag(meta.lang)
     out = []
     if meta.canonical_url:
         url = escape(meta.canonical_url)
@@ -23,12 +23,12 @@ def rows(meta: Meta) -> list[tuple[str, str]]:
         if value:
             out.append((key, escape(value)))
     if meta.signed_date:
-        out.append(("signed", human_date(meta.signed_date, lang)))
+        out.append(("signed", loc.date(meta.signed_date)))
     if meta.date:
-        out.append(("published", f"{human_date(meta.date, lang)} ({meta.date.isoformat()})"))
+        out.append(("published", f"{loc.date(meta.date)} ({meta.date.isoformat()})"))
     out.append(("converted", meta.converted.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
     out.append(("identifier", escape(meta.identifier)))
-    return [(label(lang, key), value) for key, value in out]
+    return [(loc.label(key), value) for key, value in out]
 
 
 def definition_list(meta: Meta) -> str:
@@ -38,5 +38,4 @@ def definition_list(meta: Meta) -> str:
 
 def cite_as(meta: Meta) -> str:
     """`引用格式：…` / `Cite as: …`, the formatted citation escaped as text."""
-    colon = "：" if meta.lang.lower().startswith("zh") else ": "
-    return f"{label(meta.lang, 'cite')}{colon}{escape(citation.formatted(meta))}"
+    return for_tag(meta.lang).labelled("cite", escape(citation.formatted(meta)))

@@ -1,6 +1,11 @@
-"""Octavo's exception hierarchy: one base type, one subclass and exit code per stage."""
+"""Octavo's problems: errors (raised, one subclass and exit status per case) and warnings
+(collected with each post's result; the reporter decides what to show)."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 
 class OctavoError(Exception):
@@ -15,10 +20,11 @@ class OctavoError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+        return f"{_where(self.path, self.line)}{self.message}"
+
+    def __reduce__(self):
+        """Pickle with path and line (worker processes send errors back to the parent)."""
+        return type(self), (self.message, self.path, self.line)
 
 
 class PostError(OctavoError):
@@ -26,7 +32,22 @@ class PostError(OctavoError):
 
 
 class ExportError(OctavoError):
-    """A writer failed on a readable post (missing glyphs, pandoc or WeasyPrint failure)."""
+    """A writer failed on a readable post (pandoc or WeasyPrint failure, a limit)."""
+
+
+class InternalError(ExportError):
+    """A bug: an exception Octavo did not expect, reported against the post it hit."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message, path, line)
+
+    @classmethod
+    def wrap(cls, exc: BaseException, path: str | None) -> "InternalError":
+        return cls(f"internal error (please report): {type(exc).__name__}: {exc}", path)
+
+
+class StrictError(PostError):
+    """`--strict`: a post that needed a repair (each warning is one) is a failure."""
 
 
 class ArchiveError(OctavoError):
@@ -34,6 +55,60 @@ class ArchiveError(OctavoError):
 
 
 class UsageError(OctavoError):
-    """The command line asks for something impossible (unknown format, no inputs)."""
+    """The command line or settings ask for something impossible (unknown format, bad value,
+    an output that would replace an input)."""
 
     exit_code = 2
+
+
+def _where(path: str | None, line: int | None) -> str:
+    if not path:
+        return ""
+    return f"{path}:{line}: " if line else f"{path}: "
+
+
+@dataclass(frozen=True)
+class PostWarning:
+    """Something repaired, assumed or left out while converting one post.
+
+    `kind` groups warnings for the reporter: the same kind from many posts (say, an
+    assumed time zone) can be shown once with a count.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+    kind: str = "repair"
+
+    def __str__(self) -> str:
+        return f"{_where(self.path, self.line)}{self.message}"
+
+
+_SINK: ContextVar[list[PostWarning] | None] = ContextVar("octavo_warnings", default=None)
+
+
+@contextmanager
+def collecting():
+    """Collect the warnings `warn()` gives inside the block (writers use it; batch reads them)."""
+    sink: list[PostWarning] = []
+    token = _SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _SINK.reset(token)
+
+
+def warn(path: str, message: str, line: int | None = None, kind: str = "repair") -> None:
+    """A writer's warning about the post at `path`, into the innermost `collecting()` block.
+
+    Outside any block (a library user calling a writer directly) it goes to the
+    `convert` logger instead, so nothing is lost silently.
+    """
+    warning = PostWarning(path, message, line, kind)
+    sink = _SINK.get()
+    if sink is None:
+        import logging
+
+        logging.getLogger("convert").warning("%s", warning)
+    else:
+        sink.append(warning)

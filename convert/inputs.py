@@ -1,4 +1,5 @@
-"""Command-line inputs → post files, with safe and unique output names."""
+"""Command-line inputs → post files, with safe and unique output names that never
+replace an input."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 import stat
 from pathlib import Path
 
-from .batch import Job
+from .batch import CACHE_FILE, Job
+from .errors import UsageError
+from .writers import writer
 
 SUFFIXES = {".md", ".markdown", ".html", ".htm"}
 SKIP_NAMES = re.compile(r"^(readme|changelog|license|contributing)(\.|$)", re.I)
@@ -24,8 +27,9 @@ def safe_name(stem: str) -> str:
 def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
     """Walk files and folders into Jobs; skip what is not a regular post file, with a warning.
 
-    Files under `outdir` are never inputs: Octavo's own Markdown outputs would otherwise
-    be converted again when OUTDIR lies inside an input folder.
+    A path that does not exist stays a Job, so that it fails (and is counted) like any
+    unreadable post. Files under `outdir` are never inputs: Octavo's own Markdown outputs
+    would otherwise be converted again when OUTDIR lies inside an input folder.
     """
     files: list[Path] = []
     skip = outdir.resolve() if outdir else None
@@ -35,11 +39,30 @@ def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
             warn(f"{item}: broken symbolic link, skipped")
         elif path.is_dir():
             files.extend(p for p in _walk(path, warn) if not (skip and p.resolve().is_relative_to(skip)))
-        elif not path.exists():
-            warn(f"{item}: no such file, skipped")
-        elif _regular(path, warn):
+        elif not path.exists() or _regular(path, warn):
             files.append(path)
     return _name_jobs(files, warn)
+
+
+def check_clashes(jobs: list[Job], outdir: Path, formats) -> None:
+    """UsageError when an output would replace an input (the same file by path, through a
+    symbolic link, or as a hard link), before anything is written."""
+    inputs: dict[object, Path] = {}
+    for job in jobs:
+        if job.path.exists():
+            inputs[job.path.resolve()] = job.path
+            info = job.path.stat()
+            inputs[(info.st_dev, info.st_ino)] = job.path
+    suffixes = [writer(f).SUFFIX for f in formats]
+    for job in jobs:
+        for target in [outdir / f"{job.name}{suffix}" for suffix in suffixes] + [outdir / CACHE_FILE]:
+            clash = inputs.get(target.resolve())
+            if clash is None and target.exists():
+                info = target.stat()
+                clash = inputs.get((info.st_dev, info.st_ino))
+            if clash is not None:
+                raise UsageError(f"the output {target} would replace the input {clash}; "
+                                 "write into another folder with -o OUTDIR")
 
 
 def _regular(path: Path, warn) -> bool:

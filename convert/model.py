@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .errors import PostWarning
+from .locales import Locale, for_tag
+
 OCTAVO_NAMESPACE = uuid.UUID("6f1b2a5e-8c0d-5f3a-9a7e-0c7a1d0e5b21")
 
 
@@ -112,9 +115,15 @@ class Document:
 
     meta: Meta
     body: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[PostWarning] = field(default_factory=list)
+    """What was repaired, assumed or dropped while reading and normalizing."""
     source_bytes: bytes = b""
     """The post file exactly as read, for PDF/A attachments and archives."""
+
+    @property
+    def locale(self) -> Locale:
+        """Labels, punctuation and date formats for the document's language."""
+        return for_tag(self.meta.lang)
 
     @property
     def stem(self) -> str:

@@ -23,11 +23,11 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from functools import cache
-from html import escape
 from pathlib import Path
 
 import lxml.html
 
+from . import fragment
 from .errors import ExportError
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -163,7 +163,7 @@ def reader_html(body: str) -> str:
     → `<div class="centered"><p>x</p></div>`, `<footer class="signature">` →
     `<div class="signature">`, `<time>2021年12月30日</time>` → its text.
     """
-    root = lxml.html.fragment_fromstring(body or "", create_parent="div")
+    root = fragment.parse(body)
     for stamp in list(root.iter("time")):
         stamp.drop_tag()
     for footer in root.iter("footer"):
@@ -174,4 +174,4 @@ def reader_html(body: str) -> str:
             para.addprevious(wrapper)
             wrapper.tail, para.tail = para.tail, None
             wrapper.append(para)
-    return escape(root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return fragment.serialize(root)

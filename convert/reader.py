@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html as html_lib
-import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,12 +16,11 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import dates, sanitize
-from .errors import PostError
+from .errors import PostError, PostWarning
 from .lang import detect_language
 from .model import Document, Meta
+from .settings import Settings
 from .site import Site, site_for
-
-log = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024
 """Largest post accepted; scraped articles are a few hundred KB at most."""
@@ -69,9 +67,9 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no output format may carry (XML forbids them; they print as nothing or tofu)."""
 
 
-def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
+def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030."""
-    warnings: list[str] = []
+    warnings: list[PostWarning] = []
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError("binary file (contains NUL bytes), not a text post", path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -79,13 +77,13 @@ def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
             text = raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise PostError(f"invalid UTF-16 at byte {exc.start}", path) from None
-        warnings.append(f"{path}: decoded as UTF-16 (byte-order mark)")
+        warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             text = _decode_legacy(raw, path, exc)
-            warnings.append(f"{path}: not UTF-8; decoded as GB18030")
+            warnings.append(PostWarning(path, "not UTF-8; decoded as GB18030", kind="encoding"))
     if "\x00" in text:
         raise PostError("text contains NUL characters", path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -93,7 +91,8 @@ def decode(raw: bytes, path: str) -> tuple[str, list[str]]:
     if stray:
         line = text.count("\n", 0, stray.start()) + 1
         count = len(_CONTROL.findall(text))
-        warnings.append(f"{path}:{line}: removed {count} control character(s) (U+{ord(stray.group()):04X} first)")
+        warnings.append(PostWarning(path, f"removed {count} control character(s) (U+{ord(stray.group()):04X} first)",
+                                    line))
         text = _CONTROL.sub("", text)
     return text, warnings
 
@@ -116,13 +115,13 @@ def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str
     return text
 
 
-def split_front_matter(text: str, path: str) -> tuple[dict, str, list[str]]:
+def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarning]]:
     """(metadata, body, warnings); lenient on broken YAML, errors name the file's line."""
-    warnings: list[str] = []
+    warnings: list[PostWarning] = []
     stripped = text.lstrip("\n")
     skipped = len(text) - len(stripped)
     if skipped and _FENCE.match(stripped):
-        warnings.append(f"{path}:1: blank line before front matter (Jekyll would ignore it); read anyway")
+        warnings.append(PostWarning(path, "blank line before front matter (Jekyll would ignore it); read anyway", 1))
         text = stripped
     match = _FENCE.match(text)
     if not match:
@@ -138,7 +137,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[str]]:
         data = _lenient_yaml(block)
         if not data:
             raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
-        warnings.append(f"{path}:{line}: front matter is not valid YAML; recovered {len(data)} fields line by line")
+        warnings.append(PostWarning(path, f"front matter is not valid YAML; recovered {len(data)} fields line by line",
+                                    line))
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
     return data, text[match.end():], warnings
@@ -232,17 +232,14 @@ FIELDS = {
 """Front-matter key → (Meta field, coercion), as pelican keeps its per-field table.
 `date` and `lang` are handled apart: they need the site's defaults and a fallback."""
 
-_warned_zone: set[str] = set()
-
-
-def read_post(path, *, site: Site | None = None, lang: str | None = None, timezone: str | None = None,
-              site_title: str | None = None, site_url: str | None = None) -> Document:
+def read_post(path, settings: Settings | None = None, *, site: Site | None = None) -> Document:
     """Read one post file into a sanitized (not yet normalized) Document.
 
-    `site` defaults to the `_config.yml` found beside or above the file; `lang`,
-    `timezone`, `site_title` and `site_url` override it. Raises PostError naming the
-    file (and line) when unreadable.
+    `site` defaults to the `_config.yml` found beside or above the file; the settings'
+    `lang`, `timezone`, `site_title` and `site_url` override it. Raises PostError naming
+    the file (and line) when unreadable.
     """
+    settings = settings or Settings()
     path = Path(path)
     name = str(path)
     try:
@@ -253,10 +250,11 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None, timezo
     except OSError as exc:
         raise PostError(f"cannot read: {exc.strerror or exc}", name) from None
     site = site or site_for(path.resolve().parent)
-    if timezone or site_title or site_url:
-        site = dataclasses.replace(site, timezone=timezone or site.timezone, title=site_title or site.title,
-                                   url=(site_url or "").rstrip("/") or site.url)
+    if settings.timezone or settings.site_title or settings.site_url:
+        site = dataclasses.replace(site, timezone=settings.timezone or site.timezone,
+                                   title=settings.site_title or site.title, url=settings.site_url or site.url)
     text, warnings = decode(raw, name)
+    warnings = [*(PostWarning(name, message, kind="site-config") for message in site.warnings), *warnings]
     data, body_md, fm_warnings = split_front_matter(text, name)
     warnings += fm_warnings
 
@@ -281,7 +279,7 @@ def read_post(path, *, site: Site | None = None, lang: str | None = None, timezo
         html = sanitize.clean(body_md if is_html else _MARKDOWN.render(liquid_highlight(body_md)))
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
-    meta.lang = (lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
+    meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
 
@@ -292,14 +290,14 @@ def _html_title(text: str) -> str:
     return " ".join(html_lib.unescape(match.group(1)).split()) if match else ""
 
 
-def _post_date(value, filename: str, site: Site, name: str, warnings: list[str]) -> datetime | None:
+def _post_date(value, filename: str, site: Site, name: str, warnings: list[PostWarning]) -> datetime | None:
     """Front-matter date, else the file name's date, else None; warns on each fallback."""
     if value not in (None, ""):
         parsed, assumed = dates.parse_datetime(value, site.zone)
         if parsed:
-            if assumed and site.timezone not in _warned_zone:
-                _warned_zone.add(site.timezone)
-                log.warning("dates without a time zone are taken as %s (first: %s)", site.timezone, name)
+            if assumed:
+                warnings.append(PostWarning(name, f"date without a time zone taken as {site.timezone}",
+                                            kind="assumed-timezone"))
             return parsed
-        warnings.append(f"{name}: invalid date {str(value)!r}; using the file name's date")
+        warnings.append(PostWarning(name, f"invalid date {str(value)!r}; using the file name's date"))
     return dates.from_filename(filename, site.zone)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import functools
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-
-log = logging.getLogger(__name__)
 
 MAX_LEVELS = 4
 """How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
@@ -26,6 +23,8 @@ class Site:
     timezone: str = DEFAULT_ZONE
     title: str | None = None
     url: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Problems with the configuration file, reported with every post that uses it."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -36,15 +35,15 @@ def _read_config(path: Path) -> Site:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        log.warning("%s: ignored, not readable YAML (%s)", path, exc.__class__.__name__)
-        return Site()
+        return Site(warnings=(f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",))
     if not isinstance(data, dict):
         return Site()
     zone = str(data.get("timezone") or DEFAULT_ZONE)
+    warnings = ()
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        log.warning("%s: unknown timezone %r, using %s", path, zone, DEFAULT_ZONE)
+        warnings = (f"{path}: unknown timezone {zone!r}, using {DEFAULT_ZONE}",)
         zone = DEFAULT_ZONE
     url = data.get("url")
     baseurl = data.get("baseurl") or ""
@@ -53,6 +52,7 @@ def _read_config(path: Path) -> Site:
         timezone=zone,
         title=str(data["title"]) if data.get("title") else None,
         url=(str(url).rstrip("/") + str(baseurl)) if url else None,
+        warnings=warnings,
     )
 
 

@@ -10,6 +10,8 @@ import sys
 import pytest
 
 from conftest import CORPUS, REFERENCE, ROOT
+from convert.errors import InternalError
+from convert.settings import Settings
 
 GOOD = "---\ntitle: 好\ndate: 2022-01-19 17:07:03 +0800\n---\n正文。\n"
 
@@ -64,7 +66,8 @@ def test_a_bad_post_fails_alone_with_one_line(tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert octavo("convert", REFERENCE, "-o", tmp_path, "-t", "docx").returncode == 2
-    assert octavo("convert", tmp_path / "empty-dir-that-does-not-exist", "-o", tmp_path).returncode == 2
+    (tmp_path / "empty").mkdir()
+    assert octavo("convert", tmp_path / "empty", "-o", tmp_path / "out").returncode == 2
     assert octavo("convert").returncode == 2
     assert octavo("convert", REFERENCE, "--profile", "nope", "-o", tmp_path).returncode == 2
 
@@ -153,9 +156,10 @@ def test_a_writer_crash_fails_only_its_post(tmp_path, monkeypatch):
         path = tmp_path / f"{name}.md"
         path.write_text(GOOD.replace("title: 好", f"title: {title}"), encoding="utf-8")
         paths.append(batch.Job(path=path, name=name))
-    results = batch.convert_chunk(paths, tmp_path, ["html"], {})
-    assert [r.error is None for r in results] == [True, False, True]
-    assert "b.md" in results[1].error and "boom" in results[1].error
+    results = batch.convert_chunk(paths, tmp_path, Settings(formats=("html",)))
+    assert [r.ok for r in results] == [True, False, True]
+    error = results[1].errors["html"]
+    assert isinstance(error, InternalError) and error.path.endswith("b.md") and "ValueError: boom" in str(error)
 
 
 def test_outdir_inside_an_input_folder_is_not_walked(tmp_path):
@@ -244,11 +248,11 @@ def test_cite_with_a_style_and_usage_errors():
 def test_slow_post_fails_alone_on_the_read_time_limit(tmp_path, monkeypatch):
     from convert import batch
 
-    monkeypatch.setattr(batch, "READ_TIMEOUT", 0.3)
     slow = tmp_path / "slow.md"
     slow.write_text("---\ntitle: s\n---\n" + "[" * 400_000 + "\n", encoding="utf-8")
     good = tmp_path / "good.md"
     good.write_text(GOOD, encoding="utf-8")
-    results = batch.convert_chunk([batch.Job(slow, "slow"), batch.Job(good, "good")], tmp_path, ["html"], {})
-    assert "slow.md" in results[0].error and "longer than 0.3 s" in results[0].error
-    assert results[1].error is None and (tmp_path / "good.html").exists()
+    settings = Settings(formats=("html",), read_timeout=0.3)
+    results = batch.convert_chunk([batch.Job(slow, "slow"), batch.Job(good, "good")], tmp_path, settings)
+    assert "slow.md" in str(results[0].errors["read"]) and "longer than 0.3 s" in str(results[0].errors["read"])
+    assert results[1].ok and (tmp_path / "good.html").exists()

@@ -21,6 +21,7 @@ from convert.errors import ExportError
 from convert.model import Document, Meta
 from convert.pandoc import Job, run, run_many
 from convert.writers import epub
+from convert.settings import Settings
 
 EPOCH = "1700000000"
 NS = {
@@ -85,14 +86,14 @@ def epoch():
 @pytest.fixture(scope="module")
 def reference(epoch) -> tuple[Document, bytes]:
     doc = convert.load(REFERENCE)
-    return doc, epub.write(doc, {})
+    return doc, epub.write(doc, Settings())
 
 
 def write_batch(paths: list[Path], outdir: Path) -> list[Path]:
     """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`."""
     docs = [convert.load(p) for p in paths]
     files = []
-    for doc, data in zip(docs, epub.write_many(docs, {})):
+    for doc, data in zip(docs, epub.write_many(docs, Settings())):
         assert not isinstance(data, Exception), data
         files.append(outdir / f"{doc.stem}.epub")
         files[-1].write_bytes(data)
@@ -130,7 +131,7 @@ def test_epubcheck_clean_for_generic_posts(checked):
 
 def test_footnotes_become_epub_notes(epoch):
     doc = convert.load(GENERIC / "2022-02-02-footnotes.md")
-    book = unzip(epub.write(doc, {}))
+    book = unzip(epub.write(doc, Settings()))
     chapter = next(book.read(n).decode() for n in book.namelist() if n.endswith("ch001.xhtml"))
     assert 'epub:type="noteref"' in chapter and "第一个注。" in chapter
 
@@ -221,7 +222,7 @@ def test_stylesheet_is_octavos(reference):
 
 def test_deterministic_with_source_date_epoch(reference, epoch):
     doc, data = reference
-    again = epub.write(convert.load(REFERENCE), {})
+    again = epub.write(convert.load(REFERENCE), Settings())
     assert again == data
     with unzip(data) as z:
         infos = z.infolist()
@@ -231,7 +232,7 @@ def test_deterministic_with_source_date_epoch(reference, epoch):
 
 def test_single_and_batch_paths_agree(epoch):
     docs = [convert.load(p) for p in CORPUS_POSTS[:6]]
-    assert epub.write_many(docs, {}) == [epub.write(d, {}) for d in docs]
+    assert epub.write_many(docs, Settings()) == [epub.write(d, Settings()) for d in docs]
 
 
 HOSTILE = """---
@@ -267,7 +268,7 @@ def hostile_bodies(tmp_path: Path) -> list[Document]:
 def test_hostile_post_leaks_nothing(tmp_path, epoch):
     secret = Path("/etc/passwd").read_text().splitlines()[0]
     docs = hostile_bodies(tmp_path)
-    outputs = epub.write_many(docs, {}) + [epub.write(d, {}) for d in docs]
+    outputs = epub.write_many(docs, Settings()) + [epub.write(d, Settings()) for d in docs]
     for data in outputs:
         with unzip(data) as z:
             names = z.namelist()
@@ -305,7 +306,7 @@ def _save(folder: Path, index: int, data: bytes) -> Path:
 def test_remote_image_becomes_linked_description(epoch):
     doc = Document(meta=Meta(title="img", source_path="img.md"), body=(
         '<p>x</p><figure><img src="https://example.com/k.png" alt="K线图"><figcaption>图注</figcaption></figure>'))
-    with unzip(epub.write(doc, {})) as z:
+    with unzip(epub.write(doc, Settings())) as z:
         chapter = z.read("EPUB/text/ch001.xhtml").decode()
     assert '<a href="https://example.com/k.png" class="image-placeholder">［图片：K线图］</a>' in chapter
     assert "图注" in chapter and "<img" not in chapter

@@ -16,6 +16,8 @@ import convert
 from conftest import CORPUS_POSTS, REFERENCE, SHARED, corpus_ids, posts
 from convert.model import Document, Meta
 from convert.writers import markdown
+from convert.errors import UsageError
+from convert.settings import Settings
 
 SHARED_POSTS = posts(SHARED) if SHARED.is_dir() else []
 
@@ -23,7 +25,7 @@ SHARED_POSTS = posts(SHARED) if SHARED.is_dir() else []
 @pytest.fixture(scope="module")
 def reference():
     doc = convert.load(REFERENCE)
-    return doc, markdown.write(doc, {}).decode("utf-8")
+    return doc, markdown.write(doc, Settings()).decode("utf-8")
 
 
 def test_front_matter_reads_back(reference):
@@ -63,7 +65,7 @@ def test_structure_in_pandoc_attribute_syntax(reference):
 @pytest.mark.parametrize("flavor", ["gfm", "commonmark"])
 def test_strict_flavors(reference, flavor):
     doc, _ = reference
-    text = markdown.write(doc, {"md_flavor": flavor}).decode("utf-8")
+    text = markdown.write(doc, Settings(markdown=markdown.Options(flavor=flavor))).decode("utf-8")
     body = frontmatter.loads(text).content
     assert ":::" not in body and "{." not in body and "<" not in body
     assert body.startswith("> 国务院办公厅关于促进内外贸一体化发展的意见。")
@@ -72,15 +74,14 @@ def test_strict_flavors(reference, flavor):
     assert [h.get_text() for h in BeautifulSoup(html, "lxml").find_all("h2")][1] == "一、总体要求"
 
 
-def test_unknown_flavor_is_refused(reference):
-    doc, _ = reference
-    with pytest.raises(ValueError, match="flavor"):
-        markdown.write(doc, {"md_flavor": "asciidoc"})
+def test_unknown_flavor_is_a_usage_error_naming_the_option():
+    with pytest.raises(UsageError, match="--md-flavor"):
+        markdown.Options(flavor="asciidoc")
 
 
 def test_single_and_batch_paths_agree():
     docs = [convert.load(p) for p in CORPUS_POSTS]
-    assert markdown.write_many(docs, {}) == [markdown.write(d, {}) for d in docs]
+    assert markdown.write_many(docs, Settings()) == [markdown.write(d, Settings()) for d in docs]
 
 
 def shape(body: str):
@@ -96,7 +97,7 @@ def shape(body: str):
 
 def round_trip(doc: Document, folder) -> Document:
     path = folder / f"{doc.stem or 'post'}.md"
-    path.write_bytes(markdown.write(doc, {}))
+    path.write_bytes(markdown.write(doc, Settings()))
     return convert.load(path)
 
 

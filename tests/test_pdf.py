@@ -23,6 +23,8 @@ from convert.sandbox import run_limited
 from convert.writers import pdf
 
 from conftest import CORPUS, REFERENCE, SHARED as FINEWS
+from convert.errors import collecting
+from convert.settings import Settings
 from textcheck import cjk_runs, missing_runs
 
 HERE = Path(__file__).parent
@@ -52,7 +54,7 @@ def reference(tmp_path_factory, epoch):
     """The reference post, loaded, and its PDF written to disk."""
     doc = convert.load(REFERENCE)
     path = tmp_path_factory.mktemp("ref") / "ref.pdf"
-    path.write_bytes(pdf.write(doc, {}))
+    path.write_bytes(pdf.write(doc, Settings()))
     return doc, path
 
 
@@ -151,7 +153,7 @@ def test_first_page_renders(reference, tmp_path):
 
 def test_byte_identical_across_runs(tmp_path):
     script = ("import sys, convert; from convert.writers import pdf; "
-              "sys.stdout.buffer.write(pdf.write(convert.load(sys.argv[1]), {}))")
+              "sys.stdout.buffer.write(pdf.write(convert.load(sys.argv[1]), convert.Settings()))")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     outputs = [subprocess.run([sys.executable, "-c", script, REFERENCE], env=env, check=True,
                               capture_output=True, cwd=HERE.parent).stdout for _ in range(2)]
@@ -161,7 +163,7 @@ def test_byte_identical_across_runs(tmp_path):
 def test_page_size_and_pdf_ua_variant(tmp_path):
     doc = convert.load(CORPUS / "2021-12-08-202112082206672930.md")
     path = tmp_path / "ua.pdf"
-    path.write_bytes(pdf.write(doc, {"page_size": "A5 landscape", "pdf_variant": "pdf/ua-1"}))
+    path.write_bytes(pdf.write(doc, Settings(pdf=pdf.Options(page_size="A5 landscape", variant="pdf/ua-1"))))
     info = run("pdfinfo", path)
     assert re.search(r"Page size:\s+595\.\d* x 419\.\d* pts", info)
     assert re.search(r"^Tagged:\s+yes", info, re.M)
@@ -169,39 +171,40 @@ def test_page_size_and_pdf_ua_variant(tmp_path):
 
 
 def test_bad_options_are_usage_errors():
-    doc = Document(Meta(title="x"), "<p>x</p>")
     with pytest.raises(UsageError):
-        pdf.write(doc, {"pdf_variant": "pdf/z-9"})
+        pdf.Options(variant="pdf/z-9")
     with pytest.raises(UsageError):
-        pdf.write(doc, {"page_size": "A4; } @import url(http://x/)"})
+        pdf.Options(page_size="A4; } @import url(http://x/)")
     with pytest.raises(UsageError):
-        pdf.write(doc, {"page_size": "60mm 80mm"})
+        pdf.Options(page_size="60mm 80mm")
 
 
 def test_latin_post_gets_latin_serif(tmp_path):
     doc = Document(Meta(title="Quarterly report", lang="en", source_path=str(tmp_path / "q.md")),
                    "<p>Revenue rose by four percent in the third quarter.</p>", source_bytes=b"x")
     path = tmp_path / "en.pdf"
-    path.write_bytes(pdf.write(doc, {}))
+    path.write_bytes(pdf.write(doc, Settings()))
     names = [row.split()[0] for row in run("pdffonts", path).splitlines()[2:]]
     assert any(n.endswith("+Noto-Serif") for n in names), names
     assert not any("CJK" in n for n in names), names
 
 
-def test_missing_glyph_is_an_error(tmp_path):
+def test_missing_glyph_is_a_warning_naming_it(tmp_path):
     doc = Document(Meta(title="缺字", source_path=str(tmp_path / "g.md")),
                    "<p>私用区字符 \ue000 无字形</p>", source_bytes=b"x")
-    with pytest.raises(ExportError, match="U\\+E000") as error:
-        pdf.write(doc, {})
-    assert error.value.path == str(tmp_path / "g.md")
+    with collecting() as warnings:
+        data = pdf.write(doc, Settings())
+    assert data.startswith(b"%PDF")
+    assert [w.path for w in warnings] == [str(tmp_path / "g.md")]
+    assert "U+E000" in warnings[0].message and warnings[0].kind == "missing-glyph"
 
 
 def test_time_cap_fails_one_post_only(tmp_path):
     ref = convert.load(REFERENCE)
     huge = Document(ref.meta, ref.body * 60, source_bytes=ref.source_bytes)
     with pytest.raises(ExportError, match="time limit"):
-        pdf.write(huge, {"pdf_timeout": 1})
-    assert pdf.write(ref, {}).startswith(b"%PDF")
+        pdf.write(huge, Settings(pdf=pdf.Options(timeout=1)))
+    assert pdf.write(ref, Settings()).startswith(b"%PDF")
 
 
 def _allocate(megabytes: int) -> int:
@@ -223,7 +226,7 @@ def _render_to(args):
     """Worker: load one post and write its PDF; returns (post, error or None)."""
     post, out = args
     try:
-        Path(out).write_bytes(pdf.write(convert.load(post), {}))
+        Path(out).write_bytes(pdf.write(convert.load(post), Settings()))
     except Exception as exc:  # reported by the test, one line per post
         return post, f"{type(exc).__name__}: {exc}"
     return post, None
@@ -239,7 +242,7 @@ def corpus_posts() -> list[Path]:
 def test_every_corpus_post_renders_and_passes_qpdf(tmp_path):
     posts = corpus_posts()
     jobs = [(str(p), str(tmp_path / f"{i:03d}.pdf")) for i, p in enumerate(posts)]
-    with ProcessPoolExecutor(max(2, os.cpu_count() or 2), initializer=pdf.warm) as pool:
+    with ProcessPoolExecutor(max(2, os.cpu_count() or 2), initializer=pdf.warm, initargs=(Settings(),)) as pool:
         failures = [f"{post}: {err}" for post, err in pool.map(_render_to, jobs) if err]
     assert not failures, "\n".join(failures)
     for _, out in jobs:
@@ -318,7 +321,7 @@ def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route
         doc = Document(Meta(title="恶意文章", source_path=str(post)), body,
                        source_bytes=post.read_bytes())
     out = tmp_path / "hostile.pdf"
-    out.write_bytes(pdf.write(doc, {"allow_remote": allow_remote}))
+    out.write_bytes(pdf.write(doc, Settings(pdf=pdf.Options(allow_remote=allow_remote))))
     assert listener.connections == 0
     run("qpdf", "--check", out)
     assert "2 embedded files" in run("pdfdetach", "-list", out)
@@ -387,11 +390,3 @@ def _lines(path: Path) -> list[dict]:
                           "x0": float(line.get("xMin")), "x1": float(line.get("xMax"))})
         pages.append({"width": float(page.get("width")), "lines": lines})
     return pages
-
-
-def test_web_images_become_linked_descriptions_offline():
-    body = '<figure><img alt="K线图" src="https://img.example/a.jpg"></figure><p><img alt="" src="local.png"></p>'
-    out = pdf.offline_images(body, "zh-CN")
-    assert '<a class="image-link" href="https://img.example/a.jpg">［图片：K线图］</a>' in out
-    assert '<img alt="" src="local.png">' in out
-    assert ">[Image: K线图]</a>" in pdf.offline_images(body, "en")

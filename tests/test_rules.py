@@ -78,7 +78,7 @@ def test_trailing_credit_names_source():
 def test_hidden_text_is_reported():
     doc = run('<p style="display: none">隐藏的文字</p><p>正文</p>')
     assert doc.body == "<p>正文</p>"
-    assert any("hidden" in w for w in doc.warnings)
+    assert any("hidden" in str(w) for w in doc.warnings)
 
 
 def test_generic_profile_keeps_site_specific_links():
@@ -90,4 +90,4 @@ def test_generic_profile_keeps_site_specific_links():
 def test_title_from_first_sentence_when_missing():
     doc = run("<blockquote><p>据官网消息，某公司宣布一事。据悉如此。</p></blockquote><p>正文</p>", title="")
     assert doc.meta.title == "据官网消息，某公司宣布一事"
-    assert any("no title" in w for w in doc.warnings)
+    assert any("no title" in str(w) for w in doc.warnings)

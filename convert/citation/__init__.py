@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from convert.locales import for_tag
 from convert.model import Meta
 
 from . import repository, styles, tex, web
@@ -60,18 +61,12 @@ def head_tags(meta: Meta) -> str:
     return web.head_tags(build(meta))
 
 
-def default_style(lang: str) -> str:
-    """GB/T 7714 for Chinese articles, APA otherwise (citeproc-py's Chicago prints a
-    stray "Edition" label for web articles)."""
-    return "gb7714" if lang.lower().startswith("zh") else "apa"
-
-
 def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
     """A human-readable citation in a CSL style (citeproc-py, offline); fmt text or html.
 
-    `style` defaults to the article language's convention (default_style).
+    `style` defaults to the article language's convention (Locale.citation_style).
     """
-    return styles.formatted(csl(meta), style or default_style(meta.lang), fmt)
+    return styles.formatted(csl(meta), style or for_tag(meta.lang).citation_style, fmt)
 
 
 def _json(data) -> str:

@@ -1,14 +1,15 @@
 --[[ Octavo's pandoc filter, shared by `pandoc --lua-filter` (one document) and
 batch.lua (many documents in one process), so both paths give the same bytes.
 
-EPUB: nothing may point outside the book. Raw HTML is dropped, every image becomes
-its description (a link when the image was on the web: the sandbox never fetches it),
-and only http(s), mailto and in-book links stay links. Figures keep their captions.
+EPUB: nothing may point outside the book. Raw HTML is dropped; images were already
+replaced by their description in Python (convert/images.py, the one image policy), and
+any image left is dropped to its caption so the writer never fetches one; only http(s),
+mailto and in-book links stay links. Figures keep their captions.
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
 back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {.centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no heading ids; an image
-not on the web becomes its description, a figure's caption a centered line after
+and the other divs are unwrapped. No spans, no raw HTML, no heading ids; web images
+stay (Python described the others), a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay. ]]
 
@@ -27,28 +28,15 @@ local function is_relative(url)
   return url:match('^[%a][%w+.-]*:') == nil and url:match('^//') == nil
 end
 
-local function image_word(doc)
-  local lang = pandoc.utils.stringify(doc.meta.lang or '')
-  return lang:match('^zh') and { '［图片', '：', '］' } or { '[Image', ': ', ']' }
-end
-
 local function unlink(inlines)
   return inlines:walk { Link = function(link) return link.content end }
 end
 
 local function epub(doc)
-  local word = image_word(doc)
   return doc:walk {
     RawBlock = drop,
     RawInline = drop,
-    Image = function(img)
-      local alt = pandoc.utils.stringify(img.caption)
-      local label = word[1] .. (alt ~= '' and (word[2] .. alt) or '') .. word[3]
-      if is_web(img.src) then
-        return pandoc.Link(label, img.src, '', { class = 'image-placeholder' })
-      end
-      return pandoc.Span(label, { class = 'image-placeholder' })
-    end,
+    Image = function(img) return img.caption end,
     Link = function(link)
       if not is_safe_target(link.target) then return link.content end
       link.content = unlink(link.content)

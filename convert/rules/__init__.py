@@ -15,8 +15,9 @@ from bs4 import BeautifulSoup
 from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
+from ..errors import PostWarning
 from ..model import Document, Meta
-from ..profiles import Profile, load
+from ..profiles import DEFAULT, Profile, load
 from . import chrome, provenance, structure, tidy
 
 
@@ -26,10 +27,10 @@ class Context:
 
     meta: Meta
     profile: Profile
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[PostWarning] = field(default_factory=list)
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.meta.source_path}: {message}")
+    def warn(self, message: str, kind: str = "dropped") -> None:
+        self.warnings.append(PostWarning(self.meta.source_path, message, kind=kind))
 
 
 RULES = [
@@ -70,11 +71,12 @@ def parse(html: str):
 
 
 def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
-    """Run RULES over a sanitized Document; returns a new Document (input unchanged).
+    """Run RULES over a sanitized Document with a profile (a name, default eastmoney);
+    returns a new Document (input unchanged).
 
     Idempotent: normalizing a normalized Document changes neither body nor meta.
     """
-    prof = profile if isinstance(profile, Profile) else load(profile or "eastmoney")
+    prof = profile if isinstance(profile, Profile) else load(profile or DEFAULT)
     ctx = Context(meta=copy.deepcopy(doc.meta), profile=prof)
     root = parse(doc.body)
     for _name, rule in RULES:

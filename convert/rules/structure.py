@@ -200,4 +200,4 @@ def title_fallback(root: Tag, ctx) -> None:
             break
     else:
         ctx.meta.title = Path(ctx.meta.source_path).stem.strip("-_ ") or "Untitled"
-    ctx.warn(f"no title in front matter; using {ctx.meta.title!r}")
+    ctx.warn(f"no title in front matter; using {ctx.meta.title!r}", kind="repair")

@@ -1,4 +1,4 @@
-"""The writer registry: format name → module with SUFFIX and write(doc, options) -> bytes.
+"""The writer registry: format name → a module that is a `Writer`.
 
 Adding a format is one module here plus one line in WRITERS. Modules are imported on
 first use so that `-t html` never pays for WeasyPrint's or pandoc's start-up.
@@ -7,7 +7,40 @@ first use so that `-t html` never pays for WeasyPrint's or pandoc's start-up.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..settings import Settings
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """What every writer module provides. Writers read only `Document` and `Settings`
+    (never the rules' internals); they raise OctavoError subclasses for a post's problem
+    and report repairs with `convert.errors.warn`."""
+
+    SUFFIX: str
+    """The output file's suffix, with its dot (".html", ".csl.json")."""
+
+    def write(self, doc: Document, settings: Settings) -> bytes:
+        """The whole output file for one document."""
+
+
+@runtime_checkable
+class BatchWriter(Writer, Protocol):
+    """A writer that does many documents at once more cheaply (one pandoc process)."""
+
+    def write_many(self, docs: list[Document], settings: Settings) -> list[bytes | Exception]:
+        """One result per document, in order: its bytes or the exception it failed with."""
+
+
+@runtime_checkable
+class WarmWriter(Writer, Protocol):
+    """A writer with a one-time set-up per process (WeasyPrint's fonts)."""
+
+    def warm(self, settings: Settings) -> None:
+        """Pay the set-up now, so that the first document is not slower than the rest."""
 
 WRITERS: dict[str, str] = {
     "html": "convert.writers.html",
@@ -24,7 +57,7 @@ WRITERS: dict[str, str] = {
 GROUPS: dict[str, list[str]] = {"cite": ["csl", "bib", "ris", "dc"]}
 """Names that stand for several formats on the command line."""
 
-def writer(name: str) -> ModuleType:
+def writer(name: str) -> Writer:
     """The module implementing format `name` (KeyError for an unknown name)."""
     return importlib.import_module(WRITERS[name])
 

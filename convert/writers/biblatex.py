@@ -8,6 +8,6 @@ from convert.model import Document
 SUFFIX = ".bib"
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The article's BibLaTeX entry."""
     return citation.biblatex(doc.meta).encode("utf-8")

@@ -8,6 +8,6 @@ from convert.model import Document
 SUFFIX = ".csl.json"
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The article's CSL-JSON item in a JSON array, UTF-8, indented."""
     return citation.format_record(doc.meta, "csl").encode("utf-8")

@@ -8,6 +8,6 @@ from convert.model import Document
 SUFFIX = ".dc.xml"
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The article's oai_dc document, UTF-8 with an XML declaration."""
     return citation.dublin_core(doc.meta).encode("utf-8")

@@ -16,8 +16,8 @@ import zipfile
 from datetime import timezone
 from html import escape
 
+from .. import images
 from ..colophon import cite_as, definition_list
-from ..labels import label
 from ..model import Document, Meta
 from ..pandoc import Job, reader_html, run, run_many
 from .html import stylesheet
@@ -47,39 +47,38 @@ ACCESSIBILITY = {
     "accessibilityHazards": ["none"],
 }
 """schema.org accessibility metadata: text only (images are replaced by their description)."""
-SUMMARY = {
-    "zh": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，无闪烁、声音或动画等危险内容。",
-    "en": "Text-only e-book with a table of contents and structured headings in reading order; "
-          "no images and no flashing, sound or motion hazards.",
-}
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
-    return _finish(run(job(doc)), doc.meta)
+    return _finish(run(job(doc)), doc.meta, settings)
 
 
-def write_many(docs: list[Document], options: dict) -> list[bytes | Exception]:
+def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """EPUBs for many documents from one pandoc process; a failed one is its ExportError."""
     results = run_many([job(doc) for doc in docs])
-    return [r if isinstance(r, Exception) else _finish(r, doc.meta) for r, doc in zip(results, docs)]
+    return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings) for r, doc in zip(results, docs)]
 
 
 def job(doc: Document) -> Job:
-    """The pandoc job: the article as chapter one, the colophon as the last chapter."""
+    """The pandoc job: the article as chapter one, the colophon as the last chapter.
+
+    The book holds no images (nothing is fetched): each becomes its description.
+    """
     title = doc.meta.title or doc.stem
-    html = f"<h1>{escape(title)}</h1>\n{reader_html(doc.body)}\n{colophon(doc.meta)}"
+    body = images.describe(doc.body, doc.locale, keep=lambda src: False)
+    html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
     return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
-               meta=metadata(doc.meta), options={"toc_depth": 2, "split_level": 1})
+               meta=metadata(doc), options={"toc_depth": 2, "split_level": 1})
 
 
-def metadata(meta: Meta) -> dict:
+def metadata(doc: Document) -> dict:
     """pandoc metadata → the OPF's dc:* and schema:* elements and the title page.
 
     dc:date is the publication day (pandoc drops dates with a time part); an undated
     post gets the conversion day, this edition's date, rather than pandoc's clock.
     """
-    lang = "zh" if meta.lang.lower().startswith("zh") else "en"
+    meta, loc = doc.meta, doc.locale
     fields = {
         "title": meta.title or meta.slug,
         "lang": meta.lang,
@@ -90,21 +89,21 @@ def metadata(meta: Meta) -> dict:
         "source": meta.canonical_url,
         "subject": meta.tags,
         "description": meta.summary,
-        "toc-title": label(meta.lang, "contents"),
+        "toc-title": loc.label("contents"),
         **ACCESSIBILITY,
-        "accessibilitySummary": SUMMARY[lang],
+        "accessibilitySummary": loc.label("accessibility"),
     }
     return {name: value for name, value in fields.items() if value}
 
 
-def colophon(meta: Meta) -> str:
+def colophon(doc: Document) -> str:
     """The last chapter: how to cite the article, where it came from, and which file it is."""
-    return (f'<h1 class="colophon">{label(meta.lang, "colophon")}</h1>'
-            f'<div class="citation"><p>{cite_as(meta)}</p></div>'
-            f"{definition_list(meta)}")
+    return (f'<h1 class="colophon">{doc.locale.label("colophon")}</h1>'
+            f'<div class="citation"><p>{cite_as(doc.meta)}</p></div>'
+            f"{definition_list(doc.meta)}")
 
 
-def _finish(epub: bytes, meta: Meta) -> bytes:
+def _finish(epub: bytes, meta: Meta, settings) -> bytes:
     """Rebuild the archive: Octavo's stylesheet, chapter titles, dcterms:modified and entry
     dates = meta.converted."""
     when = meta.converted.astimezone(timezone.utc)
@@ -115,7 +114,7 @@ def _finish(epub: bytes, meta: Meta) -> bytes:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == STYLESHEET:
-                data = stylesheet("epub.css").encode("utf-8")
+                data = stylesheet("epub.css", settings.styles).encode("utf-8")
             elif item.filename == OPF:
                 data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
             elif item.filename.startswith("EPUB/text/ch"):

@@ -11,7 +11,6 @@ from html import escape
 from pathlib import Path
 
 from .. import __version__, citation
-from ..labels import human_date, label
 from ..model import Document
 
 SUFFIX = ".html"
@@ -19,25 +18,27 @@ STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 @functools.lru_cache(maxsize=None)
-def stylesheet(name: str) -> str:
-    """The text of one of Octavo's own stylesheets in styles/."""
+def stylesheet(name: str, folder: Path | None = None) -> str:
+    """The text of stylesheet `name`: from `folder` (`--styles`) when it has one, else Octavo's own."""
+    if folder is not None and (folder / name).is_file():
+        return (folder / name).read_text(encoding="utf-8")
     return (STYLES / name).read_text(encoding="utf-8")
 
 
 def header(doc: Document) -> str:
     """The article header: title, dateline (date and source) and keywords."""
-    meta = doc.meta
+    meta, loc = doc.meta, doc.locale
     parts = [f"<h1>{escape(meta.title)}</h1>"]
     dateline = []
     if meta.date:
-        dateline.append(f'<time datetime="{meta.date.isoformat()}">{human_date(meta.date, meta.lang)}</time>')
+        dateline.append(f'<time datetime="{meta.date.isoformat()}">{loc.date(meta.date)}</time>')
     if meta.source and 'class="source"' not in doc.body:  # else the body's source line says it
-        dateline.append(f'{label(meta.lang, "source")}：{escape(meta.source)}')
+        dateline.append(loc.labelled("source", escape(meta.source)))
     if dateline:
         parts.append(f'<p class="dateline">{" · ".join(dateline)}</p>')
     if meta.keywords:
         items = "".join(f"<li>{escape(k)}</li>" for k in meta.keywords)
-        parts.append(f'<ul class="keywords" aria-label="{label(meta.lang, "keywords")}">{items}</ul>')
+        parts.append(f'<ul class="keywords" aria-label="{loc.label("keywords")}">{items}</ul>')
     return "<header>" + "".join(parts) + "</header>"
 
 
@@ -46,8 +47,8 @@ def provenance(doc: Document) -> str:
     url = doc.meta.canonical_url
     if not url:
         return ""
-    return (f'<footer class="provenance"><p>{label(doc.meta.lang, "original")}：'
-            f'<a href="{escape(url)}">{escape(url)}</a></p></footer>')
+    link = f'<a href="{escape(url)}">{escape(url)}</a>'
+    return f'<footer class="provenance"><p>{doc.locale.labelled("original", link)}</p></footer>'
 
 
 def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: str = "") -> str:
@@ -72,5 +73,6 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
     )
 
 
-def write(doc: Document, options: dict) -> bytes:
-    return page(doc).encode("utf-8")
+def write(doc: Document, settings) -> bytes:
+    """The standalone page, UTF-8."""
+    return page(doc, css=stylesheet("base.css", settings.styles)).encode("utf-8")

@@ -1,6 +1,6 @@
 """Plain Markdown through pandoc: YAML front matter from `doc.meta`, then the body.
 
-`options["md_flavor"]` (`--md-flavor`) picks the dialect; none of them keeps raw HTML:
+`Options.flavor` (`--md-flavor`, `[markdown] flavor`) picks the dialect; none of them keeps raw HTML:
 
 - `pandoc` (default): pandoc's Markdown. Keeps everything the normalizer understands:
   the summary, centered lines, signature and source line as fenced divs
@@ -15,11 +15,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import yaml
 
+from .. import images
 from ..model import Document, Meta
+from ..options import Declared, setting
 from ..pandoc import Job, reader_html, run, run_many
 
 SUFFIX = ".md"
@@ -33,6 +36,16 @@ FLAVORS = {
 are pipe tables, the one table syntax every flavour (and Octavo's reader) reads."""
 
 
+@dataclass(frozen=True)
+class Options(Declared):
+    """The Markdown writer's settings (`[markdown]` in octavo.toml)."""
+
+    SECTION = "markdown"
+
+    flavor: str = setting("pandoc", "Markdown output flavour: pandoc, gfm or commonmark.",
+                          flag="--md-flavor", choices=tuple(FLAVORS))
+
+
 class _Dumper(yaml.SafeDumper):
     """YAML with ISO 8601 timestamps (`2022-01-19T17:07:03+08:00`), unquoted."""
 
@@ -41,23 +54,24 @@ _Dumper.add_representer(
     datetime, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat()))
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The Markdown file for one document, from its own sandboxed pandoc process."""
-    return _assemble(doc, run(job(doc, options)))
+    return _assemble(doc, run(job(doc, settings.markdown.flavor)))
 
 
-def write_many(docs: list[Document], options: dict) -> list[bytes | Exception]:
+def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """Markdown for many documents from one pandoc process; a failed one is its ExportError."""
-    results = run_many([job(doc, options) for doc in docs])
+    results = run_many([job(doc, settings.markdown.flavor) for doc in docs])
     return [r if isinstance(r, Exception) else _assemble(doc, r) for r, doc in zip(results, docs)]
 
 
-def job(doc: Document, options: dict) -> Job:
-    """The pandoc job converting the body (front matter is written by Octavo, not pandoc)."""
-    flavor = options.get("md_flavor") or "pandoc"
-    if flavor not in FLAVORS:
-        raise ValueError(f"unknown Markdown flavor {flavor!r} (known: {', '.join(FLAVORS)})")
-    return Job(html=reader_html(doc.body), to=FLAVORS[flavor], path=doc.meta.source_path,
+def job(doc: Document, flavor: str) -> Job:
+    """The pandoc job converting the body (front matter is written by Octavo, not pandoc).
+
+    Web images stay images; an image file beside the post becomes its description.
+    """
+    body = images.describe(doc.body, doc.locale, keep=images.is_web)
+    return Job(html=reader_html(body), to=FLAVORS[flavor], path=doc.meta.source_path,
                meta={"lang": doc.meta.lang}, options={"wrap_text": "none"})
 
 

@@ -10,24 +10,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import SubElement, fromstring, tostring
 
+from dataclasses import dataclass
+
+from .. import images
 from ..colophon import cite_as, definition_list
-from ..errors import ExportError, UsageError
-from ..fetcher import STYLES_DIR, SafeFetcher
-from ..labels import label
+from ..errors import warn
 from ..model import Document, Meta
+from ..options import Declared, setting
 from ..sandbox import run_limited
 
 SUFFIX = ".pdf"
-
-DEFAULTS = {
-    "page_size": "A4",
-    "pdf_variant": "pdf/a-3b",
-    "allow_remote": False,
-    "pdf_timeout": 120,
-    "pdf_memory_mb": 1536,
-}
-"""Writer options: page size (CSS `size`), WeasyPrint PDF variant, whether public http(s)
-resources may be fetched, and the per-render time (s) and extra-memory (MB) caps."""
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u", "pdf/ua-1", "pdf/ua-2")
 """Variants `--pdf-variant` accepts; the A-3 ones keep the attached sources."""
@@ -48,11 +40,44 @@ BODY_PT = 11
 MIN_SIDE_MM = 24
 PT_PER_MM = 72 / 25.4
 
+
+
+def _page_size(value: str) -> str:
+    size = " ".join(str(value).split())
+    if not _PAGE_SIZE.match(size):
+        raise ValueError(f"{value!r} is not a page size (e.g. A4, A5 landscape, letter, 148mm 210mm)")
+    if _page_width_mm(size) < 2 * MIN_SIDE_MM + 40:
+        raise ValueError(f"{value!r} is too narrow for a text column")
+    return size
+
+
+def _positive(value) -> float:
+    if not float(value) > 0:
+        raise ValueError(f"{value!r} is not a positive number")
+    return value
+
+
+@dataclass(frozen=True)
+class Options(Declared):
+    """The PDF writer's settings (`[pdf]` in octavo.toml)."""
+
+    SECTION = "pdf"
+
+    page_size: str = setting("A4", "PDF page size: a CSS @page size (A4, A5 landscape, letter, 148mm 210mm).",
+                             flag="--page-size", check=_page_size)
+    variant: str = setting("pdf/a-3b", "PDF variant; the A-3 ones keep the attached sources.",
+                           flag="--pdf-variant", choices=PDF_VARIANTS)
+    allow_remote: bool = setting(False, "Let the PDF fetch remote images (never from private or "
+                                 "loopback addresses).", flag="--allow-remote")
+    timeout: float = setting(120, "Seconds one PDF may take to render.", check=_positive)
+    memory_mb: int = setting(1536, "Memory (MB) one PDF render may use beyond its worker's.", check=_positive)
+
+
 _FONT_CONFIG = None
 """WeasyPrint's font configuration, built once per process by warm() and reused."""
 
 
-def warm() -> None:
+def warm(settings) -> None:
     """Import WeasyPrint and load the fonts once, so each later render skips that cost."""
     global _FONT_CONFIG
     if _FONT_CONFIG is not None:
@@ -60,7 +85,7 @@ def warm() -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     _FONT_CONFIG = FontConfiguration()
-    render(_sample(), check_options({}))
+    render(_sample(), settings)
 
 
 def _sample() -> Document:
@@ -79,74 +104,63 @@ def _sample() -> Document:
     return Document(meta, body, source_bytes=body.encode())
 
 
-def check_options(options: dict) -> dict:
-    """Defaults filled in and values validated; UsageError names the bad option."""
-    opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
-    if opts["pdf_variant"] not in PDF_VARIANTS:
-        raise UsageError(f"unknown PDF variant {opts['pdf_variant']!r} "
-                         f"(choose from {', '.join(PDF_VARIANTS)})")
-    if not _PAGE_SIZE.match(str(opts["page_size"]).strip()):
-        raise UsageError(f"invalid page size {opts['page_size']!r} (e.g. A4, A5 landscape, "
-                         "letter, 148mm 210mm)")
-    if _page_width_mm(str(opts["page_size"]).strip()) < 2 * MIN_SIDE_MM + 40:
-        raise UsageError(f"page size {opts['page_size']!r} is too narrow for a text column")
-    return opts
+def write(doc: Document, settings) -> bytes:
+    """The PDF for `doc`, rendered in a time- and memory-capped child of this process.
 
-
-def write(doc: Document, options: dict) -> bytes:
-    """The PDF for `doc`, rendered in a time- and memory-capped child of this process."""
-    opts = check_options(options)
-    warm()
-    return run_limited(render, doc, opts, timeout=opts["pdf_timeout"],
-                       memory_mb=opts["pdf_memory_mb"], path=doc.meta.source_path)
-
-
-def render(doc: Document, opts: dict) -> bytes:
-    """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
-    from weasyprint import HTML
-
-    post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
-    fetcher = SafeFetcher(post_dir, allow_remote=bool(opts["allow_remote"]))
-    base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
-    source = _page(doc, opts)
-    with _missing_glyphs() as missing:
-        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG)
-        document.metadata = _metadata(doc.meta)
-        pdf = document.write_pdf(pdf_variant=opts["pdf_variant"], attachments=_attachments(doc))
-    if missing:
-        chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(set(missing)))
-        raise ExportError(f"no installed font has glyphs for {chars}", doc.meta.source_path)
+    Characters no installed font can draw are warnings (the render's, sent back from the
+    child), never a failure.
+    """
+    warm(settings)
+    pdf, warnings = run_limited(_render_reporting, doc, settings, timeout=settings.pdf.timeout,
+                                memory_mb=settings.pdf.memory_mb, path=doc.meta.source_path)
+    for warning in warnings:
+        warn(*warning)
     return pdf
 
 
-def _page(doc: Document, opts: dict) -> str:
+def _render_reporting(doc: Document, settings) -> tuple[bytes, list[tuple]]:
+    """render() with the warnings it gave, as picklable tuples (it runs in a child)."""
+    from ..errors import collecting
+
+    with collecting() as warnings:
+        pdf = render(doc, settings)
+    return pdf, [(w.path, w.message, w.line, w.kind) for w in warnings]
+
+
+def render(doc: Document, settings) -> bytes:
+    """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
+    from weasyprint import HTML
+
+    from ..fetcher import STYLES_DIR, SafeFetcher
+
+    post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
+    fetcher = SafeFetcher(post_dir, allow_remote=settings.pdf.allow_remote)
+    base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
+    source = _page(doc, settings)
+    with _weasyprint_warnings() as watch:
+        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=_FONT_CONFIG)
+        document.metadata = _metadata(doc.meta)
+        pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
+    path = doc.meta.source_path
+    if watch.missing:
+        chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(set(watch.missing)))
+        warn(path, f"PDF: no installed font has glyphs for {chars}; drawn as empty boxes", kind="missing-glyph")
+    for message in dict.fromkeys(watch.messages):
+        warn(path, f"PDF: {message}", kind="renderer")
+    return pdf
+
+
+def _page(doc: Document, settings) -> str:
     """The standalone HTML page (html.page) with base + print CSS and the colophon after it."""
     from .html import page, stylesheet
 
-    css = stylesheet("base.css") + stylesheet("pdf.css") + page_css(opts["page_size"])
-    if not opts["allow_remote"]:
-        doc = Document(doc.meta, offline_images(doc.body, doc.meta.lang), doc.warnings, doc.source_bytes)
-    return page(doc, css=css, after=colophon(doc.meta))
-
-
-def offline_images(body: str, lang: str) -> str:
-    """Web images the PDF may not fetch become a linked description, as in the EPUB.
-
-    `<img src="https://x/a.jpg" alt="K线图">` → `<a class="image-link" href="https://x/a.jpg">［图片：K线图］</a>`.
-    """
-    if "<img" not in body:
-        return body
-    from ..rules import HTML, parse
-
-    root = parse(body)
-    for img in root.find_all("img", src=re.compile(r"^https?://", re.I)):
-        link = root.new_tag("a", attrs={"class": "image-link", "href": img["src"]})
-        described = (img.get("alt") or "").strip()
-        open_, colon, close = ("［", "：", "］") if lang.lower().startswith("zh") else ("[", ": ", "]")
-        link.string = f"{open_}{label(lang, 'image')}{colon + described if described else ''}{close}"
-        img.replace_with(link)
-    return root.decode_contents(formatter=HTML)
+    css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
+           + page_css(settings.pdf.page_size))
+    allow_remote = settings.pdf.allow_remote
+    body = images.describe(doc.body, doc.locale, keep=lambda src: allow_remote or not images.is_web(src))
+    doc = Document(doc.meta, body, doc.warnings, doc.source_bytes)
+    return page(doc, css=css, after=colophon(doc))
 
 
 def page_css(page_size: str) -> str:
@@ -164,7 +178,7 @@ def page_css(page_size: str) -> str:
 
 
 def _page_width_mm(size: str) -> float:
-    """Width in mm of a page size accepted by check_options."""
+    """Width in mm of a page size that matches _PAGE_SIZE."""
     words = size.lower().split()
     if words[0] in PAGE_SIZES_MM:
         width, height = PAGE_SIZES_MM[words[0]]
@@ -173,10 +187,10 @@ def _page_width_mm(size: str) -> float:
     return float(number) * {"mm": 1, "cm": 10, "in": 25.4, "pt": 1 / PT_PER_MM}[unit]
 
 
-def colophon(meta: Meta) -> str:
+def colophon(doc: Document) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
-    return (f'<section class="colophon"><h2>{label(meta.lang, "colophon")}</h2>'
-            f'{definition_list(meta)}<p class="citation">{cite_as(meta)}</p></section>\n')
+    return (f'<section class="colophon"><h2>{doc.locale.label("colophon")}</h2>'
+            f'{definition_list(doc.meta)}<p class="citation">{cite_as(doc.meta)}</p></section>\n')
 
 
 def _metadata(meta: Meta):
@@ -237,30 +251,34 @@ def _attachments(doc: Document) -> list:
     ]
 
 
-class _GlyphWatch(logging.Handler):
-    """Collects the characters WeasyPrint draws as .notdef (tofu) while rendering."""
+class _Watch(logging.Handler):
+    """Collects WeasyPrint's warnings while rendering: characters drawn as .notdef (tofu)
+    apart, every other message as it is."""
 
-    def __init__(self, sink: list[str]):
+    def __init__(self):
         super().__init__(logging.WARNING)
-        self.sink = sink
+        self.missing: list[str] = []
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith(".notdef glyph") and record.args:
-            self.sink.append(str(record.args[0]))
+            self.missing.append(str(record.args[0]))
+        else:
+            self.messages.append(" ".join(record.getMessage().split())[:300])
 
 
 @contextmanager
-def _missing_glyphs():
-    """Yield a list that fills with every character rendered without a glyph."""
-    missing: list[str] = []
-    handler = _GlyphWatch(missing)
+def _weasyprint_warnings():
+    """Yield a _Watch that fills while the block runs; WeasyPrint's log prints nothing itself."""
+    watch = _Watch()
     logger = logging.getLogger("weasyprint")
-    level = logger.level
-    if logger.getEffectiveLevel() > logging.WARNING:
-        logger.setLevel(logging.WARNING)
-    logger.addHandler(handler)
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(watch)
     try:
-        yield missing
+        yield watch
     finally:
-        logger.removeHandler(handler)
+        logger.removeHandler(watch)
         logger.setLevel(level)
+        logger.propagate = propagate

@@ -8,6 +8,6 @@ from convert.model import Document
 SUFFIX = ".ris"
 
 
-def write(doc: Document, options: dict) -> bytes:
+def write(doc: Document, settings) -> bytes:
     """The article's RIS record."""
     return citation.ris(doc.meta).encode("utf-8")

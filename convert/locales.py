@@ -1,0 +1,86 @@
+"""One Locale per Document: labels, punctuation, date formats and the default citation
+style for its language, so no other module asks "is this Chinese?"."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+_LABELS_HANS = {
+    "summary": "摘要", "source": "来源", "original": "原文链接", "published": "发布日期",
+    "converted": "转换日期", "identifier": "标识符", "cite": "引用格式", "colophon": "版本说明",
+    "publisher": "发布者", "keywords": "关键词", "contents": "目录", "document_number": "文号",
+    "issuer": "发文机关", "signed": "成文日期", "image": "图片",
+    "accessibility": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，"
+                     "无闪烁、声音或动画等危险内容。",
+}
+_LABELS_HANT = {
+    **_LABELS_HANS,
+    "source": "來源", "original": "原文連結", "published": "發布日期", "converted": "轉換日期",
+    "identifier": "標識符", "colophon": "版本說明", "publisher": "發布者", "keywords": "關鍵詞",
+    "contents": "目錄", "document_number": "文號", "issuer": "發文機關", "image": "圖片",
+    "accessibility": "純文字電子書：有目錄與結構化標題導覽，閱讀順序與原文一致，無圖片，"
+                     "無閃爍、聲音或動畫等危險內容。",
+}
+_LABELS_EN = {
+    "summary": "Summary", "source": "Source", "original": "Original article", "published": "Published",
+    "converted": "Converted", "identifier": "Identifier", "cite": "Cite as", "colophon": "Colophon",
+    "publisher": "Publisher", "keywords": "Keywords", "contents": "Contents",
+    "document_number": "Document number", "issuer": "Issued by", "signed": "Signed", "image": "Image",
+    "accessibility": "Text-only e-book with a table of contents and structured headings in reading "
+                     "order; no images and no flashing, sound or motion hazards.",
+}
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How text around an article's content is written in its language."""
+
+    tag: str
+    """The BCP 47 tag this locale was made for (zh-CN, en, ja…)."""
+    labels: dict[str, str] = field(default_factory=lambda: dict(_LABELS_EN), compare=False)
+    """Label key → text: the words Octavo adds (colophon rows, image placeholders…)."""
+    colon: str = ": "
+    """Between a label and its value: full-width in Chinese (来源：), `: ` otherwise."""
+    brackets: tuple[str, str] = ("[", "]")
+    """Around a placeholder (［图片：说明］ / [Image: description])."""
+    cjk_dates: bool = False
+    """Dates as 2022年1月19日 rather than 2022-01-19."""
+    citation_style: str = "apa"
+    """Default CSL style: GB/T 7714 for Chinese, APA otherwise (citeproc-py's Chicago
+    prints a stray "Edition" label for web articles)."""
+
+    def label(self, key: str) -> str:
+        return self.labels[key]
+
+    def labelled(self, key: str, value: str) -> str:
+        """`来源：X` / `Source: X`."""
+        return f"{self.labels[key]}{self.colon}{value}"
+
+    def placeholder(self, description: str = "") -> str:
+        """What stands in for an image that is not shown: ［图片：说明］ / [Image: description]."""
+        open_, close = self.brackets
+        return f"{open_}{self.labels['image']}{self.colon + description if description else ''}{close}"
+
+    def date(self, value: date | datetime) -> str:
+        """`2022年1月19日 17:07` or `2022-01-19 17:07`; no time for a date or midnight."""
+        text = f"{value.year}年{value.month}月{value.day}日" if self.cjk_dates else value.strftime("%Y-%m-%d")
+        if isinstance(value, datetime) and (value.hour or value.minute):
+            text += value.strftime(" %H:%M")
+        return text
+
+
+_TRADITIONAL = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
+
+
+@functools.lru_cache(maxsize=64)
+def for_tag(tag: str) -> Locale:
+    """The Locale for a BCP 47 tag: Chinese (simplified or traditional), Japanese dates, else English."""
+    low = (tag or "").lower()
+    if low.startswith("zh"):
+        labels = _LABELS_HANT if low.startswith(_TRADITIONAL) else _LABELS_HANS
+        return Locale(tag, dict(labels), "：", ("［", "］"), cjk_dates=True, citation_style="gb7714")
+    if low.startswith("ja"):
+        return Locale(tag, cjk_dates=True)
+    return Locale(tag)
