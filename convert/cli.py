@@ -106,10 +106,10 @@ def convert(paths, outdir, quiet, **params) -> None:
     settings = build_settings(params, Path(paths[0]))
     outdir = Path(outdir)
     skipped: list[str] = []
-    jobs = inputs.discover(list(paths), skipped.append, outdir)
-    if not jobs:
-        raise click.UsageError("no post files found in the given inputs")
     try:
+        jobs = inputs.discover(list(paths), skipped.append, outdir)
+        if not jobs:
+            raise UsageError("no post files found in the given inputs")
         inputs.check_clashes(jobs, outdir, settings.formats)
     except UsageError as exc:
         raise click.UsageError(exc.message) from None

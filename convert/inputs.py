@@ -38,6 +38,9 @@ def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
         if path.is_symlink() and not path.exists():
             warn(f"{item}: broken symbolic link, skipped")
         elif path.is_dir():
+            if skip and path.resolve().is_relative_to(skip):
+                raise UsageError(f"the input folder {item} lies in the output folder {outdir}: outputs would "
+                                 "replace or mix with the posts; write into another folder with -o OUTDIR")
             files.extend(p for p in _walk(path, warn) if not (skip and p.resolve().is_relative_to(skip)))
         elif not path.exists() or _regular(path, warn):
             files.append(path)

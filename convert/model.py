@@ -51,6 +51,8 @@ class Meta:
     """The original article's URL (the body's trailing autolink, or front matter)."""
     source: str | None = None
     """Original publisher the article credits (文章来源：中国政府网 → 中国政府网)."""
+    source_in_body: bool = False
+    """The body keeps its own attribution line (`p.source`), so headers need not repeat it."""
     container: str | None = None
     """The site/feed the article appeared in (东方财富网 for the eastmoney feed)."""
     site_title: str | None = None

@@ -49,6 +49,7 @@ def source_line(root: Tag, ctx) -> None:
         classes = set(block.get("class") or [])
         if match or classes & (prof.source_line_classes | {"source"}):
             block["class"] = ["source"]
+            ctx.meta.source_in_body = True
             if match and not ctx.meta.source:
                 ctx.meta.source = match.group("source").strip()
 

@@ -32,7 +32,7 @@ def header(doc: Document) -> str:
     dateline = []
     if meta.date:
         dateline.append(f'<time datetime="{meta.date.isoformat()}">{loc.date(meta.date)}</time>')
-    if meta.source and 'class="source"' not in doc.body:  # else the body's source line says it
+    if meta.source and not meta.source_in_body:
         dateline.append(loc.labelled("source", escape(meta.source)))
     if dateline:
         parts.append(f'<p class="dateline">{" · ".join(dateline)}</p>')
