@@ -103,6 +103,8 @@ def cli() -> None:
 @settings_options()
 def convert(paths, outdir, quiet, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
+    if quiet:
+        logging.getLogger("convert").setLevel(logging.ERROR)
     settings = build_settings(params, Path(paths[0]))
     outdir = Path(outdir)
     skipped: list[str] = []
