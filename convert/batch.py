@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .errors import InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
+from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
 from .site import site_for
@@ -126,7 +126,7 @@ def _render(docs: list[Document], fmt: str, settings: Settings) -> list[tuple[by
     return [(out, by_path.get(doc.meta.source_path, [])) for out, doc in zip(outputs, docs)]
 
 
-def _as_error(exc: BaseException, path: str, fmt: str) -> OctavoError:
+def _as_error(exc: BaseException, path: str) -> OctavoError:
     """A typed error naming the post: Octavo's own as it is, anything else as a bug."""
     if isinstance(exc, OctavoError):
         if exc.path is None:
@@ -155,7 +155,7 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
             with _time_limit(settings.read_timeout, str(job.path)):
                 doc = load(job.path, settings)
         except Exception as exc:  # a bug must not stop the batch; it is reported against the file
-            results[i].errors[READ] = _as_error(exc, str(job.path), READ)
+            results[i].errors[READ] = _as_error(exc, str(job.path))
             continue
         results[i].warnings = list(doc.warnings)
         if settings.strict and doc.warnings:
@@ -169,7 +169,7 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
             path = str(jobs[i].path)
             results[i].warnings += warnings
             if isinstance(data, BaseException):
-                results[i].errors[fmt] = _as_error(data, path, fmt)
+                results[i].errors[fmt] = _as_error(data, path)
             elif settings.strict and warnings:
                 results[i].errors[fmt] = _strict_error(path, warnings, fmt)
             else:
@@ -186,7 +186,7 @@ def _write_formats(result: Result, outdir: Path, name: str, files: dict[str, byt
         try:
             atomic_write(target, data)
         except OSError as exc:
-            result.errors[fmt] = PostError(f"{fmt}: cannot write {target}: {exc.strerror or exc}", str(result.path))
+            result.errors[fmt] = ExportError(f"cannot write {target}: {exc.strerror or exc}", str(result.path))
         else:
             result.outputs.append(target)
 

@@ -127,8 +127,7 @@ def convert(paths, outdir, quiet, **params) -> None:
     failed = [r for r in results if not r.ok]
     for result in failed:
         for stage, error in result.errors.items():
-            _say("error", str(error) if stage == batch.READ or f"{stage}:" in error.message
-                 else f"{error.path}: {stage}: {error.message}")
+            _say("error", str(error) if stage == batch.READ else f"{error.path}: {stage}: {error.message}")
     if not quiet:
         cached = sum(r.cached for r in results)
         click.echo(f"octavo: {len(results) - len(failed)} of {len(results)} converted into {outdir}"
