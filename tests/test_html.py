@@ -60,9 +60,14 @@ def test_hostile_page_has_no_active_content(tmp_path):
 
 
 def test_page_is_deterministic_under_source_date_epoch(monkeypatch):
+    """The page records when it was made (sdDatePublished): SOURCE_DATE_EPOCH, not the clock."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     first = convert.write(convert.load(CORPUS_POSTS[0]), "html")
+    assert b'"sdDatePublished":"2023-11-14T22:13:20+00:00"' in first
     assert first == convert.write(convert.load(CORPUS_POSTS[0]), "html")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    other = convert.write(convert.load(CORPUS_POSTS[0]), "html")
+    assert b'"sdDatePublished":"2020-09-13T12:26:40+00:00"' in other and other != first
 
 
 def test_nu_checker_reports_a_broken_page(tmp_path):
