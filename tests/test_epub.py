@@ -17,11 +17,12 @@ from lxml import etree
 import convert
 from conftest import CORPUS_POSTS, GENERIC, REFERENCE, SHARED, posts
 from convert import citation
-from convert.errors import ExportError
+from convert.errors import ExportError, collecting
 from convert.model import Document, Meta
 from convert.pandoc import Job, run, run_many
 from convert.writers import epub
 from convert.settings import Settings
+from warncheck import WarningWatch
 
 EPOCH = "1700000000"
 NS = {
@@ -85,15 +86,24 @@ def epoch():
 
 @pytest.fixture(scope="module")
 def reference(epoch) -> tuple[Document, bytes]:
-    doc = convert.load(REFERENCE)
-    return doc, epub.write(doc, Settings())
+    """The reference post and its EPUB, made without a single warning."""
+    with WarningWatch([]).watching() as watch:
+        doc = watch.load(REFERENCE)
+        with watch.post(REFERENCE):
+            data = epub.write(doc, Settings())
+    return doc, data
 
 
 def write_batch(paths: list[Path], outdir: Path) -> list[Path]:
-    """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`."""
-    docs = [convert.load(p) for p in paths]
+    """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`;
+    fails on any warning not expected for its post."""
+    with WarningWatch().watching() as watch:
+        docs = [watch.load(p) for p in paths]
+        with collecting() as given:
+            outputs = epub.write_many(docs, Settings())
+        watch.seen += [(Path(w.path).name, w.kind, w.message) for w in given]
     files = []
-    for doc, data in zip(docs, epub.write_many(docs, Settings())):
+    for doc, data in zip(docs, outputs):
         assert not isinstance(data, Exception), data
         files.append(outdir / f"{doc.stem}.epub")
         files[-1].write_bytes(data)
