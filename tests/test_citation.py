@@ -446,6 +446,7 @@ def test_every_corpus_post_gives_records_all_tools_accept(corpus):
         check_all(meta)
 
 
+@pytest.mark.slow
 def test_nu_html_checker_accepts_head_tags(corpus, tmp_path):
     """One vnu run over pages for the reference, a hostile title and every corpus post."""
     from test_html import nu_check
@@ -509,6 +510,7 @@ METAS = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meta=METAS)
 def test_random_metadata_round_trips_through_every_format(meta):

@@ -125,6 +125,7 @@ def checked(tmp_path_factory, epoch):
     return files, results, log
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_every_corpus_post(checked):
     files, results, log = checked
     dirty = {str(f): results[str(f)] for f in files["corpus"] if results[str(f)] != (0, 0, 0)}
@@ -132,6 +133,7 @@ def test_epubcheck_clean_for_every_corpus_post(checked):
     assert str(REFERENCE.stem) in {f.stem for f in files["corpus"]}
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_generic_posts(checked):
     files, results, log = checked
     assert len(files["generic"]) >= 2
@@ -146,6 +148,7 @@ def test_footnotes_become_epub_notes(epoch):
     assert 'epub:type="noteref"' in chapter and "第一个注。" in chapter
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):
     files, results, log = checked
     if "finews" not in files:
@@ -155,6 +158,7 @@ def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):
     assert not dirty, log
 
 
+@pytest.mark.slow
 def test_batch_checker_reports_errors(tmp_path, reference):
     """The one-JVM checker really fails a broken book (no dc:language, an unknown element)."""
     _, data = reference

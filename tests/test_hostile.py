@@ -21,6 +21,7 @@ EXPECTED_FAILURES = {
 """Posts that must fail, and what their one error line must say."""
 
 
+@pytest.mark.slow
 def test_hostile_batch_every_format(tmp_path):
     out = tmp_path / "out"
     run = octavo("convert", HOSTILE, "-o", out, "--jobs", "2")

@@ -35,6 +35,7 @@ def nu_check(files) -> list[dict]:
     return json.loads(run.stderr or run.stdout)["messages"]
 
 
+@pytest.mark.slow
 def test_every_page_passes_the_nu_checker(tmp_path):
     sources = [*CORPUS_POSTS, *posts(GENERIC), *(posts(SHARED) if SHARED.is_dir() else [])]
     hostile = tmp_path / "hostile.md"
