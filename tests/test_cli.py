@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -238,6 +239,10 @@ def test_interrupted_batch_leaves_whole_posts_only(tmp_path):
     for stem in stems:
         assert sorted(n for n in names if n.rsplit(".", 1)[0] == stem) == [f"{stem}.epub", f"{stem}.html",
                                                                             f"{stem}.pdf"]
+        assert (out / f"{stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF"), stem
+        assert (out / f"{stem}.html").read_bytes().endswith(b"</html>\n"), stem
+        with zipfile.ZipFile(out / f"{stem}.epub") as book:
+            assert book.testzip() is None, stem
 
 
 @pytest.mark.parametrize("fmt,needle", [("csl", '"number": "国办发〔2021〕59号"'), ("biblatex", "@online{"),
