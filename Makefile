@@ -1,4 +1,5 @@
-# Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite.
+# Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite
+# (`make test-fast` skips the tests marked slow).
 # Both start with `make setup`, which is idempotent: system packages (apt, as root or via
 # sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
 
@@ -10,7 +11,7 @@ APT_PKGS := fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji libharfbuzz-su
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo test test-fast bench clean
 
 setup: system $(VENV)/.installed $(VNU)
 
@@ -40,6 +41,9 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow" --durations=10
 
 bench: setup
 	$(BIN)/python bench/bench_html.py

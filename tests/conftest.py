@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from warncheck import WarningWatch
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 REFERENCE = CORPUS / "2022-01-19-202201192253651534.md"
@@ -32,3 +34,11 @@ def shared_posts() -> list[Path]:
 
 def corpus_ids(paths: list[Path]) -> list[str]:
     return [p.stem for p in paths]
+
+
+@pytest.fixture
+def warning_watch():
+    """Fails the test on any warning not expected for its post (tests/warncheck.py): load
+    posts with `warning_watch.load(path)`, write them inside `with warning_watch.post(path):`."""
+    with WarningWatch().watching() as watch:
+        yield watch

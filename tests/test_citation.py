@@ -38,6 +38,7 @@ from convert.model import Meta
 from convert.writers import writer
 
 from conftest import SHARED
+from warncheck import WarningWatch
 
 HERE = Path(__file__).parent
 CORPUS_DIRS = [HERE / "corpus", SHARED]
@@ -77,7 +78,9 @@ def corpus_files() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def corpus() -> list[Meta]:
-    return [convert.load(path).meta.replace(converted=CONVERTED) for path in corpus_files()]
+    """Every corpus post's metadata, read without a warning it does not expect."""
+    with WarningWatch().watching() as watch:
+        return [watch.load(path).meta.replace(converted=CONVERTED) for path in corpus_files()]
 
 
 # --- validators shared by every per-record check ------------------------------------
@@ -446,6 +449,7 @@ def test_every_corpus_post_gives_records_all_tools_accept(corpus):
         check_all(meta)
 
 
+@pytest.mark.slow
 def test_nu_html_checker_accepts_head_tags(corpus, tmp_path):
     """One vnu run over pages for the reference, a hostile title and every corpus post."""
     from test_html import nu_check
@@ -509,6 +513,7 @@ METAS = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meta=METAS)
 def test_random_metadata_round_trips_through_every_format(meta):

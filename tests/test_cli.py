@@ -6,10 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
-from conftest import CORPUS, REFERENCE, ROOT
+from conftest import CORPUS, CORPUS_POSTS, REFERENCE, ROOT
 from convert.errors import InternalError
 from convert.settings import Settings
 
@@ -206,27 +207,42 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~batch.UMASK
 
 
+@pytest.mark.slow
 def test_interrupted_batch_leaves_whole_posts_only(tmp_path):
-    """Ctrl-C mid-batch: no temporary files, and each post has all its formats or none."""
+    """Ctrl-C mid-batch: the run stops early without a traceback, leaves no temporary
+    file, and each post it wrote has all its formats."""
     import signal
     import time
 
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for copy in range(3):  # enough chunks that the signal lands with work still queued
+        for post in CORPUS_POSTS:
+            shutil.copy(post, posts / f"{copy}{post.name}")
+    total = len(list(posts.iterdir()))
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "convert", "convert", str(CORPUS), "-o", str(out),
-                             "-t", "pdf,epub,html", "--no-cache", "-q"], start_new_session=True,
+    proc = subprocess.Popen([sys.executable, "-m", "convert", "convert", str(posts), "-o", str(out),
+                             "-t", "pdf,epub,html", "--no-cache", "--jobs", "2"], start_new_session=True,
                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.pdf"))):
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=300)
     assert "Traceback" not in err
+    assert proc.returncode != 0 or "Aborted" in err, (proc.returncode, err[-500:])
     names = [p.name for p in out.iterdir()]
     assert not [n for n in names if n.endswith(".tmp")]
     stems = {n.rsplit(".", 1)[0] for n in names if not n.startswith(".")}
+    assert 0 < len(stems) < total, f"{len(stems)} of {total} posts written: the signal did not land mid-batch"
     for stem in stems:
         assert sorted(n for n in names if n.rsplit(".", 1)[0] == stem) == [f"{stem}.epub", f"{stem}.html",
                                                                             f"{stem}.pdf"]
+        assert (out / f"{stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF"), stem
+        assert (out / f"{stem}.html").read_bytes().endswith(b"</html>\n"), stem
+        with zipfile.ZipFile(out / f"{stem}.epub") as book:
+            assert book.testzip() is None, stem
 
 
 @pytest.mark.parametrize("fmt,needle", [("csl", '"number": "国办发〔2021〕59号"'), ("biblatex", "@online{"),

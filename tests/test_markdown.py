@@ -18,14 +18,19 @@ from convert.model import Document, Meta
 from convert.writers import markdown
 from convert.errors import UsageError
 from convert.settings import Settings
+from warncheck import WarningWatch
 
 SHARED_POSTS = posts(SHARED) if SHARED.is_dir() else []
 
 
 @pytest.fixture(scope="module")
 def reference():
-    doc = convert.load(REFERENCE)
-    return doc, markdown.write(doc, Settings()).decode("utf-8")
+    """The reference post and its Markdown, made without a single warning."""
+    with WarningWatch([]).watching() as watch:
+        doc = watch.load(REFERENCE)
+        with watch.post(REFERENCE):
+            text = markdown.write(doc, Settings()).decode("utf-8")
+    return doc, text
 
 
 def test_front_matter_reads_back(reference):
@@ -79,8 +84,8 @@ def test_unknown_flavor_is_a_usage_error_naming_the_option():
         markdown.Options(flavor="asciidoc")
 
 
-def test_single_and_batch_paths_agree():
-    docs = [convert.load(p) for p in CORPUS_POSTS]
+def test_single_and_batch_paths_agree(warning_watch):
+    docs = [warning_watch.load(p) for p in CORPUS_POSTS]
     assert markdown.write_many(docs, Settings()) == [markdown.write(d, Settings()) for d in docs]
 
 
@@ -95,16 +100,21 @@ def shape(body: str):
     }
 
 
-def round_trip(doc: Document, folder) -> Document:
+def round_trip(doc: Document, folder, watch=None) -> Document:
+    """Write `doc` as Markdown and read it back (both under `watch` when given)."""
     path = folder / f"{doc.stem or 'post'}.md"
-    path.write_bytes(markdown.write(doc, Settings()))
-    return convert.load(path)
+    if watch is None:
+        path.write_bytes(markdown.write(doc, Settings()))
+        return convert.load(path)
+    with watch.post(path):
+        path.write_bytes(markdown.write(doc, Settings()))
+    return watch.load(path)
 
 
 @pytest.mark.parametrize("post", CORPUS_POSTS + SHARED_POSTS, ids=corpus_ids(CORPUS_POSTS + SHARED_POSTS))
-def test_round_trip_over_the_corpus(post, tmp_path):
-    doc = convert.load(post)
-    back = round_trip(doc, tmp_path)
+def test_round_trip_over_the_corpus(post, tmp_path, warning_watch):
+    doc = warning_watch.load(post)
+    back = round_trip(doc, tmp_path, warning_watch)
     assert shape(back.body) == shape(doc.body)
     assert back.meta.title == doc.meta.title
     assert back.meta.date == doc.meta.date

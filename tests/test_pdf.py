@@ -23,6 +23,7 @@ from convert.sandbox import run_limited
 from convert.writers import pdf
 
 from conftest import CORPUS, REFERENCE, SHARED as FINEWS
+from warncheck import WarningWatch
 from convert.errors import collecting
 from convert.settings import Settings
 from textcheck import cjk_runs, missing_runs
@@ -51,10 +52,12 @@ def epoch():
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, epoch):
-    """The reference post, loaded, and its PDF written to disk."""
-    doc = convert.load(REFERENCE)
+    """The reference post, loaded, and its PDF written to disk, without a single warning."""
     path = tmp_path_factory.mktemp("ref") / "ref.pdf"
-    path.write_bytes(pdf.write(doc, Settings()))
+    with WarningWatch([]).watching() as watch:
+        doc = watch.load(REFERENCE)
+        with watch.post(REFERENCE):
+            path.write_bytes(pdf.write(doc, Settings()))
     return doc, path
 
 
@@ -223,13 +226,16 @@ def test_memory_cap_fails_the_render_not_the_worker():
 
 
 def _render_to(args):
-    """Worker: load one post and write its PDF; returns (post, error or None)."""
+    """Worker: load one post and write its PDF; returns (post, error or None, warnings seen)."""
     post, out = args
+    watch = WarningWatch([])
     try:
-        Path(out).write_bytes(pdf.write(convert.load(post), Settings()))
+        doc = watch.load(Path(post))
+        with watch.post(Path(post)):
+            Path(out).write_bytes(pdf.write(doc, Settings()))
     except Exception as exc:  # reported by the test, one line per post
-        return post, f"{type(exc).__name__}: {exc}"
-    return post, None
+        return post, f"{type(exc).__name__}: {exc}", watch.seen
+    return post, None, watch.seen
 
 
 def corpus_posts() -> list[Path]:
@@ -239,11 +245,16 @@ def corpus_posts() -> list[Path]:
     return [p for p in posts if p.name != "README.md"]
 
 
-def test_every_corpus_post_renders_and_passes_qpdf(tmp_path):
+@pytest.mark.slow
+def test_every_corpus_post_renders_and_passes_qpdf(tmp_path, warning_watch):
     posts = corpus_posts()
     jobs = [(str(p), str(tmp_path / f"{i:03d}.pdf")) for i, p in enumerate(posts)]
+    failures = []
     with ProcessPoolExecutor(max(2, os.cpu_count() or 2), initializer=pdf.warm, initargs=(Settings(),)) as pool:
-        failures = [f"{post}: {err}" for post, err in pool.map(_render_to, jobs) if err]
+        for post, err, seen in pool.map(_render_to, jobs):
+            warning_watch.seen += seen
+            if err:
+                failures.append(f"{post}: {err}")
     assert not failures, "\n".join(failures)
     for _, out in jobs:
         run("qpdf", "--check", out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ POSTS = st.lists(st.tuples(st.sampled_from(range(len(BLOCKS))), TEXT), min_size=
 _TAGS = re.compile(r"<[^>]*>")
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(POSTS, st.sampled_from(["", "标题"]))
 def test_normalize_is_idempotent(html, title):
@@ -52,6 +54,7 @@ def test_normalize_is_idempotent(html, title):
     assert twice.meta == once.meta
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(POSTS)
 def test_visible_text_of_paragraphs_survives(html):

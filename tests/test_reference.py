@@ -10,12 +10,17 @@ from bs4 import BeautifulSoup
 import convert
 
 from conftest import REFERENCE
+from warncheck import WarningWatch
 
 
 @pytest.fixture(scope="module")
 def page():
-    doc = convert.load(REFERENCE)
-    return doc, BeautifulSoup(convert.write(doc, "html"), "html.parser")
+    """The reference post and its page, made without a single warning."""
+    with WarningWatch([]).watching() as watch:
+        doc = watch.load(REFERENCE)
+        with watch.post(REFERENCE):
+            html = convert.write(doc, "html")
+    return doc, BeautifulSoup(html, "html.parser")
 
 
 def test_title_and_language(page):

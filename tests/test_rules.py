@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from convert import normalize
 from convert.model import Document, Meta
-from convert.rules import RULES
+from convert.profiles import load
+from convert.rules import HTML, RULES, Context, parse
 from convert.sanitize import clean
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules.txt"
@@ -45,11 +49,54 @@ def test_fixture_idempotent(title, given, expected):
     assert twice.meta == once.meta
 
 
-def test_rules_are_named_and_documented():
+_VALUE = r'(?:"[^"]*"|None)'
+_GIVEN = rf'(?:meta\.\w+ = {_VALUE}|profile [\w-]+)'
+EXAMPLE = re.compile(
+    rf'(?:[Ww]ith (?P<given>{_GIVEN}(?:, {_GIVEN})*):\s*)?'
+    r'`(?P<before>[^`]+)`\s*→\s*(?:`(?P<after>[^`]*)`|nothing)'
+    rf'(?P<effects>(?:,\s*meta\.\w+ = {_VALUE})*)')
+"""A docstring example: [with GIVEN, ...:] `before` → `after` (or nothing)[, meta.FIELD = VALUE ...],
+where GIVEN is `meta.FIELD = VALUE` (set before the rule runs) or `profile NAME`."""
+_ASSIGNMENT = re.compile(rf'meta\.(\w+) = ({_VALUE})')
+
+
+def rule_examples() -> list[tuple[str, str, dict, str, str, dict]]:
+    """(rule name, profile, meta given, before, after, meta expected) from every rule's docstring."""
+    cases = []
+    for name, fn in RULES:
+        for match in EXAMPLE.finditer(fn.__doc__ or ""):
+            given = match["given"] or ""
+            profile = re.search(r"profile ([\w-]+)", given)
+            cases.append((name, profile[1] if profile else "eastmoney",
+                          {f: ast.literal_eval(v) for f, v in _ASSIGNMENT.findall(given)},
+                          match["before"], match["after"] or "",
+                          {f: ast.literal_eval(v) for f, v in _ASSIGNMENT.findall(match["effects"])}))
+    return cases
+
+
+EXAMPLES = rule_examples()
+
+
+def test_every_rule_has_a_docstring_example():
     names = [name for name, _ in RULES]
     assert len(names) == len(set(names))
-    for name, fn in RULES:
-        assert fn.__doc__ and "→" in fn.__doc__, f"rule {name} lacks a before → after docstring"
+    lacking = sorted(set(names) - {case[0] for case in EXAMPLES})
+    assert not lacking, f"rules without a `before` → `after` docstring example: {lacking}"
+
+
+@pytest.mark.parametrize("name,profile,given,before,after,effects", EXAMPLES,
+                         ids=[f"{c[0]}-{n}" for n, c in enumerate(EXAMPLES)])
+def test_rule_docstring_example(name, profile, given, before, after, effects):
+    """Each example runs its rule alone, on a fresh Context, and gives exactly the after-HTML
+    and the metadata it states."""
+    rule = dict(RULES)[name]
+    ctx = Context(meta=Meta(source_path="example.md", **given), profile=load(profile))
+    root = parse(before)
+    rule(root, ctx)
+    assert root.decode_contents(formatter=HTML).strip() == after
+    for field, expected in effects.items():
+        actual = getattr(ctx.meta, field)
+        assert (actual.isoformat() if isinstance(actual, date) else actual) == expected, field
 
 
 def test_metadata_lifted_from_body():

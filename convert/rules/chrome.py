@@ -17,7 +17,10 @@ def _host_matches(url: str, hosts) -> bool:
 def unwrap_stock_links(root: Tag, ctx) -> None:
     """Stock-quote links are presentational: keep their text, drop the link.
 
-    `<a class="keytip" href="http://quote.eastmoney.com/…">蔚来</a>` → `蔚来`.
+    `<p><a class="keytip" href="http://quote.eastmoney.com/us/NIO.html">蔚来</a>涨5%</p>` → `<p>蔚来涨5%</p>`;
+    with profile generic:
+    `<p><a class="keytip" href="http://quote.eastmoney.com/us/NIO.html">蔚来</a></p>` →
+    `<p><a class="keytip" href="http://quote.eastmoney.com/us/NIO.html">蔚来</a></p>`.
     (The `em_stock_key_common` spans were already unwrapped by the allowlist.)
     """
     prof = ctx.profile
@@ -30,7 +33,8 @@ def unwrap_stock_links(root: Tag, ctx) -> None:
 def drop_chart_images(root: Tag, ctx) -> None:
     """Live quote charts (a URL that always returns today's chart) are not content.
 
-    `<img src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?…" alt="K图 NIO_0">` → nothing.
+    `<p><img alt="K图 NIO_0" src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=106.NIO"></p>` → `<p></p>`
+    (tidy_blocks drops the empty paragraph).
     """
     for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
@@ -40,7 +44,7 @@ def drop_chart_images(root: Tag, ctx) -> None:
 def drop_navigation_links(root: Tag, ctx) -> None:
     """A block made only of navigation links (返回首页 …) and separators is site chrome.
 
-    `<p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → nothing.
+    `<p>正文</p><p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → `<p>正文</p>`.
     """
     prof = ctx.profile
     for block in blocks(root):
@@ -56,11 +60,13 @@ def drop_navigation_links(root: Tag, ctx) -> None:
 
 
 def resolve_links(root: Tag, ctx) -> None:
-    """Protocol-relative URLs get https:, site-relative links the site's URL.
+    """Protocol-relative URLs get https:, site-relative links the site's URL; image paths
+    stay relative: they name local files beside the post.
 
-    `<a href="//example.com/x">` → `<a href="https://example.com/x">`;
-    `<a href="/about/">` on site https://s.org → `https://s.org/about/`. Image paths stay
-    relative: they name local files beside the post.
+    `<p><a href="//example.com/x">甲</a></p>` → `<p><a href="https://example.com/x">甲</a></p>`;
+    with meta.site_url = "https://s.org":
+    `<p><a href="/about/">关于</a><img src="images/a.jpg"></p>` →
+    `<p><a href="https://s.org/about/">关于</a><img src="images/a.jpg"></p>`.
     """
     base = (ctx.meta.site_url or "").rstrip("/") + "/"
     for tag, attr in [*((a, "href") for a in elements(root, "a") if a.get("href")),

@@ -13,10 +13,14 @@ from .tree import add_class, blocks, has_class, meaningful_children, own_classes
 def extract_source_url(root: Tag, ctx) -> None:
     """The trailing bare link is the original article's URL; an empty `<>` is dropped.
 
-    `…<p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>`
-    → meta.canonical_url = that URL, paragraph removed; `<p>&lt;&gt;</p>` → nothing.
+    `<p>正文</p><p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>`
+    → `<p>正文</p>`, meta.canonical_url = "http://finance.eastmoney.com/news/1.html";
+    `<p>正文</p><p>&lt;&gt;</p>` → `<p>正文</p>`.
     Only one URL is lifted (repeats of it go too): another bare link, or one that differs
-    from a canonical URL already known, is content and stays.
+    from a canonical URL already known, is content and stays:
+    with meta.canonical_url = "https://a.example/1":
+    `<p><a href="https://b.example/2">https://b.example/2</a></p>` →
+    `<p><a href="https://b.example/2">https://b.example/2</a></p>`, meta.canonical_url = "https://a.example/1".
     """
     for block in reversed(blocks(root)):
         if block.name != "p":
@@ -55,9 +59,10 @@ def source_line(root: Tag, ctx) -> None:
 
 
 def trailing_credit(root: Tag, ctx) -> None:
-    """Without a source line, a short credit closing the text names the source.
+    """Without a source line, a short credit closing the text names the source (body unchanged).
 
-    `<p>…累计打击恶意商标注册申请37.6万件。(央视新闻)</p>` → meta.source = "央视新闻" (body unchanged).
+    `<p>累计打击恶意商标注册申请37.6万件。(央视新闻)</p>` →
+    `<p>累计打击恶意商标注册申请37.6万件。(央视新闻)</p>`, meta.source = "央视新闻".
     """
     if ctx.meta.source:
         return
@@ -72,7 +77,7 @@ def trailing_credit(root: Tag, ctx) -> None:
 def document_number(root: Tag, ctx) -> None:
     """A centered line that is an official document number is marked and recorded.
 
-    `<p class="centered">国办发〔2021〕59号</p>` → `<p class="centered doc-number">…</p>`,
+    `<p class="centered">国办发〔2021〕59号</p>` → `<p class="centered doc-number">国办发〔2021〕59号</p>`,
     meta.doc_number = "国办发〔2021〕59号".
     """
     for block in blocks(root):
@@ -89,7 +94,7 @@ def signature_block(root: Tag, ctx) -> None:
 
     `<p class="right">国务院办公厅</p><p class="right">2021年12月30日</p>` →
     `<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">2021年12月30日</time></p></footer>`,
-    meta.issuer = "国务院办公厅", meta.signed_date = 2021-12-30.
+    meta.issuer = "国务院办公厅", meta.signed_date = "2021-12-30".
     """
     existing = root.find(["footer", "div"], class_="signature")
     if existing is not None:
@@ -138,7 +143,9 @@ def _record_signature(footer: Tag, ctx) -> None:
 def container(root: Tag, ctx) -> None:
     """The container a citation names: the profile's name for the source URL's host, else the site.
 
-    canonical URL on finance.eastmoney.com → meta.container = "东方财富网".
+    with meta.canonical_url = "http://finance.eastmoney.com/news/1.html":
+    `<p>正文</p>` → `<p>正文</p>`, meta.container = "东方财富网";
+    with meta.site_title = "金融消息": `<p>正文</p>` → `<p>正文</p>`, meta.container = "金融消息".
     """
     if ctx.meta.container:
         return

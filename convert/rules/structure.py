@@ -31,7 +31,7 @@ _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*[.#][\w-]+)+)\s*\}\s*$")
 def extract_summary(root: Tag, ctx) -> None:
     """A blockquote opening the body is the article's summary (and its abstract).
 
-    `<blockquote><p>摘要</p></blockquote>…` → `<div class="summary"><p>摘要</p></div>…`,
+    `<blockquote><p>摘要</p></blockquote><p>正文</p>` → `<div class="summary"><p>摘要</p></div><p>正文</p>`,
     meta.summary = "摘要".
     """
     first = next(iter(blocks(root)), None)
@@ -64,8 +64,9 @@ def heading_attributes(root: Tag, ctx) -> None:
 def demote_headings(root: Tag, ctx) -> None:
     """The article title is the only <h1>: a body <h1> repeating it goes, others move down a level.
 
-    `<h1>标题</h1><h2>一</h2>` with meta.title "标题" → `<h2>一</h2>`;
-    `<h1>甲</h1><h2>乙</h2>` → `<h2>甲</h2><h3>乙</h3>`.
+    with meta.title = "标题": `<h1>标题</h1><h2>一</h2>` → `<h2>一</h2>`;
+    with meta.title = "标题": `<h1>甲</h1><h2>乙</h2>` → `<h2>甲</h2><h3>乙</h3>`;
+    without a title the first <h1> is it: `<h1>甲</h1><p>正文</p>` → `<p>正文</p>`, meta.title = "甲".
     """
     first_h1 = first(root, "h1")
     if first_h1 is None:
@@ -84,8 +85,8 @@ def demote_headings(root: Tag, ctx) -> None:
 def centered_headings(root: Tag, ctx) -> None:
     """A centered paragraph that is all bold is a centered heading.
 
-    `<p class="centered"><strong>国务院办公厅关于…的意见</strong></p>` →
-    `<h2 class="centered">国务院办公厅关于…的意见</h2>`.
+    `<p class="centered"><strong>国务院办公厅关于促进内外贸一体化发展的意见</strong></p>` →
+    `<h2 class="centered">国务院办公厅关于促进内外贸一体化发展的意见</h2>`.
     """
     for block in blocks(root):
         if block.name in ("p", "div") and has_class(block, "centered"):
@@ -100,8 +101,9 @@ def centered_headings(root: Tag, ctx) -> None:
 def section_heads(root: Tag, ctx) -> None:
     """A short paragraph that is all bold and does not end a sentence is a section head.
 
-    `<p><strong>一、总体要求</strong></p>` → `<h2>一、总体要求</h2>`; a bold sentence ending
-    in 。 stays a paragraph.
+    `<p><strong>一、总体要求</strong></p>` → `<h2>一、总体要求</h2>`;
+    a bold sentence stays a paragraph:
+    `<p><strong>部分信托公司收到监管窗口指导。</strong></p>` → `<p><strong>部分信托公司收到监管窗口指导。</strong></p>`.
     """
     for block in blocks(root):
         if block.name != "p" or own_classes(block):
@@ -121,7 +123,8 @@ def figures(root: Tag, ctx) -> None:
     an image whose source the allowlist removed (data:, javascript:) goes.
 
     `<div class="centered"><img src="a.jpg" width="552"></div><p class="centered">图片来源：X</p>` →
-    `<figure><img src="a.jpg" alt=""><figcaption>图片来源：X</figcaption></figure>`.
+    `<figure><img alt="" src="a.jpg"><figcaption>图片来源：X</figcaption></figure>`;
+    `<p>甲<img alt="x"></p>` → `<p>甲</p>`.
     """
     for img in elements(root, "img"):
         if not img.get("src"):
@@ -152,10 +155,10 @@ def figures(root: Tag, ctx) -> None:
 def footnotes(root: Tag, ctx) -> None:
     """Footnotes in the DPUB-ARIA form pandoc reads back as notes (EPUB notes, Markdown [^1]).
 
-    `<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>` →
-    `<a class="footnote-ref" href="#fn1" id="fnref1" role="doc-noteref"><sup>1</sup></a>`;
-    `<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list">…` →
-    `<section class="footnotes" id="footnotes" role="doc-endnotes"><hr><ol>…`.
+    `<p>正文<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p>` →
+    `<p>正文<a class="footnote-ref" href="#fn1" id="fnref1" role="doc-noteref"><sup>1</sup></a></p>`;
+    `<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li class="footnote-item" id="fn1"><p>注 <a class="footnote-backref" href="#fnref1">↩︎</a></p></li></ol></section>`
+    → `<section class="footnotes" id="footnotes" role="doc-endnotes"><hr><ol><li id="fn1"><p>注 <a class="footnote-back" href="#fnref1" role="doc-backlink">↩︎</a></p></li></ol></section>`.
     """
     for sup in elements(root, "sup"):
         link = sole_child(sup, "a")
@@ -183,10 +186,13 @@ def footnotes(root: Tag, ctx) -> None:
 
 
 def title_fallback(root: Tag, ctx) -> None:
-    """No title in front matter: an opening heading, else the first sentence, else the file name.
+    """No title in front matter: an opening heading, else the first sentence (at most 40
+    characters), else the file name; a warning says which.
 
-    Front matter `title: ""` and `<div class="summary"><p>据霍尼韦尔官网消息，5月24日…。</p></div>` →
-    meta.title = "据霍尼韦尔官网消息，5月24日…" (at most 40 characters).
+    `<div class="summary"><p>据霍尼韦尔官网消息，5月24日，公司宣布一事。据悉如此。</p></div>` →
+    `<div class="summary"><p>据霍尼韦尔官网消息，5月24日，公司宣布一事。据悉如此。</p></div>`,
+    meta.title = "据霍尼韦尔官网消息，5月24日，公司宣布一事";
+    `<h2>开篇</h2><p>正文。</p>` → `<h2>开篇</h2><p>正文。</p>`, meta.title = "开篇".
     """
     if ctx.meta.title:
         return

@@ -13,9 +13,9 @@ _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "
 
 
 def drop_hidden(root: Tag, ctx) -> None:
-    """Hidden paragraphs go, with a warning when they held text.
+    """Hidden paragraphs (`style="display:none"`) go, with a warning when they held text.
 
-    `<p class="hidden">secret</p>` (from `style="display:none"`) → nothing.
+    `<p class="hidden">secret</p><p>正文</p>` → `<p>正文</p>`.
     """
     for tag in elements(root):
         if tag.decomposed or not has_class(tag, "hidden"):
@@ -55,7 +55,8 @@ def flatten_class_divs(root: Tag, ctx) -> None:
 def plain_divs(root: Tag, ctx) -> None:
     """A div without a class is no structure: a paragraph when it holds text, else unwrapped.
 
-    `<div>文字</div>` → `<p>文字</p>`; `<div><p>甲</p><p>乙</p></div>` → `<p>甲</p><p>乙</p>`.
+    `<div>文字</div>` → `<p>文字</p>`;
+    `<div><p>甲</p><p>乙</p></div>` → `<p>甲</p><p>乙</p>`.
     """
     for tag in reversed(elements(root, "div")):
         if own_classes(tag):
@@ -67,9 +68,11 @@ def plain_divs(root: Tag, ctx) -> None:
 
 
 def drop_foreign_classes(root: Tag, ctx) -> None:
-    """Keep only Octavo's own classes; the site's (`em_media`, `keytip`) mean nothing downstream.
+    """Keep only Octavo's own classes; the site's (em_media, keytip) mean nothing downstream.
 
-    `<p class="em_media source">` → `<p class="source">`; a code block's `language-python` stays.
+    `<p class="em_media source">甲</p>` → `<p class="source">甲</p>`;
+    a code block's language stays:
+    `<pre><code class="language-python hljs">x = 1</code></pre>` → `<pre><code class="language-python">x = 1</code></pre>`.
     """
     for tag in (t for t in elements(root) if t.get("class") is not None):
         kept = [c for c in tag["class"] if c in VOCABULARY or (tag.name == "code" and _CODE_LANGUAGE.match(c))]
