@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import codecs
 import hashlib
 import html as html_lib
 import re
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import dates, sanitize
+from .controls import strip_controls
 from .errors import PostError, PostWarning
 from .lang import detect_language
 from .model import Document, Meta
@@ -67,23 +70,43 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no output format may carry (XML forbids them; they print as nothing or tofu)."""
 
 
+MAX_INVALID_SHARE = 0.05
+"""Bytes invalid in the best-fitting encoding, as a share of the file, above which it is
+not a damaged text but no text at all (binary, or an encoding Octavo does not know). Below
+it each invalid run becomes U+FFFD, with one warning: a scraped page with a truncated or
+corrupted character is still an article worth keeping."""
+
+
 def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
-    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030."""
+    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
+
+    Invalid bytes become U+FFFD with one warning; NUL bytes or more than
+    MAX_INVALID_SHARE invalid bytes are a PostError (a binary file).
+    """
     warnings: list[PostWarning] = []
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError("binary file (contains NUL bytes), not a text post", path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise PostError(f"invalid UTF-16 at byte {exc.start}", path) from None
+        encoding = "utf-16"
         warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            text = _decode_legacy(raw, path, exc)
+        encoding = _guess_encoding(raw, path)
+        if encoding != "utf-8-sig":
             warnings.append(PostWarning(path, "not UTF-8; decoded as GB18030", kind="encoding"))
+    text, invalid = _decode_counting(raw, encoding)
+    if invalid:
+        first, count = invalid[0][0], sum(end - start for start, end in invalid)
+        line = raw.count(b"\n", 0, first) + 1
+        if count > MAX_INVALID_SHARE * len(raw):
+            if encoding != "utf-16":   # point at the first byte that is not UTF-8, the default
+                first = _decode_counting(raw, "utf-8-sig")[1][0][0]
+                line = raw.count(b"\n", 0, first) + 1
+            tried = "UTF-16" if encoding == "utf-16" else "UTF-8 or GB18030"
+            raise PostError(f"undecodable bytes at offset {first}: {count} of {len(raw)} bytes invalid "
+                            f"even in the best fit; not text in {tried}", path, line)
+        warnings.append(PostWarning(
+            path, f"{count} byte(s) invalid in {_LABEL[encoding]} replaced with U+FFFD (first at byte offset {first})",
+            line, kind="invalid-bytes"))
     if "\x00" in text:
         raise PostError("text contains NUL characters", path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -97,22 +120,51 @@ def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     return text, warnings
 
 
-def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
-    """GB18030 (a superset of GBK/GB2312) when the bytes are plausibly Chinese text."""
-    line = raw.count(b"\n", 0, utf8_error.start) + 1
+_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
+
+
+_INVALID = threading.local()
+"""Byte ranges the "octavo-count" error handler replaced, per thread."""
+
+
+def _count_invalid(exc: UnicodeDecodeError):
+    _INVALID.ranges.append((exc.start, exc.end))
+    return "\ufffd", exc.end
+
+
+codecs.register_error("octavo-count", _count_invalid)
+
+
+def _decode_counting(raw: bytes, encoding: str) -> tuple[str, list[tuple[int, int]]]:
+    """(text with U+FFFD for each invalid run, the (start, end) byte ranges replaced)."""
+    _INVALID.ranges = []
+    text = raw.decode(encoding, errors="octavo-count")
+    return text, _INVALID.ranges
+
+
+def _guess_encoding(raw: bytes, path: str) -> str:
+    """UTF-8 when the bytes are (mostly) well-formed UTF-8, else GB18030 when that reads
+    them as plausible Chinese text, else whichever of the two has fewer invalid bytes."""
     try:
-        text = raw.decode("gb18030")
+        raw.decode("utf-8")
+        return "utf-8-sig"
     except UnicodeDecodeError:
-        raise PostError(
-            f"undecodable bytes at offset {utf8_error.start}: neither UTF-8 nor GB18030", path, line
-        ) from None
-    # GB18030 maps almost any byte pair to something; reject text that is mostly
-    # private-use or rare symbols rather than turning binary junk into mojibake.
-    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
-    if odd > max(2, len(text) // 100):
-        raise PostError(f"undecodable bytes at offset {utf8_error.start}: not text in a known encoding",
-                        path, line)
-    return text
+        pass
+    utf8_text, utf8_invalid = _decode_counting(raw, "utf-8-sig")
+    utf8_bad = sum(end - start for start, end in utf8_invalid)
+    multibyte = sum(1 for ch in utf8_text if ch > "\x7f" and ch != "\ufffd")
+    if multibyte >= 10 * utf8_bad:
+        return "utf-8-sig"   # UTF-8 text with a few damaged characters, not another encoding
+    gb_text, gb_invalid = _decode_counting(raw, "gb18030")
+    gb_bad = sum(end - start for start, end in gb_invalid)
+    if not gb_invalid:
+        # GB18030 maps almost any byte pair to something; text that is mostly private-use
+        # or controls is binary junk turned into mojibake, not Chinese.
+        odd = sum(1 for ch in gb_text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
+        if odd > max(2, len(gb_text) // 100):
+            raise PostError(f"undecodable bytes at offset {utf8_invalid[0][0]}: not text in a known encoding",
+                            path, raw.count(b"\n", 0, utf8_invalid[0][0]) + 1)
+    return "gb18030" if gb_bad < utf8_bad else "utf-8-sig"
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarning]]:
@@ -129,6 +181,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     block = match.group(1) or ""
     if len(block) > MAX_FRONT_MATTER:
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
+    _refuse_alias_bombs(block, path, skipped + 2)
     try:
         data = _YAML.load(block, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
@@ -142,6 +195,48 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
     return data, text[match.end():], warnings
+
+
+MAX_YAML_NODES = 10_000
+"""Values front matter may stand for once every alias is expanded. Aliases are legitimate
+(a shared author list), but a few lines of nested ones ("billion laughs", merge keys `<<`)
+stand for billions of values that every later walk over the data would visit."""
+
+
+def _refuse_alias_bombs(block: str, path: str, first_line: int) -> None:
+    """PostError when the YAML in `block` expands to more than MAX_YAML_NODES values.
+
+    Counted on the parser's events, before any Python object is built: each anchor's
+    expanded size is recorded when its node ends, and each alias adds that size.
+    """
+    sizes: dict[str, int] = {}
+    open_nodes: list[list] = []   # [anchor, expanded size so far] per open collection
+    expanded = 0   # values the document stands for so far
+    try:
+        for event in yaml.parse(block, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_nodes.append([event.anchor, 1])
+                expanded += 1
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_nodes.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor, 1)
+                expanded += size
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+                expanded += 1
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = size
+            if open_nodes:
+                open_nodes[-1][1] += size
+            if expanded > MAX_YAML_NODES:
+                raise PostError(f"front matter expands to over {MAX_YAML_NODES} values through YAML aliases "
+                                "(an alias bomb); refused", path, first_line + event.start_mark.line)
+    except yaml.YAMLError:
+        return   # not valid YAML: the loader reports it (or the lenient reader recovers)
 
 
 _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -281,7 +376,55 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         raise PostError(str(exc), name) from None
     meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
+    warnings += _strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+
+
+_NOT_TEXT = ("source_path", "source_sha256")
+"""Meta string fields that are not the post's text (the path stays the file's real name)."""
+
+
+def _strip_meta_controls(meta: Meta, path: str) -> list[PostWarning]:
+    """Remove controls.CONTROLS from every text field of `meta` (extra included), in place,
+    with one warning per field naming it: every output's metadata is then XML-safe."""
+    warnings = []
+    for field in dataclasses.fields(meta):
+        if field.name in _NOT_TEXT:
+            continue
+        removed: list[str] = []
+        value = _strip_value(getattr(meta, field.name), removed)
+        if field.name == "extra":
+            for key, extra in list(meta.extra.items()):
+                found: list[str] = []
+                clean_key = _strip_value(key, found)
+                meta.extra.pop(key)
+                meta.extra[clean_key or "_"] = _strip_value(extra, found)
+                if found:
+                    warnings.append(_controls_warning(path, key, found))
+            continue
+        if removed:
+            setattr(meta, field.name, list(dict.fromkeys(value)) if isinstance(value, list) else value)
+            warnings.append(_controls_warning(path, field.name, removed))
+    return warnings
+
+
+def _strip_value(value, removed: list[str]):
+    """`value` (a string, or lists and dicts of them) without CONTROLS; appends what went."""
+    if isinstance(value, str):
+        clean, found = strip_controls(value)
+        removed += found
+        return " ".join(clean.split()) if found else clean
+    if isinstance(value, list):
+        return [v for v in (_strip_value(v, removed) for v in value) if v != ""]
+    if isinstance(value, dict):
+        return {_strip_value(k, removed): _strip_value(v, removed) for k, v in value.items()}
+    return value
+
+
+def _controls_warning(path: str, field: str, removed: list[str]) -> PostWarning:
+    first = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(removed[:3]))
+    return PostWarning(path, f"removed {len(removed)} control or bidi character(s) from {field} ({first})",
+                       kind="metadata-controls")
 
 
 def _html_title(text: str) -> str:
