@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import codecs
+import dataclasses
 import hashlib
 import html as html_lib
 import re
@@ -71,17 +71,19 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 MAX_INVALID_SHARE = 0.05
-"""Bytes invalid in the best-fitting encoding, as a share of the file, above which it is
-not a damaged text but no text at all (binary, or an encoding Octavo does not know). Below
-it each invalid run becomes U+FFFD, with one warning: a scraped page with a truncated or
-corrupted character is still an article worth keeping."""
+"""Bytes invalid in the best-fitting encoding (plus characters decoded as controls or
+private use), as a share of the file, above which it is not a damaged text but no text at
+all (binary, or an encoding Octavo does not know). Below it each invalid run becomes
+U+FFFD, with one warning: a scraped page with a truncated or corrupted character is still
+an article worth keeping."""
+_JUNK = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
 def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
 
-    Invalid bytes become U+FFFD with one warning; NUL bytes or more than
-    MAX_INVALID_SHARE invalid bytes are a PostError (a binary file).
+    Invalid bytes become U+FFFD with one warning; NUL bytes, or invalid bytes and junk
+    characters over MAX_INVALID_SHARE of the file, are a PostError (a binary file).
     """
     warnings: list[PostWarning] = []
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -90,20 +92,20 @@ def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
         encoding = "utf-16"
         warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
-        encoding = _guess_encoding(raw, path)
+        encoding = _guess_encoding(raw)
         if encoding != "utf-8-sig":
             warnings.append(PostWarning(path, "not UTF-8; decoded as GB18030", kind="encoding"))
     text, invalid = _decode_counting(raw, encoding)
     if invalid:
         first, count = invalid[0][0], sum(end - start for start, end in invalid)
         line = raw.count(b"\n", 0, first) + 1
-        if count > MAX_INVALID_SHARE * len(raw):
+        if count + len(_JUNK.findall(text)) > MAX_INVALID_SHARE * len(raw):
             if encoding != "utf-16":   # point at the first byte that is not UTF-8, the default
                 first = _decode_counting(raw, "utf-8-sig")[1][0][0]
                 line = raw.count(b"\n", 0, first) + 1
             tried = "UTF-16" if encoding == "utf-16" else "UTF-8 or GB18030"
-            raise PostError(f"undecodable bytes at offset {first}: {count} of {len(raw)} bytes invalid "
-                            f"even in the best fit; not text in {tried}", path, line)
+            raise PostError(f"undecodable bytes at offset {first}: not text in {tried} "
+                            f"({count} of {len(raw)} bytes invalid even in the best fit)", path, line)
         warnings.append(PostWarning(
             path, f"{count} byte(s) invalid in {_LABEL[encoding]} replaced with U+FFFD (first at byte offset {first})",
             line, kind="invalid-bytes"))
@@ -142,9 +144,9 @@ def _decode_counting(raw: bytes, encoding: str) -> tuple[str, list[tuple[int, in
     return text, _INVALID.ranges
 
 
-def _guess_encoding(raw: bytes, path: str) -> str:
+def _guess_encoding(raw: bytes) -> str:
     """UTF-8 when the bytes are (mostly) well-formed UTF-8, else GB18030 when that reads
-    them as plausible Chinese text, else whichever of the two has fewer invalid bytes."""
+    them all as plausible Chinese text, else whichever of the two has fewer invalid bytes."""
     try:
         raw.decode("utf-8")
         return "utf-8-sig"
@@ -156,15 +158,12 @@ def _guess_encoding(raw: bytes, path: str) -> str:
     if multibyte >= 10 * utf8_bad:
         return "utf-8-sig"   # UTF-8 text with a few damaged characters, not another encoding
     gb_text, gb_invalid = _decode_counting(raw, "gb18030")
-    gb_bad = sum(end - start for start, end in gb_invalid)
     if not gb_invalid:
         # GB18030 maps almost any byte pair to something; text that is mostly private-use
         # or controls is binary junk turned into mojibake, not Chinese.
         odd = sum(1 for ch in gb_text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
-        if odd > max(2, len(gb_text) // 100):
-            raise PostError(f"undecodable bytes at offset {utf8_invalid[0][0]}: not text in a known encoding",
-                            path, raw.count(b"\n", 0, utf8_invalid[0][0]) + 1)
-    return "gb18030" if gb_bad < utf8_bad else "utf-8-sig"
+        return "gb18030" if odd <= max(2, len(gb_text) // 100) else "utf-8-sig"
+    return "gb18030" if sum(end - start for start, end in gb_invalid) < utf8_bad else "utf-8-sig"
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarning]]:
