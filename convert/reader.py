@@ -18,7 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import dates, sanitize
-from .controls import strip_controls
+from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import detect_language
 from .model import Document, Meta
@@ -375,55 +375,8 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         raise PostError(str(exc), name) from None
     meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
-    warnings += _strip_meta_controls(meta, name)
+    warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
-
-
-_NOT_TEXT = ("source_path", "source_sha256")
-"""Meta string fields that are not the post's text (the path stays the file's real name)."""
-
-
-def _strip_meta_controls(meta: Meta, path: str) -> list[PostWarning]:
-    """Remove controls.CONTROLS from every text field of `meta` (extra included), in place,
-    with one warning per field naming it: every output's metadata is then XML-safe."""
-    warnings = []
-    for field in dataclasses.fields(meta):
-        if field.name in _NOT_TEXT:
-            continue
-        removed: list[str] = []
-        value = _strip_value(getattr(meta, field.name), removed)
-        if field.name == "extra":
-            for key, extra in list(meta.extra.items()):
-                found: list[str] = []
-                clean_key = _strip_value(key, found)
-                meta.extra.pop(key)
-                meta.extra[clean_key or "_"] = _strip_value(extra, found)
-                if found:
-                    warnings.append(_controls_warning(path, key, found))
-            continue
-        if removed:
-            setattr(meta, field.name, list(dict.fromkeys(value)) if isinstance(value, list) else value)
-            warnings.append(_controls_warning(path, field.name, removed))
-    return warnings
-
-
-def _strip_value(value, removed: list[str]):
-    """`value` (a string, or lists and dicts of them) without CONTROLS; appends what went."""
-    if isinstance(value, str):
-        clean, found = strip_controls(value)
-        removed += found
-        return " ".join(clean.split()) if found else clean
-    if isinstance(value, list):
-        return [v for v in (_strip_value(v, removed) for v in value) if v != ""]
-    if isinstance(value, dict):
-        return {_strip_value(k, removed): _strip_value(v, removed) for k, v in value.items()}
-    return value
-
-
-def _controls_warning(path: str, field: str, removed: list[str]) -> PostWarning:
-    first = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(removed[:3]))
-    return PostWarning(path, f"removed {len(removed)} control or bidi character(s) from {field} ({first})",
-                       kind="metadata-controls")
 
 
 def _html_title(text: str) -> str:

@@ -226,3 +226,12 @@ def test_generic_jekyll_post(tmp_path):
     assert doc.meta.authors == ["Jane Doe"]
     assert doc.meta.categories == ["notes", "jekyll"] and doc.meta.tags == ["intro", "meta"]
     assert '<pre><code class="language-python">print(\'hi\')' in doc.body
+
+
+def test_metadata_lifted_from_the_body_is_cleaned_too(tmp_path):
+    """The summary blockquote becomes Meta.summary in normalize(): its bidi marks go too."""
+    text = "---\ntitle: t\ndate: 2022-01-19 10:00:00 +0800\n---\n> 摘要\u202e内容\u200f\n\n正文。\n"
+    doc = load(write(tmp_path, text.encode()))
+    assert doc.meta.summary == "摘要内容"
+    assert [w.message for w in doc.warnings if w.kind == "metadata-controls"] == [
+        "removed 2 control or bidi character(s) from summary (U+202E, U+200F)"]
