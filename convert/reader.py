@@ -208,6 +208,8 @@ def _refuse_alias_bombs(block: str, path: str, first_line: int) -> None:
     Counted on the parser's events, before any Python object is built: each anchor's
     expanded size is recorded when its node ends, and each alias adds that size.
     """
+    if "*" not in block:
+        return   # no alias at all: nothing can expand
     sizes: dict[str, int] = {}
     open_nodes: list[list] = []   # [anchor, expanded size so far] per open collection
     expanded = 0   # values the document stands for so far
