@@ -6,7 +6,7 @@
 VENV     := .venv
 PYTHON   ?= python3
 BIN      := $(VENV)/bin
-APT_PKGS := fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils qpdf \
+APT_PKGS := fonts-noto-cjk fonts-hanazono fonts-noto-core fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils qpdf \
             libpango-1.0-0 libpangoft2-1.0-0 make
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from .batch import CACHE_FILE, Job
+from .controls import strip_controls
 from .errors import UsageError
 from .writers import writer
 
@@ -19,8 +20,9 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def safe_name(stem: str) -> str:
-    """An output base name that cannot escape OUTDIR or upset a file system."""
-    name = _UNSAFE.sub("_", stem).strip(" .")
+    """An output base name that cannot escape OUTDIR or upset a file system, without the
+    invisible characters (bidi overrides, controls) that would make it read as another name."""
+    name = _UNSAFE.sub("_", strip_controls(stem)[0]).strip(" .")
     return name[:150] or "post"
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import html as html_lib
 import re
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import dates, sanitize
+from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import detect_language
 from .model import Document, Meta
@@ -67,23 +70,45 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no output format may carry (XML forbids them; they print as nothing or tofu)."""
 
 
+MAX_INVALID_SHARE = 0.05
+"""Bytes invalid in the best-fitting encoding (plus characters decoded as controls or
+private use), as a share of the file, above which it is not a damaged text but no text at
+all (binary, or an encoding Octavo does not know). Below it each invalid run becomes
+U+FFFD, with one warning: a scraped page with a truncated or corrupted character is still
+an article worth keeping."""
+_JUNK = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
 def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
-    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030."""
+    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
+
+    Invalid bytes become U+FFFD with one warning; NUL bytes, or invalid bytes and junk
+    characters over MAX_INVALID_SHARE of the file, are a PostError (a binary file).
+    """
     warnings: list[PostWarning] = []
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError("binary file (contains NUL bytes), not a text post", path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise PostError(f"invalid UTF-16 at byte {exc.start}", path) from None
+        encoding = "utf-16"
         warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            text = _decode_legacy(raw, path, exc)
+        encoding = _guess_encoding(raw)
+        if encoding != "utf-8-sig":
             warnings.append(PostWarning(path, "not UTF-8; decoded as GB18030", kind="encoding"))
+    text, invalid = _decode_counting(raw, encoding)
+    if invalid:
+        first, count = invalid[0][0], sum(end - start for start, end in invalid)
+        line = raw.count(b"\n", 0, first) + 1
+        if count + len(_JUNK.findall(text)) > MAX_INVALID_SHARE * len(raw):
+            if encoding != "utf-16":   # point at the first byte that is not UTF-8, the default
+                first = _decode_counting(raw, "utf-8-sig")[1][0][0]
+                line = raw.count(b"\n", 0, first) + 1
+            tried = "UTF-16" if encoding == "utf-16" else "UTF-8 or GB18030"
+            raise PostError(f"undecodable bytes at offset {first}: not text in {tried} "
+                            f"({count} of {len(raw)} bytes invalid even in the best fit)", path, line)
+        warnings.append(PostWarning(
+            path, f"{count} byte(s) invalid in {_LABEL[encoding]} replaced with U+FFFD (first at byte offset {first})",
+            line, kind="invalid-bytes"))
     if "\x00" in text:
         raise PostError("text contains NUL characters", path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -97,22 +122,48 @@ def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     return text, warnings
 
 
-def _decode_legacy(raw: bytes, path: str, utf8_error: UnicodeDecodeError) -> str:
-    """GB18030 (a superset of GBK/GB2312) when the bytes are plausibly Chinese text."""
-    line = raw.count(b"\n", 0, utf8_error.start) + 1
+_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
+
+
+_INVALID = threading.local()
+"""Byte ranges the "octavo-count" error handler replaced, per thread."""
+
+
+def _count_invalid(exc: UnicodeDecodeError):
+    _INVALID.ranges.append((exc.start, exc.end))
+    return "\ufffd", exc.end
+
+
+codecs.register_error("octavo-count", _count_invalid)
+
+
+def _decode_counting(raw: bytes, encoding: str) -> tuple[str, list[tuple[int, int]]]:
+    """(text with U+FFFD for each invalid run, the (start, end) byte ranges replaced)."""
+    _INVALID.ranges = []
+    text = raw.decode(encoding, errors="octavo-count")
+    return text, _INVALID.ranges
+
+
+def _guess_encoding(raw: bytes) -> str:
+    """UTF-8 when the bytes are (mostly) well-formed UTF-8, else GB18030 when that reads
+    them all as plausible Chinese text, else whichever of the two has fewer invalid bytes."""
     try:
-        text = raw.decode("gb18030")
+        raw.decode("utf-8")
+        return "utf-8-sig"
     except UnicodeDecodeError:
-        raise PostError(
-            f"undecodable bytes at offset {utf8_error.start}: neither UTF-8 nor GB18030", path, line
-        ) from None
-    # GB18030 maps almost any byte pair to something; reject text that is mostly
-    # private-use or rare symbols rather than turning binary junk into mojibake.
-    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
-    if odd > max(2, len(text) // 100):
-        raise PostError(f"undecodable bytes at offset {utf8_error.start}: not text in a known encoding",
-                        path, line)
-    return text
+        pass
+    utf8_text, utf8_invalid = _decode_counting(raw, "utf-8-sig")
+    utf8_bad = sum(end - start for start, end in utf8_invalid)
+    multibyte = sum(1 for ch in utf8_text if ch > "\x7f" and ch != "\ufffd")
+    if multibyte >= 10 * utf8_bad:
+        return "utf-8-sig"   # UTF-8 text with a few damaged characters, not another encoding
+    gb_text, gb_invalid = _decode_counting(raw, "gb18030")
+    if not gb_invalid:
+        # GB18030 maps almost any byte pair to something; text that is mostly private-use
+        # or controls is binary junk turned into mojibake, not Chinese.
+        odd = sum(1 for ch in gb_text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\n\r\t"))
+        return "gb18030" if odd <= max(2, len(gb_text) // 100) else "utf-8-sig"
+    return "gb18030" if sum(end - start for start, end in gb_invalid) < utf8_bad else "utf-8-sig"
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarning]]:
@@ -129,6 +180,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     block = match.group(1) or ""
     if len(block) > MAX_FRONT_MATTER:
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
+    _refuse_alias_bombs(block, path, skipped + 2)
     try:
         data = _YAML.load(block, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
@@ -142,6 +194,50 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
     return data, text[match.end():], warnings
+
+
+MAX_YAML_NODES = 10_000
+"""Values front matter may stand for once every alias is expanded. Aliases are legitimate
+(a shared author list), but a few lines of nested ones ("billion laughs", merge keys `<<`)
+stand for billions of values that every later walk over the data would visit."""
+
+
+def _refuse_alias_bombs(block: str, path: str, first_line: int) -> None:
+    """PostError when the YAML in `block` expands to more than MAX_YAML_NODES values.
+
+    Counted on the parser's events, before any Python object is built: each anchor's
+    expanded size is recorded when its node ends, and each alias adds that size.
+    """
+    if "*" not in block:
+        return   # no alias at all: nothing can expand
+    sizes: dict[str, int] = {}
+    open_nodes: list[list] = []   # [anchor, expanded size so far] per open collection
+    expanded = 0   # values the document stands for so far
+    try:
+        for event in yaml.parse(block, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_nodes.append([event.anchor, 1])
+                expanded += 1
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_nodes.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor, 1)
+                expanded += size
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+                expanded += 1
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = size
+            if open_nodes:
+                open_nodes[-1][1] += size
+            if expanded > MAX_YAML_NODES:
+                raise PostError(f"front matter expands to over {MAX_YAML_NODES} values through YAML aliases "
+                                "(an alias bomb); refused", path, first_line + event.start_mark.line)
+    except yaml.YAMLError:
+        return   # not valid YAML: the loader reports it (or the lenient reader recovers)
 
 
 _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -281,6 +377,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         raise PostError(str(exc), name) from None
     meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
+    warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import socket
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
+from lxml import etree
 
+from convert.controls import CONTROLS
 from convert.writers import WRITERS, writer
 
 from test_cli import leftovers, octavo
@@ -17,6 +23,7 @@ HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 EXPECTED_FAILURES = {
     "binary": "binary file",
     "deep-nesting": "nested deeper",
+    **{bomb.stem: "alias bomb" for bomb in HOSTILE.glob("yaml-bomb*.md")},
 }
 """Posts that must fail, and what their one error line must say."""
 
@@ -87,3 +94,67 @@ def _readable_parts(path: Path, source: bytes):
         assert source in data, "the PDF should attach its source post"
         return [("qdf", data.replace(source, b""))]
     return [("file", path.read_bytes())]
+
+
+def _tool(*cmd) -> str:
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    assert proc.returncode == 0, f"{cmd[0]} failed: {proc.stdout}{proc.stderr}"
+    return proc.stdout
+
+
+def test_controls_and_bidi_in_metadata_and_file_name_convert_to_every_format(tmp_path):
+    """Bidi overrides, isolates, marks, C0/C1 controls and noncharacters in the title, authors,
+    tags, summary, source and an unknown key (and a U+202E in the file name) are removed with
+    a warning per field; every format is written and its metadata is clean."""
+    posts, out = tmp_path / "posts", tmp_path / "out"
+    posts.mkdir()
+    shutil.copy(HOSTILE / "metadata-controls.md", posts / "report\u202egpj.md")
+    run = octavo("convert", posts, "-o", out)
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("octavo: warning:")]
+    for field in ("title", "authors", "tags", "summary", "source", "review"):
+        assert sum(f"character(s) from {field} (" in w for w in warnings) == 1, (field, warnings)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        f"reportgpj{writer(f).SUFFIX}" for f in WRITERS)
+    title = "报告：“مرحبا”与张三访谈"
+    for path in out.glob("reportgpj.*"):
+        if path.suffix not in (".pdf", ".epub"):
+            assert not CONTROLS.search(path.read_text("utf-8")), path.name
+    with zipfile.ZipFile(out / "reportgpj.epub") as epub:
+        opf_name = next(n for n in epub.namelist() if n.endswith(".opf"))
+        opf_text = epub.read(opf_name).decode("utf-8")
+    assert not CONTROLS.search(opf_text)
+    opf = etree.fromstring(opf_text.encode())
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    assert opf.findtext(".//dc:title", namespaces=dc) == title
+    assert [c.text for c in opf.findall(".//dc:creator", dc)] == ["李四", "Jane Doe"]
+    assert re.search(r"^Title:\s+" + re.escape(title) + "$", _tool("pdfinfo", out / "reportgpj.pdf"), re.M)
+    xmp = _tool("pdfinfo", "-meta", out / "reportgpj.pdf")
+    assert title in xmp and not CONTROLS.search(xmp)
+    [record] = json.loads((out / "reportgpj.csl.json").read_text("utf-8"))
+    assert record["title"] == title and record["author"] == [{"literal": "李四"}, {"literal": "Jane Doe"}]
+    assert record["keyword"] == "财经, 要闻, news" and record["abstract"] == "摘要<>含有控制字符与 & 符号"
+    front = yaml.safe_load((out / "reportgpj.md").read_text("utf-8").split("---\n")[1])
+    assert front["title"] == title and front["source"] == "新华社" and front["review"]["editor"] == "王五"
+
+
+def test_invalid_bytes_repaired_with_one_warning_and_kept_exact_in_the_pdf(tmp_path):
+    post, out = HOSTILE / "invalid-bytes.md", tmp_path / "out"
+    raw = post.read_bytes()
+    run = octavo("convert", post, "-o", out, "-t", "pdf,html")
+    assert run.returncode == 0, run.stderr
+    repairs = [line for line in run.stderr.splitlines() if "U+FFFD" in line]
+    first = raw.index(b"\xe4\xb8\xe6")
+    assert repairs == [f"octavo: warning: {post}:8: 5 byte(s) invalid in UTF-8 replaced with U+FFFD "
+                       f"(first at byte offset {first})"]
+    assert "第二段\ufffd正文被截断了一个字符，\ufffd\ufffd\ufffd之后仍然可读" in (out / "invalid-bytes.html").read_text("utf-8")
+    _tool("pdfdetach", "-saveall", "-o", tmp_path, out / "invalid-bytes.pdf")
+    assert (tmp_path / post.name).read_bytes() == raw
+
+
+def test_strict_turns_the_byte_repair_into_a_failure(tmp_path):
+    run = octavo("convert", "--strict", HOSTILE / "invalid-bytes.md", "-o", tmp_path / "out", "-t", "html")
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
+    assert len(errors) == 1 and "--strict" in errors[0] and "U+FFFD" in errors[0]
+    assert not any((tmp_path / "out").glob("invalid-bytes.*"))

@@ -75,6 +75,7 @@ def test_fonts_embedded_subset_and_simplified_chinese(reference):
     assert any("Serif-CJK-SC" in n for n in names), names
     assert any("Sans-CJK-SC" in n for n in names), names
     assert not any("CJK-JP" in n for n in names), names
+    assert all(re.search(r"\+Noto-(Serif|Sans)(-CJK-SC)?(-Bold)?$", n) for n in names), names
 
 
 def test_every_cjk_run_of_the_body_comes_back_in_order(reference):
@@ -200,6 +201,30 @@ def test_missing_glyph_is_a_warning_naming_it(tmp_path):
     assert data.startswith(b"%PDF")
     assert [w.path for w in warnings] == [str(tmp_path / "g.md")]
     assert "U+E000" in warnings[0].message and warnings[0].kind == "missing-glyph"
+
+
+def test_rare_cjk_embeds_hanamin_and_an_unknown_code_point_is_a_cli_warning(tmp_path):
+    """Ext B–F characters (names like 𠀀𪚥, 𫠠) are set in HanaMin A/B, after the Noto faces;
+    a code point no installed font has (private use) is a warning naming it, not an error."""
+    rare = HERE / "fixtures" / "hostile" / "rare-cjk.md"
+    unknown = tmp_path / "unknown.md"
+    unknown.write_text("---\ntitle: 缺字\n---\n私用区字符\ue000无字形。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "convert", "convert", rare, unknown, "-o", out, "-t", "pdf"],
+                          capture_output=True, text=True, cwd=HERE.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert not any(line.startswith("octavo: error:") for line in proc.stderr.splitlines())
+    glyph_warnings = [line for line in proc.stderr.splitlines() if "no installed font has glyphs" in line]
+    assert len(glyph_warnings) == 1 and glyph_warnings[0].startswith(f"octavo: warning: {unknown}")
+    assert "U+E000" in glyph_warnings[0]
+    path = out / "rare-cjk.pdf"
+    names = [row.split()[0] for row in run("pdffonts", path).splitlines()[2:]]
+    assert any(re.search(r"\+HanaMin[AB]", n) for n in names), names
+    assert any("Serif-CJK-SC" in n for n in names) and not any("CJK-JP" in n for n in names), names
+    run("qpdf", "--check", path)
+    text = run("pdftotext", path, "-")
+    for phrase in ("𠀀𪚥𫠠：生僻字人名与地名", "当事人姓名为𠀀𪚥，籍贯𫠠乡", "C 区𪜀、D 区𫝀、F 区𬺰"):
+        assert phrase in text, phrase
 
 
 def test_time_cap_fails_one_post_only(tmp_path):

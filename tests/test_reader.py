@@ -151,12 +151,64 @@ def test_control_characters_are_removed_with_a_warning(tmp_path):
     assert any("post.md:2: removed 3 control" in str(w) for w in doc.warnings)
 
 
-def test_yaml_alias_bomb_is_bounded():
-    from convert.reader import MAX_EXTRA_NODES
+BOMBS = sorted((Path(__file__).parent / "fixtures" / "hostile").glob("yaml-bomb*.md"))
 
-    doc = read_post(Path(__file__).parent / "fixtures" / "hostile" / "yaml-bomb.md")
-    assert doc.meta.title == "bomb"
-    assert len(json.dumps(doc.meta.extra)) < MAX_EXTRA_NODES * 10
+
+@pytest.mark.parametrize("bomb", BOMBS, ids=[p.stem for p in BOMBS])
+def test_yaml_alias_bombs_are_refused_naming_file_and_line(bomb):
+    """Nested lists or mappings, merge keys, aliases down a long list: refused while parsing,
+    before PyYAML builds anything (the old yaml-bomb.md took many seconds)."""
+    with pytest.raises(PostError, match="alias bomb") as err:
+        read_post(bomb)
+    assert err.value.path == str(bomb)
+    lines = bomb.read_text("utf-8").splitlines()
+    assert err.value.line and "*" in lines[err.value.line - 1]
+
+
+def test_a_few_yaml_aliases_still_read(tmp_path):
+    text = ("---\ntitle: 别名\nbase: &base {editor: 张三, desk: 财经}\nauthor: &who 李四\n"
+            "authors: [*who]\nreview:\n  <<: *base\n  desk: 要闻\nseen: [*base, *base]\n---\n正文\n")
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.authors == ["李四"]
+    assert doc.meta.extra["review"] == {"editor": "张三", "desk": "要闻"}
+    assert doc.meta.extra["seen"] == [{"editor": "张三", "desk": "财经"}] * 2
+
+
+def test_controls_and_bidi_leave_every_metadata_field_with_a_warning_naming_it(tmp_path):
+    text = ('---\ntitle: "\u202e标题\u200e：\\u2066隔离\\u2069"\n'
+            'author: ["Jane\\x01 Doe", "\\ufeff王五"]\ntags: ["a\\u061c", a, "\\u200fb"]\n'
+            'categories: "news\\x9b"\nsummary: "摘要\\u202a嵌入\\u202c"\nsource: "来源\\uFFFE"\n'
+            'custom: {"k\\u202d": ["v\\U0001FFFF"]}\n---\n正文\n')
+    doc = read_post(write(tmp_path, text.encode()))
+    meta = doc.meta
+    assert meta.title == "标题：隔离"
+    assert meta.authors == ["Jane Doe", "王五"]
+    assert meta.tags == ["a", "b"] and meta.categories == ["news"]
+    assert meta.summary == "摘要嵌入" and meta.source == "来源"
+    assert meta.extra["custom"] == {"k": ["v"]}
+    named = {w.message.split(" from ")[1].split(" (")[0] for w in doc.warnings if w.kind == "metadata-controls"}
+    assert named == {"title", "authors", "tags", "categories", "summary", "source", "custom"}
+    assert next(w for w in doc.warnings if "from title" in w.message).message.startswith("removed 4 ")
+
+
+def test_invalid_bytes_become_replacement_characters_with_one_warning(tmp_path):
+    data = POST.encode() + "第二段，".encode() + b"\xff\xfe" + "第三段\n末行".encode() + b"\xc3" + "。\n".encode()
+    path = write(tmp_path, data)
+    doc = read_post(path)
+    assert "第二段，\ufffd\ufffd第三段" in doc.body and "末行\ufffd。" in doc.body
+    repairs = [w for w in doc.warnings if w.kind == "invalid-bytes"]
+    assert len(repairs) == 1 and repairs[0].line == 8
+    assert repairs[0].message.startswith("3 byte(s) invalid in UTF-8")
+    first = data.index(b"\xff")
+    assert f"first at byte offset {first}" in repairs[0].message
+    assert doc.source_bytes == data == path.read_bytes()
+
+
+def test_a_damaged_gbk_post_is_read_as_gb18030(tmp_path):
+    data = POST.encode("gbk") + "正文第二段。".encode("gbk") + b"\xff"
+    doc = read_post(write(tmp_path, data))
+    assert "正文第二段。\ufffd" in doc.body
+    assert [w.kind for w in doc.warnings if w.kind in ("encoding", "invalid-bytes")] == ["encoding", "invalid-bytes"]
 
 
 def test_brace_lines_are_text_not_attributes(tmp_path):
@@ -174,3 +226,12 @@ def test_generic_jekyll_post(tmp_path):
     assert doc.meta.authors == ["Jane Doe"]
     assert doc.meta.categories == ["notes", "jekyll"] and doc.meta.tags == ["intro", "meta"]
     assert '<pre><code class="language-python">print(\'hi\')' in doc.body
+
+
+def test_metadata_lifted_from_the_body_is_cleaned_too(tmp_path):
+    """The summary blockquote becomes Meta.summary in normalize(): its bidi marks go too."""
+    text = "---\ntitle: t\ndate: 2022-01-19 10:00:00 +0800\n---\n> 摘要\u202e内容\u200f\n\n正文。\n"
+    doc = load(write(tmp_path, text.encode()))
+    assert doc.meta.summary == "摘要内容"
+    assert [w.message for w in doc.warnings if w.kind == "metadata-controls"] == [
+        "removed 2 control or bidi character(s) from summary (U+202E, U+200F)"]

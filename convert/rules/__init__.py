@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
+from ..controls import strip_meta_controls
 from ..errors import PostWarning
 from ..model import Document, Meta
 from ..profiles import DEFAULT, Profile, load
@@ -82,5 +83,6 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     for _name, rule in RULES:
         rule(root, ctx)
     body = root.decode_contents(formatter=HTML).strip()
-    return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings],
+    lifted = strip_meta_controls(ctx.meta, ctx.meta.source_path)   # fields the rules took from the body
+    return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings, *lifted],
                     source_bytes=doc.source_bytes)
