@@ -1,6 +1,8 @@
-# Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite.
-# Both start with `make setup`, which is idempotent: system packages (apt, as root or via
-# sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
+# Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite
+# (the slow tests too: they build the wheel and install it in a fresh virtualenv), and
+# `make wheel` builds dist/octavo-*.whl, which carries styles/, the Lua filters and the
+# profiles (it needs only Python and pip). The others start with `make setup`, which is idempotent: system packages (apt, as
+# root or via sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
 
 VENV     := .venv
 PYTHON   ?= python3
@@ -10,7 +12,7 @@ APT_PKGS := fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji libharfbuzz-su
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo test wheel bench clean
 
 setup: system $(VENV)/.installed $(VNU)
 
@@ -41,10 +43,13 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+wheel:
+	$(PYTHON) -m pip wheel --no-deps -q -w dist .
+
 bench: setup
 	$(BIN)/python bench/bench_html.py
 	$(BIN)/python bench/bench_epub_md.py
 	$(BIN)/python bench/bench_pdf.py --jobs 2
 
 clean:
-	rm -rf out .pytest_cache .hypothesis
+	rm -rf out dist build .pytest_cache .hypothesis
