@@ -1,8 +1,9 @@
 # Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite
 # (the slow tests too: they build the wheel and install it in a fresh virtualenv), and
 # `make wheel` builds dist/octavo-*.whl, which carries styles/, the Lua filters and the
-# profiles (it needs only Python and pip). The others start with `make setup`, which is idempotent: system packages (apt, as
-# root or via sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
+# profiles (it needs only Python and pip). The others start with `make setup`, which is
+# idempotent: system packages (apt, as root or via sudo), the virtualenv with Octavo and
+# its test tools, and the Nu HTML checker.
 
 VENV     := .venv
 PYTHON   ?= python3
