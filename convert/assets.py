@@ -1,10 +1,11 @@
-"""Where Octavo's own assets live: stylesheets, Lua filters (data/) and site profiles.
+"""Where Octavo's own assets live: the stylesheets and the Lua filters (data/).
 
-All are package data read through importlib.resources, so an installed wheel carries
-them. The stylesheets stay in the source tree's top-level styles/ folder (where people
-look to restyle); the build maps that folder to the package `convert.styles`
-(pyproject's package-dir). So a wheel holds them inside the package, and a source
-checkout or an editable install finds them beside it.
+They are package data read through importlib.resources (as are the site profiles, in
+convert/profiles), so an installed wheel carries them. The stylesheets stay in the
+source tree's top-level styles/ folder (where people look to restyle); the build maps
+that folder to the package `convert.styles` (pyproject's package-dir). So a wheel holds
+them inside the package, and a source checkout or an editable install finds them beside
+it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from convert import batch
 from convert.pandoc import executable
 
 from conftest import REFERENCE, ROOT
@@ -83,9 +84,10 @@ def outside(tmp_path) -> Path:
 
 def installed_from(env: Path, cwd: Path) -> dict:
     """Where the environment's `convert` and its assets are, as seen from `cwd`."""
-    code = ("import json, convert, convert.assets as a, convert.fetcher as f;"
+    code = ("import json, convert, convert.assets as a, convert.batch as b, convert.fetcher as f;"
             "print(json.dumps({'package': convert.__file__, 'styles': str(a.styles()),"
-            " 'fetcher': str(f.STYLES_DIR), 'filter': str(a.data_file('octavo.lua'))}))")
+            " 'fetcher': str(f.STYLES_DIR), 'filter': str(a.data_file('octavo.lua')),"
+            " 'fingerprint': b._code_fingerprint()}))")
     return json.loads(sh(env / "bin" / "python", "-c", code, cwd=cwd))
 
 
@@ -110,6 +112,7 @@ def test_installed_wheel_converts_to_every_format(env, wheel, outside):
     site = Path(where["package"]).parent
     assert site.is_relative_to(env) and Path(where["styles"]) == site / "styles"
     assert Path(where["fetcher"]) == site / "styles" and Path(where["filter"]).parent == site / "data"
+    assert where["fingerprint"] == batch._code_fingerprint()  # the same code and assets, laid out otherwise
     packaged = {name: (site / "styles" / name).read_text(encoding="utf-8") for name in ("base.css", "epub.css")}
     assert packaged["epub.css"] == (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
 
@@ -151,6 +154,7 @@ def test_editable_install_reads_the_source_tree(env, outside):
     assert Path(where["filter"]) == source / "convert" / "data" / "octavo.lua"
 
     (source / "styles" / "epub.css").write_text("/* edited in place */\n", encoding="utf-8")
+    assert installed_from(env, outside)["fingerprint"] != where["fingerprint"]  # so no stale cache
     sh(env / "bin" / "octavo", "convert", REFERENCE.name, "-o", "out", "-t", "html,epub,md", cwd=outside)
     out = outside / "out" / REFERENCE.stem
     assert epub_css(out.with_suffix(".epub")) == "/* edited in place */\n"
