@@ -1,7 +1,9 @@
 # Octavo: `make demo` converts the bundled examples into out/, `make test` runs the suite
-# (`make test-fast` skips the tests marked slow).
-# Both start with `make setup`, which is idempotent: system packages (apt, as root or via
-# sudo), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
+# (`make test-fast` skips the tests marked slow), and `make wheel` builds
+# dist/octavo-*.whl, which carries styles/, the Lua filters and the profiles (it needs
+# only Python and pip). The others start with `make setup`, which is idempotent: system
+# packages (apt, as root or via sudo), the virtualenv with Octavo and its test tools, and
+# the Nu HTML checker.
 
 VENV     := .venv
 PYTHON   ?= python3
@@ -11,7 +13,7 @@ APT_PKGS := fonts-noto-cjk fonts-hanazono fonts-noto-core fonts-noto-color-emoji
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: setup system demo test test-fast bench clean
+.PHONY: setup system demo test test-fast wheel bench clean
 
 setup: system $(VENV)/.installed $(VNU)
 
@@ -45,10 +47,13 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow" --durations=10
 
+wheel:
+	$(PYTHON) -m pip wheel --no-deps -q -w dist .
+
 bench: setup
 	$(BIN)/python bench/bench_html.py
 	$(BIN)/python bench/bench_epub_md.py
 	$(BIN)/python bench/bench_pdf.py --jobs 2
 
 clean:
-	rm -rf out .pytest_cache .hypothesis
+	rm -rf out dist build .pytest_cache .hypothesis

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__
+from . import __version__, assets
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
@@ -207,13 +207,13 @@ def _worker_start(settings: Settings) -> None:
 
 
 def _code_fingerprint() -> str:
-    """Hash of Octavo's own code, profiles, filters and styles: a changed Octavo never
-    reuses stale outputs."""
-    root = Path(__file__).resolve().parent
+    """Hash of Octavo's own code, profiles, filters and styles, wherever the package keeps
+    them (convert/assets.py): a changed Octavo never reuses stale outputs."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.json"), *root.rglob("*.lua"),
-                        *(root.parent / "styles").glob("*.css")]):
-        digest.update(path.read_bytes())
+    code = [(name, item) for name, item in assets.walk() if name.endswith((".py", ".json", ".lua"))]
+    styles = [(f"styles/{p.name}", p) for p in sorted(assets.styles().glob("*.css"))]
+    for name, item in sorted(code + styles, key=lambda pair: pair[0]):
+        digest.update(f"{name}\0".encode() + item.read_bytes())
     return digest.hexdigest()
 
 

@@ -13,8 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
-"""Octavo's own stylesheets and fonts: always readable."""
+from . import assets
+
+STYLES_DIR = assets.styles()
+"""Octavo's own stylesheets and fonts, wherever the package keeps them: always readable."""
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"})
 """Local files a post may reference from its own folder: images only."""

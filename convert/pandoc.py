@@ -23,16 +23,16 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import lxml.html
 
-from . import fragment
+from . import assets, fragment
 from .errors import ExportError
 
-DATA = Path(__file__).resolve().parent / "data"
-FILTER = DATA / "octavo.lua"
-BATCH = DATA / "batch.lua"
+FILTER = "octavo.lua"
+"""The Lua filter both paths share (convert/data): nothing in an EPUB points outside it."""
+BATCH = "batch.lua"
+"""The `pandoc lua` script that converts a batch of JSON jobs in one process."""
 
 READER = "html-auto_identifiers-raw_html"
 """pandoc's HTML reader without raw HTML (unknown tags are dropped) or generated ids."""
@@ -78,7 +78,7 @@ def executable() -> str:
 def command(job: Job) -> list[str]:
     """The sandboxed command line converting `job` from stdin to stdout."""
     args = [executable(), "+RTS", f"-M{MEMORY}", "-RTS", "--sandbox",
-            "-f", READER, "-t", job.to, "--lua-filter", str(FILTER), "-o", "-"]
+            "-f", READER, "-t", job.to, "--lua-filter", str(assets.data_file(FILTER)), "-o", "-"]
     if job.standalone:
         args.append("--standalone")
     for name, value in job.meta.items():
@@ -110,7 +110,8 @@ def run_many(jobs: list[Job]) -> list[bytes | ExportError]:
     if not jobs:
         return []
     timeout = TIMEOUT + BATCH_TIMEOUT_PER_JOB * len(jobs)
-    args = [executable(), "+RTS", f"-M{MEMORY}", "-RTS", "lua", str(BATCH), str(FILTER)]
+    args = [executable(), "+RTS", f"-M{MEMORY}", "-RTS", "lua",
+            str(assets.data_file(BATCH)), str(assets.data_file(FILTER))]
     payload = b"".join(json.dumps(_as_lua(job), ensure_ascii=False).encode() + b"\n" for job in jobs)
     try:
         proc = subprocess.run(args, input=payload, capture_output=True, timeout=timeout, check=False)

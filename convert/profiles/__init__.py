@@ -6,9 +6,10 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
-HERE = Path(__file__).parent
+FILES = resources.files(__package__)
+"""This package's folder, wherever it is installed: one NAME.json per profile."""
 DEFAULT = "eastmoney"
 
 
@@ -30,16 +31,16 @@ class Profile:
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in HERE.glob("*.json"))
+    """The known profile names (the JSON files shipped with the package)."""
+    return sorted(r.name.removesuffix(".json") for r in FILES.iterdir() if r.name.endswith(".json"))
 
 
 @functools.lru_cache(maxsize=None)
 def load(name: str = DEFAULT) -> Profile:
     """The named profile; ValueError listing the known ones when it does not exist."""
-    path = HERE / f"{name}.json"
     if name not in names():
         raise ValueError(f"unknown profile {name!r} (known: {', '.join(names())})")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads((FILES / f"{name}.json").read_text(encoding="utf-8"))
     return Profile(
         name=name,
         unwrap_link_classes=frozenset(data["unwrap_link_classes"]),

@@ -10,19 +10,19 @@ import functools
 from html import escape
 from pathlib import Path
 
-from .. import __version__, citation
+from .. import __version__, assets, citation
 from ..model import Document
 
 SUFFIX = ".html"
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 @functools.lru_cache(maxsize=None)
 def stylesheet(name: str, folder: Path | None = None) -> str:
-    """The text of stylesheet `name`: from `folder` (`--styles`) when it has one, else Octavo's own."""
+    """The text of stylesheet `name`: from `folder` (`--styles`) when it has one, else Octavo's own
+    (the packaged styles/, see convert/assets.py)."""
     if folder is not None and (folder / name).is_file():
         return (folder / name).read_text(encoding="utf-8")
-    return (STYLES / name).read_text(encoding="utf-8")
+    return (assets.styles() / name).read_text(encoding="utf-8")
 
 
 def header(doc: Document) -> str:
