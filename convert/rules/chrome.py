@@ -40,7 +40,8 @@ def drop_chart_images(root: Tag, ctx) -> None:
 def drop_navigation_links(root: Tag, ctx) -> None:
     """A block made only of navigation links (返回首页 …) and separators is site chrome.
 
-    `<p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → nothing.
+    `<p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → nothing
+    (with a warning of kind "navigation", which the reporter folds into one line).
     """
     prof = ctx.profile
     for block in blocks(root):
@@ -52,6 +53,7 @@ def drop_navigation_links(root: Tag, ctx) -> None:
         for a in links:
             rest = rest.replace(a.get_text(), "", 1)
         if prof.navigation_separators.match(rest):
+            ctx.warn(f"dropped site navigation: {text_of(block)!r}", kind="navigation")
             block.decompose()
 
 
