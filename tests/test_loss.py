@@ -14,6 +14,7 @@ from convert import Settings
 from convert.batch import Job, run
 from convert.reader import HTML_SUFFIXES, decode, render, split_front_matter
 from convert.sanitize import CODE
+from convert.writers.markdown import Options as MarkdownOptions
 
 import losscheck
 from conftest import CORPUS_POSTS, GENERIC, posts
@@ -115,6 +116,9 @@ BLOCK = st.one_of(
     st.tuples(TEXT, TEXT).map(lambda t: f"1. {t[0]}\n2. {t[1]}\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f"| 项目 | 说明 |\n|---|---|\n| {t[0]} | {t[1]} |\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f"<table><tr><th>{t[0]}</th></tr><tr><td>{t[1]}</td></tr></table>\n"),
+    st.tuples(TEXT, TEXT, TEXT).map(lambda t: f"<table><caption>{t[0]}</caption><tr><td><p>{t[1]}</p>"
+                                    f"<ul><li>{t[2]}</li></ul></td><td>{t[0]}<br>{t[1]}</td></tr>"
+                                    f"<tr><td colspan=\"2\"><table><tr><td>{t[2]}</td></tr></table></td></tr></table>\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f"{t[0]}[^{len(t[1])}]\n\n[^{len(t[1])}]: {t[1]}\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f'<object data="v.swf"><param name="q" value="1">{t[0]}</object>{t[1]}\n'),
     st.tuples(TEXT, TEXT, TEXT).map(lambda t: f"<p>{t[0]} <b>{t[1]} <i>斜</b> {t[2]}</i></p>\n"),
@@ -150,6 +154,25 @@ def test_generated_posts_lose_nothing_in_the_pdf(bodies):
     with tempfile.TemporaryDirectory() as folder:
         paths = _write_posts(Path(folder), bodies)
         assert losses(paths, Path(folder) / "out", ("pdf",)) == {}
+
+
+TABLES = ("<table><caption>表题甲</caption><tr><th>头乙</th><th>头丙</th></tr>"
+          "<tr><td><p>段丁</p><p>段戊</p></td><td>行己<br>行庚</td></tr>"
+          "<tr><td><ul><li>项辛</li></ul></td><td><table><tr><td>内壬</td><td>内癸</td></tr></table></td></tr>"
+          '<tr><td colspan="2">跨列子</td></tr></table>\n\n结尾丑\n')
+
+
+@pytest.mark.parametrize("flavor", ["pandoc", "gfm", "commonmark"])
+def test_every_markdown_flavor_keeps_the_text_of_tables(flavor, tmp_path):
+    """pandoc writes "[TABLE]" for a table its flavour cannot hold (commonmark: any table)."""
+    post = tmp_path / "2022-01-01-tables.md"
+    post.write_text(f"---\ntitle: 表\n---\n{TABLES}", encoding="utf-8")
+    out = tmp_path / "out"
+    run([Job(post, "tables")], out, Settings(formats=("md",), jobs=1, cache=False,
+                                             markdown=MarkdownOptions(flavor=flavor)))
+    body = losscheck.markdown_text((out / "tables.md").read_bytes())
+    assert "[TABLE]" not in body
+    assert losscheck.unexplained(post_text(post), body, []) == []
 
 
 @pytest.mark.parametrize("shape", ["blockquote", "div", "ul"])
