@@ -47,8 +47,9 @@ def html_text(html: str | bytes) -> str:
     return " ".join((body if body is not None else root).itertext())
 
 
-LIFTED = ("summary", "canonical_url", "source", "container", "doc_number", "issuer", "signed_date")
-"""Front-matter fields the rules fill from the body: their words moved, they are not lost."""
+LIFTED = ("title", "summary", "canonical_url", "source", "container", "doc_number", "issuer", "signed_date")
+"""Front-matter fields the rules fill from the body (a body <h1> repeating the title goes
+to the title): their words moved, they are not lost."""
 
 
 def markdown_text(data: bytes) -> str:

@@ -30,10 +30,12 @@ def unwrap_stock_links(root: Tag, ctx) -> None:
 def drop_chart_images(root: Tag, ctx) -> None:
     """Live quote charts (a URL that always returns today's chart) are not content.
 
-    `<img src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?…" alt="K图 NIO_0">` → nothing.
+    `<img src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?…" alt="K图 NIO_0">` → nothing
+    (with a warning of kind "chart", which the reporter folds into one line).
     """
     for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
+            ctx.warn(f"dropped live chart image: {img.get('alt') or img.get('src')!r}", kind="chart")
             img.decompose()
 
 
