@@ -38,7 +38,10 @@ REMOVED = {"script", "style", "iframe", "embed", "noscript", "head", "title", "t
 fallback meant for readers when the object cannot show, kept as text (its <param>s go)."""
 CODE = {"script", "style", "head", "title"}
 """Removed elements whose content is code or document metadata, not the post's text."""
-_REMOVED_TEXT = re.compile(r"<(?:%s)\b" % "|".join(sorted(REMOVED - CODE)), re.I)
+_READABLE = REMOVED - CODE - {"embed"}
+"""Removed elements whose text a reader could have read (<embed> is void: it has none, though
+lxml's HTML 4 parser gives it the text that follows)."""
+_REMOVED_TEXT = re.compile(r"<(?:%s)\b" % "|".join(sorted(_READABLE)), re.I)
 _FOOTNOTE_ID = re.compile(r"^(fn(ref)?\d{1,4}(:\d{1,4})?|footnotes)$")
 """The only ids kept: footnote anchors (`fn1`, `fnref1:2`), which their links need."""
 _ROLES = {"doc-noteref", "doc-endnotes", "doc-backlink"}
@@ -125,7 +128,7 @@ def removed(html: str) -> list[str]:
         return []
     root = fragment_fromstring(html, create_parent="div")
     lines = []
-    for tag in root.iter(*(REMOVED - CODE)):
+    for tag in root.iter(*_READABLE):
         if any(parent.tag in REMOVED for parent in tag.iterancestors()):
             continue
         text = " ".join(tag.text_content().split())

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from convert import Settings
 from convert.batch import Job, run
 from convert.reader import HTML_SUFFIXES, decode, render, split_front_matter
-from convert.sanitize import CODE
+from convert.sanitize import CODE, removed
 from convert.writers.markdown import Options as MarkdownOptions
 
 import losscheck
@@ -87,6 +87,13 @@ def test_object_fallback_is_kept_and_removed_text_is_named(tmp_path):
     assert losses([post], out) == {}
     html = (out / "000-2022-01-01-object.html").read_text(encoding="utf-8")
     assert "请安装播放器观看" in html and "请启用脚本" not in html
+
+
+def test_removed_names_readable_text_only():
+    """Scripts are code and go silently; an <embed> is void, so the text after it is not its own."""
+    assert removed('<p><embed src="x.swf">嵌入之后</p><script>var a = "代码";</script>') == []
+    assert removed("<p>甲</p><noscript><p>请启用脚本</p></noscript>") == [
+        "removed <noscript> and its text: '请启用脚本'"]
 
 
 WORDS = ["国务院", "办公厅", "关于", "意见", "发展", "市场", "企业", "一体化", "推进", "March",
