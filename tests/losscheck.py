@@ -69,19 +69,22 @@ def epub_text(path: Path) -> str:
                         if "/text/" in n and n.endswith(".xhtml") and not n.endswith("title_page.xhtml"))
 
 
-def pdf_text(path: Path) -> str:
-    """pdftotext of the PDF's text block."""
-    return subprocess.run(["pdftotext", *PDF_CROP, str(path), "-"], capture_output=True, text=True,
-                          check=True, timeout=120).stdout
+def pdf_text(path: Path) -> list[str]:
+    """pdftotext of the PDF's text block in its two reading orders: the default (lines in
+    page order; a table's narrow columns come out interleaved line by line) and -raw
+    (content-stream order: cells one after another, but list markers and colophon labels
+    drawn before the text they sit beside)."""
+    return [subprocess.run(["pdftotext", *mode, *PDF_CROP, str(path), "-"], capture_output=True,
+                           text=True, check=True, timeout=120).stdout for mode in ((), ("-raw",))]
 
 
-def unexplained(expected: str, actual: str, warnings: list[str]) -> list[str]:
-    """Tokens of `expected` that `actual` holds fewer times than `expected` does and
-    that no warning message names."""
-    have = stream(actual)
+def unexplained(expected: str, actual: str | list[str], warnings: list[str]) -> list[str]:
+    """Tokens of `expected` that `actual` (or each of several extractions of one output)
+    holds fewer times than `expected` does and that no warning message names."""
+    have = [stream(text) for text in ([actual] if isinstance(actual, str) else actual)]
     said = stream(" ".join(warnings))
     lost = []
     for token, count in Counter(tokens(expected)).items():
-        if have.count(token) < count and token not in said:
+        if max(h.count(token) for h in have) < count and token not in said:
             lost.append(token)
     return lost

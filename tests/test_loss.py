@@ -126,6 +126,9 @@ BLOCK = st.one_of(
     st.tuples(TEXT, TEXT, TEXT).map(lambda t: f"<table><caption>{t[0]}</caption><tr><td><p>{t[1]}</p>"
                                     f"<ul><li>{t[2]}</li></ul></td><td>{t[0]}<br>{t[1]}</td></tr>"
                                     f"<tr><td colspan=\"2\"><table><tr><td>{t[2]}</td></tr></table></td></tr></table>\n"),
+    st.tuples(st.integers(min_value=6, max_value=16), TEXT).map(
+        lambda t: "<table><tr>" + "".join(f"<td>{t[1]}{i}</td>" for i in range(t[0])) + "</tr></table>\n"),
+    st.integers(min_value=60, max_value=600).map(lambda n: f"前文 {'x' * n}z 后文\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f"{t[0]}[^{len(t[1])}]\n\n[^{len(t[1])}]: {t[1]}\n"),
     st.tuples(TEXT, TEXT).map(lambda t: f'<object data="v.swf"><param name="q" value="1">{t[0]}</object>{t[1]}\n'),
     st.tuples(TEXT, TEXT, TEXT).map(lambda t: f"<p>{t[0]} <b>{t[1]} <i>斜</b> {t[2]}</i></p>\n"),
