@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from convert import Settings
 from convert.batch import Job, run
+from convert.cli import warning_lines
+from convert.errors import PostWarning
 from convert.reader import HTML_SUFFIXES, decode, render, split_front_matter
 from convert.sanitize import CODE, removed
 from convert.writers.markdown import Options as MarkdownOptions
@@ -94,6 +96,14 @@ def test_removed_names_readable_text_only():
     assert removed('<p><embed src="x.swf">嵌入之后</p><script>var a = "代码";</script>') == []
     assert removed("<p>甲</p><noscript><p>请启用脚本</p></noscript>") == [
         "removed <noscript> and its text: '请启用脚本'"]
+
+
+def test_navigation_warnings_of_many_posts_are_one_line():
+    """Site navigation is dropped from every post of a site: named, but once for the run."""
+    message = "dropped site navigation: '返回东财滚动新闻｜返回首页'"
+    lines = warning_lines([PostWarning(f"{n}.md", message, kind="navigation") for n in range(3)]
+                          + [PostWarning("0.md", "dropped hidden text: '秘密'", kind="dropped")])
+    assert lines == ["0.md: dropped hidden text: '秘密'", f"{message} (3 posts, first: 0.md)"]
 
 
 WORDS = ["国务院", "办公厅", "关于", "意见", "发展", "市场", "企业", "一体化", "推进", "March",
