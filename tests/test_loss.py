@@ -43,10 +43,10 @@ def post_text(path: Path) -> str:
     return " ".join(root.itertext())
 
 
-def losses(paths: list[Path], outdir: Path, formats=FORMATS, unreadable=()) -> dict[str, list[str]]:
+def losses(paths: list[Path], outdir: Path, formats=FORMATS, unreadable=(), flavor="pandoc") -> dict[str, list[str]]:
     """"post format" → its unexplained tokens, for posts converted in one batch; only the
     posts named in `unreadable` may fail to read (they have no outputs to check)."""
-    settings = Settings(formats=formats, jobs=2, cache=False)
+    settings = Settings(formats=formats, jobs=2, cache=False, markdown=MarkdownOptions(flavor=flavor))
     found: dict[str, list[str]] = {}
     for result in run([Job(p, f"{n:03d}-{p.stem}") for n, p in enumerate(paths)], outdir, settings):
         if "read" in result.errors:
@@ -166,11 +166,11 @@ def _write_posts(folder: Path, bodies: list[str]) -> list[Path]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(POSTS, min_size=1, max_size=8))
-def test_generated_posts_lose_nothing_silently(bodies):
+@given(st.lists(POSTS, min_size=1, max_size=8), st.sampled_from(["pandoc", "gfm", "commonmark"]))
+def test_generated_posts_lose_nothing_silently(bodies, flavor):
     with tempfile.TemporaryDirectory() as folder:
         paths = _write_posts(Path(folder), bodies)
-        assert losses(paths, Path(folder) / "out", ("html", "md", "epub")) == {}
+        assert losses(paths, Path(folder) / "out", ("html", "md", "epub"), flavor=flavor) == {}
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
