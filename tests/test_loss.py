@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convert import Settings
+from convert import Settings, load
 from convert.batch import Job, run
 from convert.cli import warning_lines
 from convert.errors import PostWarning
@@ -97,6 +97,13 @@ def test_removed_names_readable_text_only():
     assert removed('<p><embed src="x.swf">嵌入之后</p><script>var a = "代码";</script>') == []
     assert removed("<p>甲</p><noscript><p>请启用脚本</p></noscript>") == [
         "removed <noscript> and its text: '请启用脚本'"]
+
+
+def test_an_image_without_a_safe_source_is_named(tmp_path):
+    post = tmp_path / "2022-01-01-image.md"
+    post.write_text('---\ntitle: 图\n---\n<img src="data:image/png;base64,AAAA" alt="内嵌图说明">\n\n正文\n',
+                    encoding="utf-8")
+    assert any("内嵌图说明" in w.message for w in load(post).warnings)
 
 
 def test_navigation_warnings_of_many_posts_are_one_line():
