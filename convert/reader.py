@@ -371,14 +371,22 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if is_html and not meta.title:
         meta.title = _html_title(body_md)
+    rendered = render(body_md, is_html)
     try:
-        html = sanitize.clean(body_md if is_html else _MARKDOWN.render(liquid_highlight(body_md)))
+        html = sanitize.clean(rendered)
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
+    warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
     meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
     warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+
+
+def render(body: str, is_html: bool = False) -> str:
+    """A post's body as HTML before sanitizing: Markdown rendered (as Jekyll's pipeline does),
+    or HTML as it stands."""
+    return body if is_html else _MARKDOWN.render(liquid_highlight(body))
 
 
 def _html_title(text: str) -> str:

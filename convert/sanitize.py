@@ -32,6 +32,16 @@ ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+REMOVED = {"script", "style", "iframe", "embed", "noscript", "head", "title", "template", "svg", "math",
+           "select", "textarea"}
+"""Elements removed with their content. An <object> is not among them: its content is the
+fallback meant for readers when the object cannot show, kept as text (its <param>s go)."""
+CODE = {"script", "style", "head", "title"}
+"""Removed elements whose content is code or document metadata, not the post's text."""
+_READABLE = REMOVED - CODE - {"embed"}
+"""Removed elements whose text a reader could have read (<embed> is void: it has none, though
+lxml's HTML 4 parser gives it the text that follows)."""
+_REMOVED_TEXT = re.compile(r"<(?:%s)\b" % "|".join(sorted(_READABLE)), re.I)
 _FOOTNOTE_ID = re.compile(r"^(fn(ref)?\d{1,4}(:\d{1,4})?|footnotes)$")
 """The only ids kept: footnote anchors (`fn1`, `fnref1:2`), which their links need."""
 _ROLES = {"doc-noteref", "doc-endnotes", "doc-backlink"}
@@ -108,6 +118,26 @@ def mark_presentation(html: str) -> str:
             + "".join(tostring(child, encoding="unicode") for child in root))
 
 
+def removed(html: str) -> list[str]:
+    """What `clean` will remove that a reader could have read, one line each.
+
+    `<noscript>请启用脚本</noscript>` → `["removed <noscript> and its text: '请启用脚本'"]`;
+    scripts and styles are code and go without a word.
+    """
+    if not _REMOVED_TEXT.search(html):
+        return []
+    root = fragment_fromstring(html, create_parent="div")
+    lines = []
+    for tag in root.iter(*_READABLE):
+        if any(parent.tag in REMOVED for parent in tag.iterancestors()):
+            continue
+        text = " ".join(tag.text_content().split())
+        if text:
+            quoted = text if len(text) <= 300 else text[:300] + "…"
+            lines.append(f"removed <{tag.tag}> and its text: {quoted!r}")
+    return lines
+
+
 def clean(html: str) -> str:
     """Sanitize rendered HTML against the allowlist, after keeping alignment as classes.
 
@@ -119,8 +149,7 @@ def clean(html: str) -> str:
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "head",
-                            "title", "template", "svg", "math", "select", "textarea"},
+        clean_content_tags=REMOVED,
         strip_comments=True,
         link_rel=None,
         attribute_filter=_keep_attribute,

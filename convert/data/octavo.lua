@@ -11,7 +11,11 @@ gfm and commonmark have no such syntax, so there the summary becomes a block quo
 and the other divs are unwrapped. No spans, no raw HTML, no heading ids; web images
 stay (Python described the others), a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
-and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay. ]]
+and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
+pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: pipe tables
+hold one line per cell, so a cell of other blocks (paragraphs, lists, a nested table, line
+breaks) becomes one line; commonmark has no tables, so each row becomes a paragraph of its
+cells separated by " | ", after the caption. ]]
 
 local KNOWN_DIVS = { summary = true, centered = true, signature = true, source = true }
 
@@ -51,6 +55,79 @@ local function epub(doc)
   }
 end
 
+local one_line
+
+local function rows_of(tbl)
+  local rows = pandoc.List()
+  rows:extend(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    rows:extend(body.head)
+    rows:extend(body.body)
+  end
+  rows:extend(tbl.foot.rows)
+  return rows
+end
+
+-- A table as paragraphs: its caption, then one line per row, cells separated by " | ".
+local function table_as_paragraphs(tbl)
+  local blocks = pandoc.Blocks {}
+  blocks:extend(tbl.caption.long)
+  for _, row in ipairs(rows_of(tbl)) do
+    local line = pandoc.Inlines {}
+    for i, cell in ipairs(row.cells) do
+      if i > 1 then line:extend { pandoc.Space(), pandoc.Str('|'), pandoc.Space() } end
+      line:extend(one_line(cell.contents))
+    end
+    blocks:insert(pandoc.Para(line))
+  end
+  return blocks
+end
+
+-- Blocks as one line of inlines (nested tables as their rows, line breaks as spaces).
+one_line = function(blocks)
+  local flat = blocks:walk { Table = table_as_paragraphs }
+  return pandoc.utils.blocks_to_inlines(flat, { pandoc.Space() }):walk {
+    LineBreak = function() return pandoc.Space() end,
+  }
+end
+
+local function is_one_line(blocks)
+  if #blocks == 0 then return true end
+  if #blocks > 1 or (blocks[1].t ~= 'Plain' and blocks[1].t ~= 'Para') then return false end
+  local breaks = false
+  blocks:walk { LineBreak = function() breaks = true end }
+  return not breaks
+end
+
+-- Every cell of the table one line, so pandoc can write it as a pipe table.
+local function pipe_table(tbl)
+  local function fix(rows)
+    for _, row in ipairs(rows) do
+      local cells = row.cells
+      for _, cell in ipairs(cells) do
+        if not is_one_line(cell.contents) then
+          cell.contents = pandoc.Blocks { pandoc.Plain(one_line(cell.contents)) }
+        end
+      end
+      row.cells = cells
+    end
+    return rows
+  end
+  local head = tbl.head
+  head.rows = fix(head.rows)
+  tbl.head = head
+  local bodies = tbl.bodies
+  for _, body in ipairs(bodies) do
+    body.head = fix(body.head)
+    body.body = fix(body.body)
+  end
+  tbl.bodies = bodies
+  local foot = tbl.foot
+  foot.rows = fix(foot.rows)
+  tbl.foot = foot
+  return tbl
+end
+
 local function first_known_class(classes)
   for _, class in ipairs(classes) do
     if KNOWN_DIVS[class] then return class end
@@ -76,6 +153,10 @@ local function markdown(doc, strict)
       if #caption > 0 and strict then blocks:extend(caption) end
       if #caption > 0 and not strict then blocks:insert(pandoc.Div(caption, { class = 'centered' })) end
       return blocks
+    end,
+    Table = function(tbl)
+      if FORMAT == 'commonmark' then return table_as_paragraphs(tbl) end
+      return pipe_table(tbl)
     end,
     Header = function(h)
       local centered = h.classes:includes('centered') and not strict

@@ -34,17 +34,20 @@ def drop_chart_images(root: Tag, ctx) -> None:
     """Live quote charts (a URL that always returns today's chart) are not content.
 
     `<p><img alt="K图 NIO_0" src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=106.NIO"></p>` → `<p></p>`
-    (tidy_blocks drops the empty paragraph).
+    (tidy_blocks drops the empty paragraph; a warning of kind "chart" names the image, and the
+    reporter folds those into one line).
     """
     for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
+            ctx.warn(f"dropped live chart image: {img.get('alt') or img.get('src')!r}", kind="chart")
             img.decompose()
 
 
 def drop_navigation_links(root: Tag, ctx) -> None:
     """A block made only of navigation links (返回首页 …) and separators is site chrome.
 
-    `<p>正文</p><p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → `<p>正文</p>`.
+    `<p>正文</p><p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → `<p>正文</p>`
+    (with a warning of kind "navigation", which the reporter folds into one line).
     """
     prof = ctx.profile
     for block in blocks(root):
@@ -56,6 +59,7 @@ def drop_navigation_links(root: Tag, ctx) -> None:
         for a in links:
             rest = rest.replace(a.get_text(), "", 1)
         if prof.navigation_separators.match(rest):
+            ctx.warn(f"dropped site navigation: {text_of(block)!r}", kind="navigation")
             block.decompose()
 
 

@@ -120,7 +120,7 @@ def section_heads(root: Tag, ctx) -> None:
 
 def figures(root: Tag, ctx) -> None:
     """A block holding only images becomes a figure, a centered line under it its caption;
-    an image whose source the allowlist removed (data:, javascript:) goes.
+    an image whose source the allowlist removed (data:, javascript:) goes, with a warning.
 
     `<div class="centered"><img src="a.jpg" width="552"></div><p class="centered">图片来源：X</p>` →
     `<figure><img alt="" src="a.jpg"><figcaption>图片来源：X</figcaption></figure>`;
@@ -128,6 +128,7 @@ def figures(root: Tag, ctx) -> None:
     """
     for img in elements(root, "img"):
         if not img.get("src"):
+            ctx.warn(f"dropped an image whose source was unsafe or missing: {img.get('alt') or '(no description)'!r}")
             img.decompose()
             continue
         if img.parent is root:

@@ -22,7 +22,7 @@ def drop_hidden(root: Tag, ctx) -> None:
             continue
         text = text_of(tag)
         if text:
-            ctx.warn(f"dropped hidden text: {text[:40]!r}")
+            ctx.warn(f"dropped hidden text: {text if len(text) <= 300 else text[:300] + '…'!r}")
         tag.decompose()
 
 

@@ -9,8 +9,9 @@
 - `gfm`: GitHub-flavoured Markdown. Keeps headings, paragraphs, links, images,
   emphasis, lists and tables; the summary becomes a block quote; centering, the
   signature and the source line become plain paragraphs (GFM has no attribute syntax).
-- `commonmark`: strict CommonMark. As gfm, but tables are written as pandoc would
-  fall back for CommonMark and there are no GFM extensions (autolinks, strikethrough).
+- `commonmark`: strict CommonMark. As gfm, but CommonMark has no tables: each row becomes
+  a paragraph of its cells separated by ` | ` (convert/data/octavo.lua), and there are no
+  GFM extensions (autolinks, strikethrough).
 """
 
 from __future__ import annotations

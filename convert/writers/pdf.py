@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from xml.etree.ElementTree import SubElement, fromstring, tostring
@@ -37,6 +38,9 @@ PAGE_SIZES_MM = {
 
 BODY_PT = 11
 """Body text size; the text column is a whole number of these (see page_css)."""
+RECURSION_LIMIT = 20_000
+"""WeasyPrint lays boxes out recursively (about five frames per nesting level): markup at the
+reader's limit of 256 levels needs more than Python's default 1000 (set in the render child)."""
 MIN_SIDE_MM = 24
 PT_PER_MM = 72 / 25.4
 
@@ -122,6 +126,7 @@ def _render_reporting(doc: Document, settings) -> tuple[bytes, list[tuple]]:
     """render() with the warnings it gave, as picklable tuples (it runs in a child)."""
     from ..errors import collecting
 
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     with collecting() as warnings:
         pdf = render(doc, settings)
     return pdf, [(w.path, w.message, w.line, w.kind) for w in warnings]
