@@ -81,6 +81,14 @@ def test_hidden_text_is_reported():
     assert any("hidden" in str(w) for w in doc.warnings)
 
 
+def test_nested_hidden_text_is_dropped_and_reported_once():
+    doc = run('<div style="display:none"><p>外层</p><p hidden>内层</p></div><p>正文</p>'
+              '<div><em style="visibility:hidden">甲</em>乙<em hidden>丙</em></div>')
+    assert doc.body == "<p>正文</p><p>乙</p>"
+    hidden = [w.message for w in doc.warnings if "hidden" in w.message]
+    assert hidden == ["dropped hidden text: '外层内层'", "dropped hidden text: '甲'", "dropped hidden text: '丙'"]
+
+
 def test_generic_profile_keeps_site_specific_links():
     html = '<p><a class="keytip" href="http://quote.eastmoney.com/x">蔚来</a></p>'
     doc = normalize(Document(meta=Meta(title="t"), body=clean(html)), "generic")

@@ -21,6 +21,20 @@ def elements(root: Tag, *names: str) -> list[Tag]:
             if isinstance(node, Tag) and (not wanted or node.name in wanted)]
 
 
+def outermost(root: Tag, matches) -> list[Tag]:
+    """Descendant elements for which `matches(tag)` holds, in document order, without those
+    inside a match (removing a match removes them too, so a rule never revisits them)."""
+    found = []
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        tag = stack.pop()
+        if matches(tag):
+            found.append(tag)
+        else:
+            stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+    return found
+
+
 def first(root: Tag, *names: str) -> Tag | None:
     """The first descendant element named `names`, or None."""
     wanted = set(names)
