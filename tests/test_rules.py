@@ -9,7 +9,7 @@ import pytest
 from convert import normalize
 from convert.model import Document, Meta
 from convert.rules import RULES
-from convert.sanitize import clean
+from convert.sanitize import NestingError, check_nesting, clean
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules.txt"
 
@@ -87,6 +87,15 @@ def test_nested_hidden_text_is_dropped_and_reported_once():
     assert doc.body == "<p>正文</p><p>乙</p>"
     hidden = [w.message for w in doc.warnings if "hidden" in w.message]
     assert hidden == ["dropped hidden text: '外层内层'", "dropped hidden text: '甲'", "dropped hidden text: '丙'"]
+
+
+def test_nesting_limit_is_exact():
+    check_nesting("<div>" * 3 + "x", limit=3)
+    check_nesting("<div>" * 3 + "x" + "</div>" * 3 + "<p>" * 9, limit=3)  # <p> closes itself
+    with pytest.raises(NestingError):
+        check_nesting("<div>" * 4 + "x", limit=3)
+    with pytest.raises(NestingError):
+        check_nesting("<div><b>" * 2 + "x" + "</b></div>" * 2, limit=3)
 
 
 def test_generic_profile_keeps_site_specific_links():
