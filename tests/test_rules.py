@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,16 @@ def test_nested_hidden_text_is_dropped_and_reported_once():
     assert doc.body == "<p>正文</p><p>乙</p>"
     hidden = [w.message for w in doc.warnings if "hidden" in w.message]
     assert hidden == ["dropped hidden text: '外层内层'", "dropped hidden text: '甲'", "dropped hidden text: '丙'"]
+
+
+def test_normalize_leaves_its_input_unchanged():
+    meta = Meta(source_path="fixture.md", title="", tags=["甲"], authors=["乙"], extra={"k": {"n": [1]}})
+    before = copy.deepcopy(meta)
+    doc = Document(meta=meta, body=clean("<blockquote><p>摘要。</p></blockquote><p>（文章来源：新华社）</p>"))
+    result = normalize(doc)
+    assert (result.meta.summary, result.meta.source) == ("摘要。", "新华社") and result.meta.title
+    assert doc.meta == before
+    assert result.meta.tags is not meta.tags and result.meta.extra["k"] is not meta.extra["k"]
 
 
 def test_nesting_limit_is_exact():
