@@ -110,9 +110,11 @@ def main() -> None:
     ours, ours_cpu = [wall for wall, _ in runs], [cpu for _, cpu in runs]
     print(f"posts: {args.posts} ({len(posts)} distinct, repeated)")
     print(f"octavo convert -t html --jobs 1, whole process, {args.runs} runs:")
-    print(f"  wall  {min(ours):.3f}–{max(ours):.3f} s  {args.posts / max(ours):.0f}–{args.posts / min(ours):.0f} posts/s")
+    print(f"  wall  {min(ours):.3f}–{max(ours):.3f} s  "
+          f"{args.posts / max(ours):.0f}–{args.posts / min(ours):.0f} posts/s")
     print(f"  CPU   {min(ours_cpu):.3f}–{max(ours_cpu):.3f} s")
-    print(f"naive pandoc per post:  wall {theirs:.3f} s ({args.posts / theirs:.1f} posts/s), CPU {theirs_cpu:.3f} s")
+    print(f"naive pandoc per post:  wall {theirs:.3f} s ({args.posts / theirs:.1f} posts/s), "
+          f"CPU {theirs_cpu:.3f} s")
     print(f"ratio (naive / octavo): wall {theirs / max(ours):.1f}–{theirs / min(ours):.1f}x, "
           f"CPU {theirs_cpu / max(ours_cpu):.1f}–{theirs_cpu / min(ours_cpu):.1f}x")
     parsers(posts)

@@ -90,7 +90,8 @@ def signature_block(root: Tag, ctx) -> None:
     `<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">2021年12月30日</time></p></footer>`,
     meta.issuer = "国务院办公厅", meta.signed_date = 2021-12-30.
     """
-    existing = next((t for t in elements(root, "footer", "div") if has_class(t, "signature")), None)
+    existing = next((tag for tag in elements(root, "footer", "div") if has_class(tag, "signature")),
+                    None)
     if existing is not None:
         existing.name = "footer"
         existing["class"] = ["signature"]
