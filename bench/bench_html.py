@@ -1,76 +1,123 @@
-"""Benchmark: the corpus to HTML on one core, against the naive loop in the same run.
+"""Benchmark: the whole `octavo convert -t html --jobs 1` process against the naive loop.
 
-Naive loop: one `pandoc -s -f markdown -t html` process per post (pandoc from pypandoc-binary).
+Both run in the same run over the same posts: the bundled corpus (tests/corpus, plus
+../shared/corpus/finews when present) copied round-robin into a temp folder until there
+are POSTS files. Octavo is timed as a user runs it: a fresh process (start-up and imports
+included), a fresh OUTDIR, `--no-cache`. The naive loop is one `pandoc -s -f markdown -t html`
+process per post (pandoc from convert.pandoc.executable()). The machine is shared and
+noisy, so Octavo runs several times and the range is printed.
 Also times the Markdown parsers alone on the same bodies (the reason for markdown-it-py).
-Run: .venv/bin/python bench/bench_html.py [CORPUS_DIR]
+Run: .venv/bin/python bench/bench_html.py [--posts 512] [--runs 5] [CORPUS_DIR...]
 """
 
 from __future__ import annotations
 
+import argparse
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pypandoc
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import convert  # noqa: E402
-from convert.reader import _MARKDOWN, decode, split_front_matter  # noqa: E402
+from convert.pandoc import executable  # noqa: E402
 
 
-def corpus() -> list[Path]:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus" / "finews"
-    if not folder.is_dir():
-        folder = ROOT / "tests" / "corpus"
-    return sorted(p for p in folder.glob("*.md") if p.name != "README.md")
+def corpus(folders: list[Path]) -> list[Path]:
+    """Posts of the given folders (default: tests/corpus and the shared finews corpus)."""
+    folders = folders or [ROOT / "tests" / "corpus", ROOT.parent / "shared" / "corpus" / "finews"]
+    return [p for folder in folders if folder.is_dir()
+            for p in sorted(folder.glob("*.md")) if p.name != "README.md"]
 
 
-def timed(fn, repeat: int = 3) -> float:
-    """Best of `repeat` wall-clock runs (the machine is shared and noisy)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+def stage(posts: list[Path], count: int, folder: Path) -> list[Path]:
+    """`count` copies of `posts`, round-robin, under unique names in `folder`."""
+    folder.mkdir()
+    staged = []
+    for n in range(count):
+        source = posts[n % len(posts)]
+        target = folder / f"{n:04d}-{source.name.lstrip('-')}"
+        shutil.copyfile(source, target)
+        staged.append(target)
+    return staged
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def octavo(indir: Path, outdir: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of one `octavo convert -t html --jobs 1 --no-cache` process;
+    CPU time is the steadier figure on a shared machine."""
+    cpu, start = cpu_of_children(), time.perf_counter()
+    subprocess.run([sys.executable, "-m", "convert", "convert", str(indir), "-o", str(outdir),
+                    "-t", "html", "--jobs", "1", "--no-cache"],
+                   cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start, cpu_of_children() - cpu
+
+
+def naive(posts: list[Path], outdir: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of one pandoc process per post."""
+    pandoc = executable()
+    outdir.mkdir()
+    cpu, start = cpu_of_children(), time.perf_counter()
+    for n, path in enumerate(posts):
+        subprocess.run([pandoc, "-s", "-f", "markdown", "-t", "html", "--metadata", "title=x",
+                        str(path), "-o", str(outdir / f"{n}.html")], check=True, capture_output=True)
+    return time.perf_counter() - start, cpu_of_children() - cpu
+
+
+def parsers(posts: list[Path]) -> None:
+    """Markdown parsing alone, in-process, on the distinct bodies."""
+    from convert.reader import _MARKDOWN, decode, split_front_matter
+
+    bodies = [split_front_matter(decode(p.read_bytes(), str(p))[0], str(p))[1] for p in posts]
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    print(f"markdown parsing alone ({len(bodies)} distinct bodies, best of 3):")
+    print(f"  markdown-it-py         {best(lambda: [_MARKDOWN.render(b) for b in bodies]) * 1000:7.1f} ms")
+    try:
+        import mistune
+    except ImportError:
+        return
+    render = mistune.create_markdown(escape=False)
+    print(f"  mistune                {best(lambda: [render(b) for b in bodies]) * 1000:7.1f} ms")
 
 
 def main() -> None:
-    posts = corpus()
-    pandoc = pypandoc.get_pandoc_path()
-    bodies = [split_front_matter(decode(p.read_bytes(), str(p))[0], str(p))[1] for p in posts]
-
-    def octavo():
-        for path in posts:
-            convert.write(convert.load(path), "html")
-
-    def naive():
-        with tempfile.TemporaryDirectory() as tmp:
-            for n, path in enumerate(posts):
-                subprocess.run([pandoc, "-s", "-f", "markdown", "-t", "html", "--metadata", "title=x",
-                                str(path), "-o", f"{tmp}/{n}.html"], check=True, capture_output=True)
-
-    convert.load(posts[0])  # import and warm caches outside the timing
-    ours = timed(octavo)
-    theirs = timed(naive, repeat=1)
-    md_it = timed(lambda: [_MARKDOWN.render(b) for b in bodies])
-    print(f"posts: {len(posts)}")
-    print(f"octavo html (1 core):   {ours:7.3f} s  {len(posts) / ours:8.1f} posts/s")
-    print(f"naive pandoc per post:  {theirs:7.3f} s  {len(posts) / theirs:8.1f} posts/s")
-    print(f"ratio:                  {theirs / ours:7.1f}x faster")
-    print("markdown parsing alone (same bodies):")
-    print(f"  markdown-it-py         {md_it * 1000:7.1f} ms")
-    try:
-        import mistune
-        render = mistune.create_markdown(escape=False)
-        print(f"  mistune                {timed(lambda: [render(b) for b in bodies]) * 1000:7.1f} ms")
-    except ImportError:
-        pass
-    print(f"  pandoc, process/post   {theirs * 1000:7.1f} ms (includes the HTML template)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--posts", type=int, default=512)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    posts = corpus(args.folders)
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = stage(posts, args.posts, Path(tmp) / "posts")
+        runs = [octavo(Path(tmp) / "posts", Path(tmp) / f"out{n}") for n in range(args.runs)]
+        theirs, theirs_cpu = naive(staged, Path(tmp) / "naive")
+    ours, ours_cpu = [wall for wall, _ in runs], [cpu for _, cpu in runs]
+    print(f"posts: {args.posts} ({len(posts)} distinct, repeated)")
+    print(f"octavo convert -t html --jobs 1, whole process, {args.runs} runs:")
+    print(f"  wall  {min(ours):.3f}–{max(ours):.3f} s  "
+          f"{args.posts / max(ours):.0f}–{args.posts / min(ours):.0f} posts/s")
+    print(f"  CPU   {min(ours_cpu):.3f}–{max(ours_cpu):.3f} s")
+    print(f"naive pandoc per post:  wall {theirs:.3f} s ({args.posts / theirs:.1f} posts/s), "
+          f"CPU {theirs_cpu:.3f} s")
+    print(f"ratio (naive / octavo): wall {theirs / max(ours):.1f}–{theirs / min(ours):.1f}x, "
+          f"CPU {theirs_cpu / max(ours_cpu):.1f}–{theirs_cpu / min(ours_cpu):.1f}x")
+    parsers(posts)
 
 
 if __name__ == "__main__":

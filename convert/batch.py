@@ -16,7 +16,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,6 +334,8 @@ def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]
         for chunk in chunks:
             yield convert_chunk(chunk, outdir, settings)
         return
+    from concurrent.futures import ProcessPoolExecutor  # --jobs 1 never starts processes
+
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=settings.jobs, initializer=_worker_start,
                                            initargs=(settings,))

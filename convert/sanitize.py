@@ -75,6 +75,8 @@ class NestingError(ValueError):
 
 def check_nesting(html: str, limit: int = MAX_DEPTH) -> None:
     """Raise NestingError when elements nest deeper than `limit` (a linear scan, no parsing)."""
+    if html.count("<") <= limit:  # every level opens with a "<": too few to nest that deep
+        return
     depth = 0
     for match in _TAG.finditer(html):
         closing, name, self_closing = match.groups()

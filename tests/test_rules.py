@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from convert import normalize
 from convert.model import Document, Meta
 from convert.profiles import load
 from convert.rules import HTML, RULES, Context, parse
-from convert.sanitize import clean
+from convert.sanitize import NestingError, check_nesting, clean
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules.txt"
 
@@ -126,6 +127,33 @@ def test_hidden_text_is_reported():
     doc = run('<p style="display: none">隐藏的文字</p><p>正文</p>')
     assert doc.body == "<p>正文</p>"
     assert any("hidden" in str(w) for w in doc.warnings)
+
+
+def test_nested_hidden_text_is_dropped_and_reported_once():
+    doc = run('<div style="display:none"><p>外层</p><p hidden>内层</p></div><p>正文</p>'
+              '<div><em style="visibility:hidden">甲</em>乙<em hidden>丙</em></div>')
+    assert doc.body == "<p>正文</p><p>乙</p>"
+    hidden = [w.message for w in doc.warnings if "hidden" in w.message]
+    assert hidden == ["dropped hidden text: '外层内层'", "dropped hidden text: '甲'", "dropped hidden text: '丙'"]
+
+
+def test_normalize_leaves_its_input_unchanged():
+    meta = Meta(source_path="fixture.md", title="", tags=["甲"], authors=["乙"], extra={"k": {"n": [1]}})
+    before = copy.deepcopy(meta)
+    doc = Document(meta=meta, body=clean("<blockquote><p>摘要。</p></blockquote><p>（文章来源：新华社）</p>"))
+    result = normalize(doc)
+    assert (result.meta.summary, result.meta.source) == ("摘要。", "新华社") and result.meta.title
+    assert doc.meta == before
+    assert result.meta.tags is not meta.tags and result.meta.extra["k"] is not meta.extra["k"]
+
+
+def test_nesting_limit_is_exact():
+    check_nesting("<div>" * 3 + "x", limit=3)
+    check_nesting("<div>" * 3 + "x" + "</div>" * 3 + "<p>" * 9, limit=3)  # <p> closes itself
+    with pytest.raises(NestingError):
+        check_nesting("<div>" * 4 + "x", limit=3)
+    with pytest.raises(NestingError):
+        check_nesting("<div><b>" * 2 + "x" + "</b></div>" * 2, limit=3)
 
 
 def test_generic_profile_keeps_site_specific_links():

@@ -11,7 +11,7 @@ import json
 from convert.locales import for_tag
 from convert.model import Meta
 
-from . import repository, styles, tex, web
+from . import repository, tex, web
 from . import ris as _ris
 from .record import Record, build, to_csl
 
@@ -66,6 +66,8 @@ def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
 
     `style` defaults to the article language's convention (Locale.citation_style).
     """
+    from . import styles  # only `cite --style` needs it; conversion does not pay its imports
+
     return styles.formatted(csl(meta), style or for_tag(meta.lang).citation_style, fmt)
 
 

@@ -9,7 +9,7 @@ once, as markdown-it-py keeps its core rules.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from bs4 import BeautifulSoup
 from bs4.dammit import EntitySubstitution
@@ -20,6 +20,7 @@ from ..errors import PostWarning
 from ..model import Document, Meta
 from ..profiles import DEFAULT, Profile, load
 from . import chrome, provenance, structure, tidy
+from .tree import first
 
 
 @dataclass
@@ -68,7 +69,14 @@ HTML = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void
 def parse(html: str):
     """The body fragment as a tree; returns its root element (the <body>)."""
     soup = BeautifulSoup(f"<body>{html}</body>", "lxml")
-    return soup.body
+    return first(soup, "body")  # not soup.body: bs4 builds a search filter for it
+
+
+def _own_copy(meta: Meta) -> Meta:
+    """A copy of `meta` the rules may change, its lists and dicts its own (deep-copying the
+    whole Meta, datetimes and all, cost as much as several rules)."""
+    return meta.replace(**{f.name: copy.deepcopy(value) for f in fields(meta)
+                           if isinstance(value := getattr(meta, f.name), (list, dict))})
 
 
 def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
@@ -78,7 +86,7 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     Idempotent: normalizing a normalized Document changes neither body nor meta.
     """
     prof = profile if isinstance(profile, Profile) else load(profile or DEFAULT)
-    ctx = Context(meta=copy.deepcopy(doc.meta), profile=prof)
+    ctx = Context(meta=_own_copy(doc.meta), profile=prof)
     root = parse(doc.body)
     for _name, rule in RULES:
         rule(root, ctx)

@@ -10,6 +10,9 @@ from .tree import blocks, elements, text_of
 
 
 def _host_matches(url: str, hosts) -> bool:
+    lowered = url.lower()
+    if not any(h in lowered for h in hosts):  # the host is part of the URL: skip parsing it
+        return False
     host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     return any(host == h or host.endswith("." + h) for h in hosts)
 

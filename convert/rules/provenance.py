@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from .. import dates
-from .tree import add_class, blocks, has_class, meaningful_children, own_classes, sole_child, text_of
+from .tree import add_class, blocks, elements, has_class, meaningful_children, own_classes, sole_child, text_of
 
 
 def extract_source_url(root: Tag, ctx) -> None:
@@ -96,7 +96,8 @@ def signature_block(root: Tag, ctx) -> None:
     `<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">2021年12月30日</time></p></footer>`,
     meta.issuer = "国务院办公厅", meta.signed_date = "2021-12-30".
     """
-    existing = root.find(["footer", "div"], class_="signature")
+    existing = next((tag for tag in elements(root, "footer", "div") if has_class(tag, "signature")),
+                    None)
     if existing is not None:
         existing.name = "footer"
         existing["class"] = ["signature"]

@@ -6,7 +6,17 @@ import re
 
 from bs4 import Tag
 
-from .tree import VOCABULARY, elements, first, has_class, meaningful_children, own_classes, text_of, trim_edges
+from .tree import (
+    VOCABULARY,
+    elements,
+    first,
+    has_class,
+    meaningful_children,
+    outermost,
+    own_classes,
+    text_of,
+    trim_edges,
+)
 
 _CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,30}$")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure")
@@ -17,9 +27,7 @@ def drop_hidden(root: Tag, ctx) -> None:
 
     `<p class="hidden">secret</p><p>正文</p>` → `<p>正文</p>`.
     """
-    for tag in elements(root):
-        if tag.decomposed or not has_class(tag, "hidden"):
-            continue
+    for tag in outermost(root, lambda tag: has_class(tag, "hidden")):
         text = text_of(tag)
         if text:
             ctx.warn(f"dropped hidden text: {text if len(text) <= 300 else text[:300] + '…'!r}")
@@ -31,9 +39,8 @@ def tidy_blocks(root: Tag, ctx) -> None:
 
     `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
     """
-    for tag in reversed(elements(root, *_BLOCKS)):  # children before their parents
-        if tag.decomposed:
-            continue
+    # Children before their parents, so no tag here lies inside one already dropped.
+    for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
         if not meaningful_children(tag) and not first(tag, "img"):
             tag.decompose()

@@ -10,21 +10,48 @@ VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source
 """The only classes a normalized body carries; styles/ and every writer know these."""
 
 
-def elements(root: Tag, *names: str) -> list[Tag]:
-    """Descendant elements (named `names`, or all), in document order.
+def _tags(root: Tag):
+    """Descendant elements in document order: an explicit stack over `contents`, about twice
+    as fast as bs4's `descendants` generator (find_all, slower still, once dominated the
+    normalizer's profile)."""
+    stack = [iter(root.contents)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Tag):
+                yield node
+                if node.contents:
+                    stack.append(iter(node.contents))
+                    break
+        else:
+            stack.pop()
 
-    A plain walk: bs4's find_all builds filter objects per call, which dominated the
-    normalizer's profile.
-    """
+
+def elements(root: Tag, *names: str) -> list[Tag]:
+    """Descendant elements (named `names`, or all), in document order."""
+    if not names:
+        return list(_tags(root))
     wanted = set(names)
-    return [node for node in root.descendants
-            if isinstance(node, Tag) and (not wanted or node.name in wanted)]
+    return [tag for tag in _tags(root) if tag.name in wanted]
+
+
+def outermost(root: Tag, matches) -> list[Tag]:
+    """Descendant elements for which `matches(tag)` holds, in document order, without those
+    inside a match (removing a match removes them too, so a rule never revisits them)."""
+    found = []
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        tag = stack.pop()
+        if matches(tag):
+            found.append(tag)
+        else:
+            stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+    return found
 
 
 def first(root: Tag, *names: str) -> Tag | None:
     """The first descendant element named `names`, or None."""
     wanted = set(names)
-    return next((node for node in root.descendants if isinstance(node, Tag) and node.name in wanted), None)
+    return next((tag for tag in _tags(root) if tag.name in wanted), None)
 
 
 def blocks(root: Tag) -> list[Tag]:
