@@ -135,9 +135,13 @@ def _as_error(exc: BaseException, path: str) -> OctavoError:
     return InternalError.wrap(exc, path)
 
 
-def _strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictError:
-    first = warnings[0]
-    more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+def _strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictError | None:
+    """--strict's failure for a stage whose warnings include a repair, else None."""
+    repairs = [w for w in warnings if w.is_repair]
+    if not repairs:
+        return None
+    first = repairs[0]
+    more = f" (and {len(repairs) - 1} more)" if len(repairs) > 1 else ""
     return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
 
 
@@ -158,8 +162,9 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
             results[i].errors[READ] = _as_error(exc, str(job.path))
             continue
         results[i].warnings = list(doc.warnings)
-        if settings.strict and doc.warnings:
-            results[i].errors[READ] = _strict_error(str(job.path), doc.warnings, "reading")
+        refused = settings.strict and _strict_error(str(job.path), doc.warnings, "reading")
+        if refused:
+            results[i].errors[READ] = refused
             continue
         docs[i] = doc
     rendered: dict[int, dict[str, bytes]] = {i: {} for i in docs}
@@ -168,10 +173,11 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
         for i, (data, warnings) in zip(order, _render([docs[i] for i in order], fmt, settings)):
             path = str(jobs[i].path)
             results[i].warnings += warnings
+            refused = settings.strict and _strict_error(path, warnings, fmt)
             if isinstance(data, BaseException):
                 results[i].errors[fmt] = _as_error(data, path)
-            elif settings.strict and warnings:
-                results[i].errors[fmt] = _strict_error(path, warnings, fmt)
+            elif refused:
+                results[i].errors[fmt] = refused
             else:
                 rendered[i][fmt] = data
     for i, files in rendered.items():

@@ -187,8 +187,9 @@ def cite(path, fmt, style, **params) -> None:
     settings = build_settings(params, Path(path))
     try:
         doc = load_post(path, settings)
-        if settings.strict and doc.warnings:
-            raise StrictError(f"--strict: reading needed a repair: {doc.warnings[0].message}", path)
+        repairs = [w for w in doc.warnings if w.is_repair]
+        if settings.strict and repairs:
+            raise StrictError(f"--strict: reading needed a repair: {repairs[0].message}", path)
     except OctavoError as exc:
         _say("error", str(exc))
         sys.exit(exc.exit_code)

@@ -83,6 +83,17 @@ class PostWarning:
     def __str__(self) -> str:
         return f"{_where(self.path, self.line)}{self.message}"
 
+    @property
+    def is_repair(self) -> bool:
+        """Whether Octavo had to repair, assume or lose something (what --strict refuses),
+        rather than remove site chrome its profile names by design."""
+        return self.kind not in BY_DESIGN
+
+
+BY_DESIGN = frozenset({"navigation", "chart"})
+"""Warning kinds for what normalization removes on purpose (the profile's navigation links
+and live chart images): reported, so nothing goes unsaid, but not repairs."""
+
 
 _SINK: ContextVar[list[PostWarning] | None] = ContextVar("octavo_warnings", default=None)
 

@@ -172,3 +172,14 @@ def test_the_cache_sees_everything_that_shapes_an_output(tmp_path, change):
         assert "新站名" in html
     if change == "user-style":
         assert "#222" in html
+
+
+def test_strict_lets_site_chrome_removed_by_design_pass(tmp_path):
+    """The profile's navigation links are dropped on purpose: a warning, not a repair."""
+    post = tmp_path / "2022-01-19-nav.md"
+    post.write_text("---\ntitle: 导航\ndate: 2022-01-19 17:07:03 +0800\n---\n正文。\n\n"
+                    "[返回东财滚动新闻](https://example.com/emnews/)｜[返回首页](https://example.com/)\n",
+                    encoding="utf-8")
+    run = octavo("convert", post, "-o", tmp_path / "out", "-t", "html", "--strict")
+    assert run.returncode == 0, run.stderr
+    assert any("navigation" in w or "返回首页" in w for w in _warnings(run)), run.stderr
