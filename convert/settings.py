@@ -110,7 +110,8 @@ class Settings(Declared):
     styles: Path | None = setting(None, "Folder of stylesheets (base.css, pdf.css, epub.css) to use "
                                   "instead of Octavo's own; missing ones fall back.", flag="--styles",
                                   check=_folder)
-    strict: bool = setting(False, "Fail a post that needed any repair (every warning becomes an error).",
+    strict: bool = setting(False, "Fail a post that needed any repair (site chrome the profile removes "
+                           "by design excepted).",
                            flag="--strict")
     jobs: int = setting(None, "Worker processes (default: all cores).", flag="-j/--jobs", check=_jobs,
                         factory=lambda: os.cpu_count() or 1)
