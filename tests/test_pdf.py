@@ -23,7 +23,7 @@ from convert.sandbox import run_limited
 from convert.writers import pdf
 
 from conftest import CORPUS, REFERENCE, SHARED as FINEWS
-from warncheck import WarningWatch
+from warncheck import BY_DESIGN, WarningWatch
 from convert.errors import collecting
 from convert.settings import Settings
 from textcheck import cjk_runs, missing_runs
@@ -54,7 +54,7 @@ def epoch():
 def reference(tmp_path_factory, epoch):
     """The reference post, loaded, and its PDF written to disk, without a single warning."""
     path = tmp_path_factory.mktemp("ref") / "ref.pdf"
-    with WarningWatch([]).watching() as watch:
+    with WarningWatch(BY_DESIGN).watching() as watch:
         doc = watch.load(REFERENCE)
         with watch.post(REFERENCE):
             path.write_bytes(pdf.write(doc, Settings()))
@@ -253,7 +253,7 @@ def test_memory_cap_fails_the_render_not_the_worker():
 def _render_to(args):
     """Worker: load one post and write its PDF; returns (post, error or None, warnings seen)."""
     post, out = args
-    watch = WarningWatch([])
+    watch = WarningWatch(BY_DESIGN)
     try:
         doc = watch.load(Path(post))
         with watch.post(Path(post)):
