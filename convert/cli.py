@@ -136,16 +136,21 @@ def convert(paths, outdir, quiet, **params) -> None:
 
 
 def warning_lines(warnings: list[PostWarning]) -> list[str]:
-    """Each warning once; kinds in GROUPED_KINDS folded into one line with a count."""
+    """Each warning once; the kinds in GROUPED_KINDS folded into one line per kind, with
+    a count of posts (their messages differ only by detail: a feed's name, a ticker)."""
     lines: list[str] = []
-    groups: dict[tuple[str, str], list[PostWarning]] = {}
+    groups: dict[str, list[PostWarning]] = {}
     for warning in warnings:
         if warning.kind in GROUPED_KINDS:
-            groups.setdefault((warning.kind, warning.message), []).append(warning)
+            groups.setdefault(warning.kind, []).append(warning)
         else:
             lines.append(str(warning))
-    for (_, message), members in groups.items():
-        lines.append(f"{message} ({len(members)} post{'s' if len(members) > 1 else ''}, first: {members[0].path})")
+    for members in groups.values():
+        first = members[0]
+        others = len({w.message for w in members}) - 1
+        posts = len({w.path for w in members})
+        like = f", and {others} more like it" if others else ""
+        lines.append(f"{first.message}{like} ({posts} post{'s' if posts > 1 else ''}, first: {first.path})")
     return list(dict.fromkeys(lines))
 
 

@@ -79,12 +79,19 @@ def _regular(path: Path, warn) -> bool:
 
 
 def _walk(root: Path, warn) -> list[Path]:
-    """Post files under `root`, sorted; symlinks that lead outside `root` are skipped."""
+    """Post files under `root`, sorted; symlinks that lead outside `root` are skipped, and so
+    are Octavo's own output folders below it (they hold its cache file), whose Markdown and
+    HTML would otherwise be converted again."""
     real_root = root.resolve()
+    outputs = sorted({cache.parent for cache in root.rglob(CACHE_FILE) if cache.parent != root})
+    for folder in outputs:
+        warn(f"{folder}: an Octavo output folder ({CACHE_FILE}), skipped")
     found = []
     for path in sorted(root.rglob("*")):
         rel_parts = path.relative_to(root).parts
         if any(part.startswith(".") or part in SKIP_DIRS for part in rel_parts[:-1]):
+            continue
+        if any(path.is_relative_to(folder) for folder in outputs):
             continue
         if path.suffix.lower() not in SUFFIXES or path.name.startswith(".") or SKIP_NAMES.match(path.name):
             continue

@@ -183,3 +183,15 @@ def test_strict_lets_site_chrome_removed_by_design_pass(tmp_path):
     run = octavo("convert", post, "-o", tmp_path / "out", "-t", "html", "--strict")
     assert run.returncode == 0, run.stderr
     assert any("navigation" in w or "返回首页" in w for w in _warnings(run)), run.stderr
+
+
+def test_an_earlier_output_folder_inside_an_input_folder_is_not_converted_again(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text(GOOD, encoding="utf-8")
+    assert octavo("convert", posts, "-o", posts / "out", "-t", "html,md").returncode == 0
+    run = octavo("convert", posts, "-o", tmp_path / "elsewhere", "-t", "html,md")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir() if not p.name.startswith(".")) == \
+        ["good.html", "good.md"]
+    assert any("Octavo output folder" in w for w in _warnings(run))

@@ -109,8 +109,9 @@ def test_navigation_warnings_of_many_posts_are_one_line():
     """Site navigation is dropped from every post of a site: named, but once for the run."""
     message = "dropped site navigation: '返回东财滚动新闻｜返回首页'"
     lines = warning_lines([PostWarning(f"{n}.md", message, kind="navigation") for n in range(3)]
-                          + [PostWarning("0.md", "dropped hidden text: '秘密'", kind="dropped")])
-    assert lines == ["0.md: dropped hidden text: '秘密'", f"{message} (3 posts, first: 0.md)"]
+                          + [PostWarning("0.md", "dropped hidden text: '秘密'", kind="dropped")]
+                          + [PostWarning("3.md", "dropped site navigation: '返回首页'", kind="navigation")])
+    assert lines == ["0.md: dropped hidden text: '秘密'", f"{message}, and 1 more like it (4 posts, first: 0.md)"]
 
 
 WORDS = ["国务院", "办公厅", "关于", "意见", "发展", "市场", "企业", "一体化", "推进", "March",
