@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from .tree import blocks, classes, elements, get_text, text_of
+from .tree import blocks, classes, detach, elements, get_text, text_of, unwrap
 
 
 def _host_matches(url: str, hosts) -> bool:
@@ -27,7 +27,7 @@ def unwrap_stock_links(root, ctx) -> None:
     prof = ctx.profile
     for link in elements(root, "a"):
         if set(classes(link)) & prof.unwrap_link_classes or _host_matches(link.get("href", ""), prof.unwrap_link_hosts):
-            link.drop_tag()
+            unwrap(link)
 
 
 def drop_chart_images(root, ctx) -> None:
@@ -40,7 +40,7 @@ def drop_chart_images(root, ctx) -> None:
     for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
             ctx.warn(f"dropped live chart image: {img.get('alt') or img.get('src')!r}", kind="chart")
-            img.drop_tree()
+            detach(img)
 
 
 def drop_navigation_links(root, ctx) -> None:
@@ -60,7 +60,7 @@ def drop_navigation_links(root, ctx) -> None:
             rest = rest.replace(get_text(a), "", 1)
         if prof.navigation_separators.match(rest):
             ctx.warn(f"dropped site navigation: {text_of(block)!r}", kind="navigation")
-            block.drop_tree()
+            detach(block)
 
 
 def resolve_links(root, ctx) -> None:

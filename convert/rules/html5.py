@@ -1,11 +1,11 @@
-"""The rules' tree in and out: parse a body fragment with lxml.html, and serialize it as
-HTML5 with only &, < and > escaped (no named entities), attributes sorted and quoted, void
-elements without a slash, and space-separated list attributes (class, rel) folded to
+"""The rules' tree in and out: parse a body fragment with lxml's HTML parser, and serialize
+it as HTML5 with only &, < and > escaped (no named entities), attributes sorted and quoted,
+void elements without a slash, and space-separated list attributes (class, rel) folded to
 single spaces: the bytes every writer and the golden files were made with."""
 
 from __future__ import annotations
 
-import lxml.html
+import lxml.etree
 
 VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "menuitem",
@@ -22,7 +22,7 @@ _RAW_TEXT = frozenset({"script", "style"})
 """Elements whose text is written as it is."""
 _PRESERVE_SPACE = frozenset({"pre", "textarea"})
 _ASCII_SPACE = " \n\t\f\r"
-_PARSER = lxml.html.HTMLParser()
+_PARSER = lxml.etree.HTMLParser()
 
 
 def parse(html: str):
@@ -68,7 +68,7 @@ def _quoted(value: str) -> str:
 def _write(element, out: list) -> None:
     name = element.tag
     if not isinstance(name, str):  # a comment or processing instruction
-        out.append(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+        out.append(lxml.etree.tostring(element, encoding="unicode", with_tail=False))
     else:
         listed = _LIST_ATTRIBUTES_OF.get(name, ())
         out.append("<" + name)

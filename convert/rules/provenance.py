@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from lxml.html import Element
+from lxml.etree import Element
 
 from .. import dates
 from .tree import (
@@ -40,14 +40,14 @@ def extract_source_url(root, ctx) -> None:
             return
         text = text_of(block)
         if text == "<>":
-            block.drop_tree()
+            detach(block)
             continue
         link = sole_child(block, "a")
         href = link.get("href", "") if link is not None else ""
         if link is not None and text_of(link) in (href, href.rstrip("/")) \
                 and urlsplit(href).scheme in ("http", "https") and ctx.meta.canonical_url in (None, href):
             ctx.meta.canonical_url = href
-            block.drop_tree()
+            detach(block)
             continue
         return
 

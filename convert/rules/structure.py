@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lxml.html import Element
+from lxml.etree import Element
 
 from .tree import (
     add_class,
@@ -21,6 +21,7 @@ from .tree import (
     sole_child,
     text_of,
     trim_edges,
+    unwrap,
 )
 
 MAX_HEADING = 40
@@ -78,7 +79,7 @@ def demote_headings(root, ctx) -> None:
     if not ctx.meta.title:
         ctx.meta.title = text_of(first_h1)
     if text_of(first_h1) == ctx.meta.title:
-        first_h1.drop_tree()
+        detach(first_h1)
     if first(root, "h1") is None:
         return
     for level in range(5, 0, -1):
@@ -96,7 +97,7 @@ def centered_headings(root, ctx) -> None:
         if block.tag in ("p", "div") and has_class(block, "centered"):
             strong = sole_child(block, "strong", "b")
             if strong is not None and text_of(strong):
-                strong.drop_tag()
+                unwrap(strong)
                 trim_edges(block)
                 block.tag = "h2"
                 block.set("class", "centered")
@@ -117,7 +118,7 @@ def section_heads(root, ctx) -> None:
             continue
         text = text_of(strong)
         if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and first(strong, "img") is None:
-            strong.drop_tag()
+            unwrap(strong)
             trim_edges(block)
             block.tag = "h2"
 
@@ -133,7 +134,7 @@ def figures(root, ctx) -> None:
     for img in elements(root, "img"):
         if not img.get("src"):
             ctx.warn(f"dropped an image whose source was unsafe or missing: {img.get('alt') or '(no description)'!r}")
-            img.drop_tree()
+            detach(img)
             continue
         if img.getparent() is root:
             figure = Element("figure")
@@ -171,7 +172,7 @@ def footnotes(root, ctx) -> None:
         link = sole_child(sup, "a")
         if has_class(sup, "footnote-ref") and link is not None:
             number = text_of(link).strip("[]")
-            sup.drop_tag()
+            unwrap(sup)
             clear(link)
             marker = Element("sup")
             marker.text = number
@@ -182,7 +183,7 @@ def footnotes(root, ctx) -> None:
             continue
         rule = section.getprevious()
         if rule is not None and rule.tag == "hr":
-            rule.drop_tree()
+            detach(rule)
         set_attributes(section, {"class": "footnotes", "id": "footnotes", "role": "doc-endnotes"})
         rule = Element("hr")
         rule.tail, section.text = section.text, None

@@ -7,6 +7,7 @@ import re
 from .tree import (
     VOCABULARY,
     classes,
+    detach,
     elements,
     first,
     has_class,
@@ -16,6 +17,7 @@ from .tree import (
     set_classes,
     text_of,
     trim_edges,
+    unwrap,
 )
 
 _CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,30}$")
@@ -31,7 +33,7 @@ def drop_hidden(root, ctx) -> None:
         text = text_of(tag)
         if text:
             ctx.warn(f"dropped hidden text: {text if len(text) <= 300 else text[:300] + '…'!r}")
-        tag.drop_tree()
+        detach(tag)
 
 
 def tidy_blocks(root, ctx) -> None:
@@ -43,7 +45,7 @@ def tidy_blocks(root, ctx) -> None:
     for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
         if not meaningful_children(tag) and first(tag, "img") is None:
-            tag.drop_tree()
+            detach(tag)
 
 
 def flatten_class_divs(root, ctx) -> None:
@@ -57,7 +59,7 @@ def flatten_class_divs(root, ctx) -> None:
             for p in children:
                 own = classes(p)
                 set_classes(p, [*own, *[c for c in classes(div) if c not in own]])
-            div.drop_tag()
+            unwrap(div)
 
 
 def plain_divs(root, ctx) -> None:
@@ -70,7 +72,7 @@ def plain_divs(root, ctx) -> None:
         if own_classes(tag):
             continue
         if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer") is not None:
-            tag.drop_tag()
+            unwrap(tag)
         else:
             tag.tag = "p"
 

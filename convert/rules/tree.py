@@ -1,5 +1,5 @@
-"""Small tree helpers the rules share: lxml.html element navigation that ignores whitespace,
-and the moves (unwrap, remove, detach) that keep lxml's text and tails where they belong."""
+"""Small tree helpers the rules share: lxml element navigation that ignores whitespace, and
+the moves (unwrap, detach) that keep lxml's text and tails where they belong."""
 
 from __future__ import annotations
 
@@ -105,14 +105,35 @@ def clear(tag) -> None:
     del tag[:]
 
 
+def _append_text(parent, previous, text: str) -> None:
+    """Add text at the place just after `previous` (or at the start of `parent`)."""
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
+
+
+def unwrap(tag) -> None:
+    """Replace the tag by its content: its text, children and tail stay where they were."""
+    parent, previous = tag.getparent(), tag.getprevious()
+    children = list(tag)
+    text = tag.text or ""
+    if children:
+        if tag.tail:
+            children[-1].tail = (children[-1].tail or "") + tag.tail
+    else:
+        text += tag.tail or ""
+    if text:
+        _append_text(parent, previous, text)
+    index = parent.index(tag)
+    parent[index:index + 1] = children
+
+
 def detach(tag):
     """Take the tag out of the tree, leaving its tail text where it was; returns the tag."""
     parent, previous = tag.getparent(), tag.getprevious()
     if tag.tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tag.tail
-        else:
-            parent.text = (parent.text or "") + tag.tail
+        _append_text(parent, previous, tag.tail)
         tag.tail = None
     parent.remove(tag)
     return tag
