@@ -8,6 +8,7 @@ exactly the same strings. `to_csl` is the canonical serialization.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,19 +47,24 @@ class Record:
         return self.issued.year if self.issued else None
 
 
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
-                                         for plane in range(17))
-_DROPPED = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-"""Controls (Cc, except the whitespace ones, which fold to a space), surrogates and
-noncharacters: invalid in XML/HTML and RIS lines. One regular expression, as a per-character
-test dominated the HTML page's head tags."""
+def _allowed(char: str) -> bool:
+    """False for controls, surrogates and noncharacters (invalid in XML/HTML, RIS lines)."""
+    if unicodedata.category(char) in ("Cc", "Cs"):
+        return False
+    code = ord(char)
+    return not (0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE)
 
 
 def clean(text: str | None) -> str | None:
-    """One-line text safe in every format: whitespace runs → one space, controls dropped."""
+    """One-line text safe in every format: whitespace runs → one space, controls dropped.
+
+    Printable text (no control, surrogate, noncharacter or whitespace but the space) skips
+    the test of each character, which dominated the HTML page's head tags."""
     if text is None:
         return None
-    return _SPACE.sub(" ", _DROPPED.sub("", str(text))).strip() or None
+    text = str(text)
+    kept = text if text.isprintable() else "".join(c for c in text if _allowed(c) or _SPACE.match(c))
+    return _SPACE.sub(" ", kept).strip() or None
 
 
 def language(tag: str | None) -> str | None:
