@@ -223,3 +223,13 @@ def test_conversion_does_not_import_beautifulsoup(tmp_path):
     done = subprocess.run([sys.executable, "-c", script, str(CORPUS_POSTS[0])], cwd=Path(__file__).parents[1],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_signature_date_split_by_a_stock_link_is_marked_up_on_the_first_pass():
+    """Regression: with BeautifulSoup, unwrapping the link left the date in three strings, so the
+    first pass gave no <time> and the second did (normalize was not idempotent)."""
+    once = run('<p style="text-align:right;">国务院</p>'
+               '<p style="text-align:right;">2021年<a class="keytip" href="http://quote.eastmoney.com/x">12月</a>30日</p>')
+    assert once.body == ('<footer class="signature"><p>国务院</p>'
+                         '<p><time datetime="2021-12-30">2021年12月30日</time></p></footer>')
+    assert normalize(once).body == once.body
