@@ -37,17 +37,18 @@ def parse(html: str):
     return body
 
 
-def _fold_blank_text(element) -> None:
-    if element.tag in _PRESERVE_SPACE:
-        return
-    text = element.text
-    if text and not text.strip(_ASCII_SPACE):
-        element.text = "\n" if "\n" in text else " "
-    for child in element:
-        _fold_blank_text(child)
-        tail = child.tail
-        if tail and not tail.strip(_ASCII_SPACE):
-            child.tail = "\n" if "\n" in tail else " "
+def _fold_blank_text(body) -> None:
+    """Fold blank text and tails in one pass of lxml's iterator (not a recursive walk)."""
+    preserved, inside = set(), set()  # <pre>/<textarea> elements, and every element within one
+    for element in body.iter(*_PRESERVE_SPACE):
+        preserved.add(element)
+        inside.update(element.iterdescendants())
+    for element in body.iter():
+        text, tail = element.text, element.tail
+        if text and not text.strip(_ASCII_SPACE) and element not in preserved and element not in inside:
+            element.text = "\n" if "\n" in text else " "
+        if tail and not tail.strip(_ASCII_SPACE) and element not in inside:
+            element.tail = "\n" if "\n" in tail else " "
 
 
 def _escape(text: str) -> str:
