@@ -22,7 +22,6 @@ _RAW_TEXT = frozenset({"script", "style"})
 """Elements whose text is written as it is."""
 _PRESERVE_SPACE = frozenset({"pre", "textarea"})
 _ASCII_SPACE = " \n\t\f\r"
-_PARSER = lxml.etree.HTMLParser()
 
 
 def parse(html: str):
@@ -31,8 +30,9 @@ def parse(html: str):
     Text made only of ASCII whitespace becomes one newline (if it held one) or one space,
     outside <pre> and <textarea>: the normal form the golden outputs were made with.
     """
-    _PARSER.feed(f"<body>{html}</body>")
-    body = _PARSER.close().find("body")
+    parser = lxml.etree.HTMLParser()  # its own: a feed parser holds state (threads may share rules)
+    parser.feed(f"<body>{html}</body>")
+    body = parser.close().find("body")
     _fold_blank_text(body)
     return body
 
