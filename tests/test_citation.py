@@ -12,6 +12,7 @@ import importlib.metadata
 import json
 import re
 import subprocess
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
@@ -32,7 +33,7 @@ from pylatexenc import latex2text
 import convert
 from convert import citation
 from convert.citation import Record, build
-from convert.citation.record import iso
+from convert.citation.record import clean, iso
 from convert.citation.tex import safe_url
 from convert.model import Meta
 from convert.writers import writer
@@ -518,3 +519,15 @@ METAS = st.builds(
 @given(meta=METAS)
 def test_random_metadata_round_trips_through_every_format(meta):
     check_all(meta)
+
+
+def test_clean_drops_exactly_controls_surrogates_and_noncharacters():
+    """Every code point: dropped when it is a control (Cc) that is not whitespace, a surrogate
+    (Cs) or a noncharacter; whitespace folds to one space; anything else is kept."""
+    for code in range(0x110000):
+        char = chr(code)
+        space = char.isspace() or code in (0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0x2028, 0x2029)
+        dropped = not space and (unicodedata.category(char) in ("Cc", "Cs")
+                                 or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE)
+        expected = "a b" if space else "ab" if dropped else f"a{char}b"
+        assert clean(f"a{char}b") == expected, hex(code)

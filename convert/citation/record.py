@@ -56,10 +56,14 @@ def _allowed(char: str) -> bool:
 
 
 def clean(text: str | None) -> str | None:
-    """One-line text safe in every format: whitespace runs → one space, controls dropped."""
+    """One-line text safe in every format: whitespace runs → one space, controls dropped.
+
+    Printable text (no control, surrogate, noncharacter or whitespace but the space) skips
+    the test of each character, which dominated the HTML page's head tags."""
     if text is None:
         return None
-    kept = "".join(c for c in str(text) if _allowed(c) or _SPACE.match(c))
+    text = str(text)
+    kept = text if text.isprintable() else "".join(c for c in text if _allowed(c) or _SPACE.match(c))
     return _SPACE.sub(" ", kept).strip() or None
 
 

@@ -9,8 +9,6 @@ from html import escape
 from .record import Record, day, iso
 from .repository import dc_elements
 
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
 
 def _prune(data: dict) -> dict:
     return {key: value for key, value in data.items() if value}
@@ -52,7 +50,8 @@ def jsonld(rec: Record) -> dict:
 
 def script(data: dict) -> str:
     """A JSON-LD <script>; `<`, `>`, `&` are JSON-escaped so no text can close it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>'
 
 

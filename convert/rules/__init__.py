@@ -11,16 +11,12 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, fields
 
-from bs4 import BeautifulSoup
-from bs4.dammit import EntitySubstitution
-from bs4.formatter import HTMLFormatter
-
 from ..controls import strip_meta_controls
 from ..errors import PostWarning
 from ..model import Document, Meta
 from ..profiles import DEFAULT, Profile, load
 from . import chrome, provenance, structure, tidy
-from .tree import first
+from .html5 import parse, serialize
 
 
 @dataclass
@@ -62,14 +58,7 @@ RULES = [
 ]
 """(name, function) in the order they run; each function's docstring shows before → after."""
 
-HTML = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix="")
-"""Serialize as HTML5: void elements without a slash, only &, < and > escaped (no named entities)."""
-
-
-def parse(html: str):
-    """The body fragment as a tree; returns its root element (the <body>)."""
-    soup = BeautifulSoup(f"<body>{html}</body>", "lxml")
-    return first(soup, "body")  # not soup.body: bs4 builds a search filter for it
+__all__ = ["RULES", "Context", "normalize", "parse", "serialize"]
 
 
 def _own_copy(meta: Meta) -> Meta:
@@ -90,7 +79,7 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     root = parse(doc.body)
     for _name, rule in RULES:
         rule(root, ctx)
-    body = root.decode_contents(formatter=HTML).strip()
+    body = serialize(root)
     lifted = strip_meta_controls(ctx.meta, ctx.meta.source_path)   # fields the rules took from the body
     return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings, *lifted],
                     source_bytes=doc.source_bytes)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import Tag
-
-from .tree import blocks, elements, text_of
+from .tree import blocks, classes, detach, elements, get_text, text_of, unwrap
 
 
 def _host_matches(url: str, hosts) -> bool:
@@ -17,7 +15,7 @@ def _host_matches(url: str, hosts) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
-def unwrap_stock_links(root: Tag, ctx) -> None:
+def unwrap_stock_links(root, ctx) -> None:
     """Stock-quote links are presentational: keep their text, drop the link.
 
     `<p><a class="keytip" href="http://quote.eastmoney.com/us/NIO.html">蔚来</a>涨5%</p>` → `<p>蔚来涨5%</p>`;
@@ -28,12 +26,11 @@ def unwrap_stock_links(root: Tag, ctx) -> None:
     """
     prof = ctx.profile
     for link in elements(root, "a"):
-        classes = set(link.get("class") or [])
-        if classes & prof.unwrap_link_classes or _host_matches(link.get("href", ""), prof.unwrap_link_hosts):
-            link.unwrap()
+        if set(classes(link)) & prof.unwrap_link_classes or _host_matches(link.get("href", ""), prof.unwrap_link_hosts):
+            unwrap(link)
 
 
-def drop_chart_images(root: Tag, ctx) -> None:
+def drop_chart_images(root, ctx) -> None:
     """Live quote charts (a URL that always returns today's chart) are not content.
 
     `<p><img alt="K图 NIO_0" src="https://webquoteklinepic.eastmoney.com/GetPic.aspx?nid=106.NIO"></p>` → `<p></p>`
@@ -43,10 +40,10 @@ def drop_chart_images(root: Tag, ctx) -> None:
     for img in elements(root, "img"):
         if _host_matches(img.get("src", ""), ctx.profile.drop_image_hosts):
             ctx.warn(f"dropped live chart image: {img.get('alt') or img.get('src')!r}", kind="chart")
-            img.decompose()
+            detach(img)
 
 
-def drop_navigation_links(root: Tag, ctx) -> None:
+def drop_navigation_links(root, ctx) -> None:
     """A block made only of navigation links (返回首页 …) and separators is site chrome.
 
     `<p>正文</p><p><a href="//site/emnews/">返回东财滚动新闻</a>｜<a href="//site/">返回首页</a></p>` → `<p>正文</p>`
@@ -58,15 +55,15 @@ def drop_navigation_links(root: Tag, ctx) -> None:
         if not links or not all(prof.navigation_link_text.search(text_of(a))
                                 for a in links):
             continue
-        rest = block.get_text()
+        rest = get_text(block)
         for a in links:
-            rest = rest.replace(a.get_text(), "", 1)
+            rest = rest.replace(get_text(a), "", 1)
         if prof.navigation_separators.match(rest):
             ctx.warn(f"dropped site navigation: {text_of(block)!r}", kind="navigation")
-            block.decompose()
+            detach(block)
 
 
-def resolve_links(root: Tag, ctx) -> None:
+def resolve_links(root, ctx) -> None:
     """Protocol-relative URLs get https:, site-relative links the site's URL; image paths
     stay relative: they name local files beside the post.
 
@@ -78,8 +75,8 @@ def resolve_links(root: Tag, ctx) -> None:
     base = (ctx.meta.site_url or "").rstrip("/") + "/"
     for tag, attr in [*((a, "href") for a in elements(root, "a") if a.get("href")),
                       *((i, "src") for i in elements(root, "img") if i.get("src"))]:
-        url = tag[attr].strip()
+        url = tag.get(attr).strip()
         if url.startswith("//"):
-            tag[attr] = "https:" + url
+            tag.set(attr, "https:" + url)
         elif attr == "href" and ctx.meta.site_url and not urlsplit(url).scheme and not url.startswith("#"):
-            tag[attr] = urljoin(base, url)
+            tag.set(attr, urljoin(base, url))

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from bs4 import Tag
+from lxml.etree import Element
 
 from .. import dates
-from .tree import add_class, blocks, elements, has_class, meaningful_children, own_classes, sole_child, text_of
+from .tree import (
+    add_class,
+    blocks,
+    classes,
+    clear,
+    detach,
+    elements,
+    first,
+    has_class,
+    meaningful_children,
+    own_classes,
+    sole_child,
+    text_of,
+)
 
 
-def extract_source_url(root: Tag, ctx) -> None:
+def extract_source_url(root, ctx) -> None:
     """The trailing bare link is the original article's URL; an empty `<>` is dropped.
 
     `<p>正文</p><p><a href="http://finance.eastmoney.com/news/1.html">http://finance.eastmoney.com/news/1.html</a></p>`
@@ -23,23 +36,23 @@ def extract_source_url(root: Tag, ctx) -> None:
     `<p><a href="https://b.example/2">https://b.example/2</a></p>`, meta.canonical_url = "https://a.example/1".
     """
     for block in reversed(blocks(root)):
-        if block.name != "p":
+        if block.tag != "p":
             return
         text = text_of(block)
         if text == "<>":
-            block.decompose()
+            detach(block)
             continue
         link = sole_child(block, "a")
         href = link.get("href", "") if link is not None else ""
         if link is not None and text_of(link) in (href, href.rstrip("/")) \
                 and urlsplit(href).scheme in ("http", "https") and ctx.meta.canonical_url in (None, href):
             ctx.meta.canonical_url = href
-            block.decompose()
+            detach(block)
             continue
         return
 
 
-def source_line(root: Tag, ctx) -> None:
+def source_line(root, ctx) -> None:
     """The attribution line becomes `p.source` and names the original publisher.
 
     `<p class="em_media">（文章来源：中国政府网）</p>` → `<p class="source">（文章来源：中国政府网）</p>`,
@@ -47,18 +60,17 @@ def source_line(root: Tag, ctx) -> None:
     """
     prof = ctx.profile
     for block in blocks(root):
-        if block.name != "p":
+        if block.tag != "p":
             continue
         match = prof.source_line_pattern.match(text_of(block))
-        classes = set(block.get("class") or [])
-        if match or classes & (prof.source_line_classes | {"source"}):
-            block["class"] = ["source"]
+        if match or set(classes(block)) & (prof.source_line_classes | {"source"}):
+            block.set("class", "source")
             ctx.meta.source_in_body = True
             if match and not ctx.meta.source:
                 ctx.meta.source = match.group("source").strip()
 
 
-def trailing_credit(root: Tag, ctx) -> None:
+def trailing_credit(root, ctx) -> None:
     """Without a source line, a short credit closing the text names the source (body unchanged).
 
     `<p>累计打击恶意商标注册申请37.6万件。(央视新闻)</p>` →
@@ -66,7 +78,7 @@ def trailing_credit(root: Tag, ctx) -> None:
     """
     if ctx.meta.source:
         return
-    paragraphs = [b for b in blocks(root) if b.name == "p" and not own_classes(b)]
+    paragraphs = [b for b in blocks(root) if b.tag == "p" and not own_classes(b)]
     for candidate in ([paragraphs[-1]] if paragraphs else []) + [b for b in blocks(root) if has_class(b, "summary")]:
         match = ctx.profile.trailing_credit_pattern.search(text_of(candidate))
         if match:
@@ -74,14 +86,14 @@ def trailing_credit(root: Tag, ctx) -> None:
             return
 
 
-def document_number(root: Tag, ctx) -> None:
+def document_number(root, ctx) -> None:
     """A centered line that is an official document number is marked and recorded.
 
     `<p class="centered">国办发〔2021〕59号</p>` → `<p class="centered doc-number">国办发〔2021〕59号</p>`,
     meta.doc_number = "国办发〔2021〕59号".
     """
     for block in blocks(root):
-        if block.name == "p" and has_class(block, "centered"):
+        if block.tag == "p" and has_class(block, "centered"):
             match = ctx.profile.document_number_pattern.match(text_of(block))
             if match:
                 add_class(block, "doc-number")
@@ -89,7 +101,7 @@ def document_number(root: Tag, ctx) -> None:
                     ctx.meta.doc_number = match.group("number").strip()
 
 
-def signature_block(root: Tag, ctx) -> None:
+def signature_block(root, ctx) -> None:
     """Right-aligned closing lines become one signature block with a machine-readable date.
 
     `<p class="right">国务院办公厅</p><p class="right">2021年12月30日</p>` →
@@ -99,49 +111,49 @@ def signature_block(root: Tag, ctx) -> None:
     existing = next((tag for tag in elements(root, "footer", "div") if has_class(tag, "signature")),
                     None)
     if existing is not None:
-        existing.name = "footer"
-        existing["class"] = ["signature"]
+        existing.tag = "footer"
+        existing.set("class", "signature")
         _record_signature(existing, ctx)
         return
-    run: list[Tag] = []
+    run: list = []
     for block in reversed(blocks(root)):
-        if block.name == "p" and has_class(block, "source") and not run:
+        if block.tag == "p" and has_class(block, "source") and not run:
             continue
-        if block.name == "p" and has_class(block, "right") and text_of(block):
+        if block.tag == "p" and has_class(block, "right") and text_of(block):
             run.insert(0, block)
             continue
         break
     if not run:
         return
-    footer = root.new_tag("footer", attrs={"class": "signature"})
-    run[0].insert_before(footer)
+    footer = Element("footer", {"class": "signature"})
+    run[0].addprevious(footer)
     for line in run:
-        del line["class"]
-        footer.append(line.extract())
+        del line.attrib["class"]
+        footer.append(detach(line))
     _record_signature(footer, ctx)
 
 
-def _record_signature(footer: Tag, ctx) -> None:
+def _record_signature(footer, ctx) -> None:
     """Fill issuer and signed date from a signature block, marking the date up as <time>."""
     issuers = []
-    for line in footer.find_all("p"):
+    for line in elements(footer, "p"):
         text = text_of(line)
         when = dates.chinese_date(text)
         if when is None:
-            if line.find("time") is None:
+            if first(line, "time") is None:
                 issuers.append(text)
             continue
-        if line.find("time") is None and len(meaningful_children(line)) == 1:
-            stamp = footer.new_tag("time", attrs={"datetime": when.isoformat()})
-            stamp.string = text
-            line.clear()
+        if first(line, "time") is None and len(meaningful_children(line)) == 1:
+            stamp = Element("time", {"datetime": when.isoformat()})
+            stamp.text = text
+            clear(line)
             line.append(stamp)
         ctx.meta.signed_date = ctx.meta.signed_date or when
     if issuers and not ctx.meta.issuer:
         ctx.meta.issuer = "，".join(issuers)
 
 
-def container(root: Tag, ctx) -> None:
+def container(root, ctx) -> None:
     """The container a citation names: the profile's name for the source URL's host, else the site.
 
     with meta.canonical_url = "http://finance.eastmoney.com/news/1.html":

@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import Tag
+from lxml.etree import Element
 
 from .tree import (
     add_class,
     blocks,
+    clear,
+    detach,
     elements,
     first,
     has_class,
     meaningful_children,
     own_classes,
+    set_attributes,
     sole_child,
     text_of,
     trim_edges,
+    unwrap,
 )
 
 MAX_HEADING = 40
@@ -28,7 +32,7 @@ _SENTENCE_END = tuple("。！？；，、：.!?;,:")
 _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*[.#][\w-]+)+)\s*\}\s*$")
 
 
-def extract_summary(root: Tag, ctx) -> None:
+def extract_summary(root, ctx) -> None:
     """A blockquote opening the body is the article's summary (and its abstract).
 
     `<blockquote><p>摘要</p></blockquote><p>正文</p>` → `<div class="summary"><p>摘要</p></div><p>正文</p>`,
@@ -37,31 +41,32 @@ def extract_summary(root: Tag, ctx) -> None:
     first = next(iter(blocks(root)), None)
     if first is None:
         return
-    if first.name == "blockquote":
-        first.name = "div"
-        first.attrs = {"class": ["summary"]}
-    if first.name == "div" and has_class(first, "summary") and not ctx.meta.summary:
+    if first.tag == "blockquote":
+        first.tag = "div"
+        set_attributes(first, {"class": "summary"})
+    if first.tag == "div" and has_class(first, "summary") and not ctx.meta.summary:
         ctx.meta.summary = text_of(first) or None
 
 
-def heading_attributes(root: Tag, ctx) -> None:
+def heading_attributes(root, ctx) -> None:
     """Pandoc attribute syntax on headings (from Octavo's own Markdown) becomes classes.
 
     `<h2>标题 {.centered}</h2>` → `<h2 class="centered">标题</h2>`.
     """
     for heading in elements(root, "h1", "h2", "h3", "h4", "h5", "h6"):
-        last = heading.contents[-1] if heading.contents else None
-        if last is None or not isinstance(last, str):
-            continue
-        match = _HEADING_ATTRS.search(last)
+        last = heading[-1].tail if len(heading) else heading.text
+        match = _HEADING_ATTRS.search(last) if last else None
         if match:
-            last.replace_with(last[: match.start()])
+            if len(heading):
+                heading[-1].tail = last[: match.start()]
+            else:
+                heading.text = last[: match.start()]
             for token in match.group(1).split():
                 if token.startswith("."):
                     add_class(heading, token[1:])
 
 
-def demote_headings(root: Tag, ctx) -> None:
+def demote_headings(root, ctx) -> None:
     """The article title is the only <h1>: a body <h1> repeating it goes, others move down a level.
 
     with meta.title = "标题": `<h1>标题</h1><h2>一</h2>` → `<h2>一</h2>`;
@@ -74,31 +79,31 @@ def demote_headings(root: Tag, ctx) -> None:
     if not ctx.meta.title:
         ctx.meta.title = text_of(first_h1)
     if text_of(first_h1) == ctx.meta.title:
-        first_h1.decompose()
+        detach(first_h1)
     if first(root, "h1") is None:
         return
     for level in range(5, 0, -1):
         for heading in elements(root, f"h{level}"):
-            heading.name = f"h{level + 1}"
+            heading.tag = f"h{level + 1}"
 
 
-def centered_headings(root: Tag, ctx) -> None:
+def centered_headings(root, ctx) -> None:
     """A centered paragraph that is all bold is a centered heading.
 
     `<p class="centered"><strong>国务院办公厅关于促进内外贸一体化发展的意见</strong></p>` →
     `<h2 class="centered">国务院办公厅关于促进内外贸一体化发展的意见</h2>`.
     """
     for block in blocks(root):
-        if block.name in ("p", "div") and has_class(block, "centered"):
+        if block.tag in ("p", "div") and has_class(block, "centered"):
             strong = sole_child(block, "strong", "b")
             if strong is not None and text_of(strong):
-                strong.unwrap()
+                unwrap(strong)
                 trim_edges(block)
-                block.name = "h2"
-                block["class"] = ["centered"]
+                block.tag = "h2"
+                block.set("class", "centered")
 
 
-def section_heads(root: Tag, ctx) -> None:
+def section_heads(root, ctx) -> None:
     """A short paragraph that is all bold and does not end a sentence is a section head.
 
     `<p><strong>一、总体要求</strong></p>` → `<h2>一、总体要求</h2>`;
@@ -106,19 +111,19 @@ def section_heads(root: Tag, ctx) -> None:
     `<p><strong>部分信托公司收到监管窗口指导。</strong></p>` → `<p><strong>部分信托公司收到监管窗口指导。</strong></p>`.
     """
     for block in blocks(root):
-        if block.name != "p" or own_classes(block):
+        if block.tag != "p" or own_classes(block):
             continue
         strong = sole_child(block, "strong", "b")
         if strong is None:
             continue
         text = text_of(strong)
-        if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and not first(strong, "img"):
-            strong.unwrap()
+        if text and len(text) <= MAX_HEADING and not text.endswith(_SENTENCE_END) and first(strong, "img") is None:
+            unwrap(strong)
             trim_edges(block)
-            block.name = "h2"
+            block.tag = "h2"
 
 
-def figures(root: Tag, ctx) -> None:
+def figures(root, ctx) -> None:
     """A block holding only images becomes a figure, a centered line under it its caption;
     an image whose source the allowlist removed (data:, javascript:) goes, with a warning.
 
@@ -129,31 +134,33 @@ def figures(root: Tag, ctx) -> None:
     for img in elements(root, "img"):
         if not img.get("src"):
             ctx.warn(f"dropped an image whose source was unsafe or missing: {img.get('alt') or '(no description)'!r}")
-            img.decompose()
+            detach(img)
             continue
-        if img.parent is root:
-            img.wrap(root.new_tag("figure"))
+        if img.getparent() is root:
+            figure = Element("figure")
+            figure.tail, img.tail = img.tail, None
+            img.addprevious(figure)
+            figure.append(img)
         for attr in ("width", "height"):
-            if img.has_attr(attr):
-                del img[attr]
-        if not img.has_attr("alt"):
-            img["alt"] = ""
+            img.attrib.pop(attr, None)
+        if "alt" not in img.attrib:
+            img.set("alt", "")
     for block in blocks(root):
-        if block.name in ("p", "div") and first(block, "img"):
+        if block.tag in ("p", "div") and first(block, "img") is not None:
             children = meaningful_children(block)
-            if all(isinstance(c, Tag) and c.name == "img" for c in children):
-                block.name = "figure"
-                block.attrs = {}
-        if block.name == "figure" and not first(block, "figcaption"):
-            caption = block.find_next_sibling(True)
-            if caption is not None and caption.name == "p" and has_class(caption, "centered") \
+            if all(not isinstance(c, str) and c.tag == "img" for c in children):
+                block.tag = "figure"
+                block.attrib.clear()
+        if block.tag == "figure" and first(block, "figcaption") is None:
+            caption = block.getnext()
+            if caption is not None and caption.tag == "p" and has_class(caption, "centered") \
                     and len(text_of(caption)) <= MAX_CAPTION:
-                caption.name = "figcaption"
-                del caption["class"]
-                block.append(caption.extract())
+                caption.tag = "figcaption"
+                del caption.attrib["class"]
+                block.append(detach(caption))
 
 
-def footnotes(root: Tag, ctx) -> None:
+def footnotes(root, ctx) -> None:
     """Footnotes in the DPUB-ARIA form pandoc reads back as notes (EPUB notes, Markdown [^1]).
 
     `<p>正文<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p>` →
@@ -165,28 +172,30 @@ def footnotes(root: Tag, ctx) -> None:
         link = sole_child(sup, "a")
         if has_class(sup, "footnote-ref") and link is not None:
             number = text_of(link).strip("[]")
-            sup.unwrap()
-            link.clear()
-            marker = root.new_tag("sup")
-            marker.string = number
+            unwrap(sup)
+            clear(link)
+            marker = Element("sup")
+            marker.text = number
             link.append(marker)
-            link.attrs.update({"class": ["footnote-ref"], "role": "doc-noteref"})
+            link.attrib.update({"class": "footnote-ref", "role": "doc-noteref"})
     for section in elements(root, "section"):
         if not has_class(section, "footnotes") or section.get("role") == "doc-endnotes":
             continue
-        rule = section.find_previous_sibling(True)
-        if rule is not None and rule.name == "hr":
-            rule.decompose()
-        section.attrs = {"class": ["footnotes"], "id": "footnotes", "role": "doc-endnotes"}
-        section.insert(0, root.new_tag("hr"))
+        rule = section.getprevious()
+        if rule is not None and rule.tag == "hr":
+            detach(rule)
+        set_attributes(section, {"class": "footnotes", "id": "footnotes", "role": "doc-endnotes"})
+        rule = Element("hr")
+        rule.tail, section.text = section.text, None
+        section.insert(0, rule)
         for item in elements(section, "ol", "li"):
-            item.attrs = {"id": item["id"]} if item.get("id") else {}
+            set_attributes(item, {"id": item.get("id")} if item.get("id") else {})
         for back in elements(section, "a"):
             if has_class(back, "footnote-backref"):
-                back.attrs = {"class": ["footnote-back"], "href": back.get("href", ""), "role": "doc-backlink"}
+                set_attributes(back, {"class": "footnote-back", "href": back.get("href", ""), "role": "doc-backlink"})
 
 
-def title_fallback(root: Tag, ctx) -> None:
+def title_fallback(root, ctx) -> None:
     """No title in front matter: an opening heading, else the first sentence (at most 40
     characters), else the file name; a warning says which.
 
@@ -198,7 +207,7 @@ def title_fallback(root: Tag, ctx) -> None:
     if ctx.meta.title:
         return
     opening = next(iter(blocks(root)), None)
-    candidates = [text_of(opening)] if opening is not None and opening.name in ("h2", "h3") else []
+    candidates = [text_of(opening)] if opening is not None and opening.tag in ("h2", "h3") else []
     candidates += [ctx.meta.summary or ""] + [text_of(p) for p in elements(root, "p")[:3]]
     for text in candidates:
         sentence = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].rstrip("。")

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
-
 from .tree import (
     VOCABULARY,
+    classes,
+    detach,
     elements,
     first,
     has_class,
     meaningful_children,
     outermost,
     own_classes,
+    set_classes,
     text_of,
     trim_edges,
+    unwrap,
 )
 
 _CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,30}$")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure")
 
 
-def drop_hidden(root: Tag, ctx) -> None:
+def drop_hidden(root, ctx) -> None:
     """Hidden paragraphs (`style="display:none"`) go, with a warning when they held text.
 
     `<p class="hidden">secret</p><p>正文</p>` → `<p>正文</p>`.
@@ -31,10 +33,10 @@ def drop_hidden(root: Tag, ctx) -> None:
         text = text_of(tag)
         if text:
             ctx.warn(f"dropped hidden text: {text if len(text) <= 300 else text[:300] + '…'!r}")
-        tag.decompose()
+        detach(tag)
 
 
-def tidy_blocks(root: Tag, ctx) -> None:
+def tidy_blocks(root, ctx) -> None:
     """Drop empty blocks, leading/trailing <br>, and full-width indentation.
 
     `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
@@ -42,24 +44,25 @@ def tidy_blocks(root: Tag, ctx) -> None:
     # Children before their parents, so no tag here lies inside one already dropped.
     for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
-        if not meaningful_children(tag) and not first(tag, "img"):
-            tag.decompose()
+        if not meaningful_children(tag) and first(tag, "img") is None:
+            detach(tag)
 
 
-def flatten_class_divs(root: Tag, ctx) -> None:
+def flatten_class_divs(root, ctx) -> None:
     """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down.
 
     `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`.
     """
-    for div in (d for d in elements(root, "div") if {"centered", "right", "source"} & set(d.get("class") or [])):
+    for div in (d for d in elements(root, "div") if {"centered", "right", "source"} & set(classes(d))):
         children = meaningful_children(div)
-        if children and all(isinstance(c, Tag) and c.name == "p" for c in children):
+        if children and all(not isinstance(c, str) and c.tag == "p" for c in children):
             for p in children:
-                p["class"] = [*p.get("class", []), *[c for c in div["class"] if c not in p.get("class", [])]]
-            div.unwrap()
+                own = classes(p)
+                set_classes(p, [*own, *[c for c in classes(div) if c not in own]])
+            unwrap(div)
 
 
-def plain_divs(root: Tag, ctx) -> None:
+def plain_divs(root, ctx) -> None:
     """A div without a class is no structure: a paragraph when it holds text, else unwrapped.
 
     `<div>文字</div>` → `<p>文字</p>`;
@@ -68,22 +71,22 @@ def plain_divs(root: Tag, ctx) -> None:
     for tag in reversed(elements(root, "div")):
         if own_classes(tag):
             continue
-        if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer"):
-            tag.unwrap()
+        if first(tag, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer") is not None:
+            unwrap(tag)
         else:
-            tag.name = "p"
+            tag.tag = "p"
 
 
-def drop_foreign_classes(root: Tag, ctx) -> None:
+def drop_foreign_classes(root, ctx) -> None:
     """Keep only Octavo's own classes; the site's (em_media, keytip) mean nothing downstream.
 
     `<p class="em_media source">甲</p>` → `<p class="source">甲</p>`;
     a code block's language stays:
     `<pre><code class="language-python hljs">x = 1</code></pre>` → `<pre><code class="language-python">x = 1</code></pre>`.
     """
-    for tag in (t for t in elements(root) if t.get("class") is not None):
-        kept = [c for c in tag["class"] if c in VOCABULARY or (tag.name == "code" and _CODE_LANGUAGE.match(c))]
+    for tag in (t for t in elements(root) if "class" in t.attrib):
+        kept = [c for c in classes(tag) if c in VOCABULARY or (tag.tag == "code" and _CODE_LANGUAGE.match(c))]
         if kept:
-            tag["class"] = kept
+            set_classes(tag, kept)
         else:
-            del tag["class"]
+            del tag.attrib["class"]
