@@ -216,7 +216,7 @@ def test_interrupted_batch_leaves_whole_posts_only(tmp_path):
 
     posts = tmp_path / "posts"
     posts.mkdir()
-    for copy in range(3):  # enough chunks that the signal lands with work still queued
+    for copy in range(8):  # enough chunks (of 8 posts) that the signal lands with work still queued
         for post in CORPUS_POSTS:
             shutil.copy(post, posts / f"{copy}{post.name}")
     total = len(list(posts.iterdir()))
