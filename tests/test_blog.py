@@ -263,3 +263,10 @@ def test_real_site_author_and_slug_title():
     untitled = blog(mm / "2009-09-05-edge-case-no-yaml-title.md").meta
     assert untitled.title == "Edge Case No Yaml Title" and untitled.authors == ["Michael Rose"]
     assert blog(mm / "2012-03-15-layout-author-override.md").meta.authors == ["Billy Rick"]
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+def test_a_blog_is_named_once_in_a_formatted_citation(style):
+    """The blog is its own publisher: its name is the container, not printed twice."""
+    text = citation.formatted(blog(GUEST).meta, style)
+    assert text.count("Ahoy Notes") == 1, text

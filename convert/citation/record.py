@@ -136,6 +136,12 @@ def _csl_date(value: date | datetime | None) -> dict | None:
     return {"date-parts": [[d.year, d.month, d.day]], "raw": iso(value)}
 
 
+def _own_publisher(rec: Record) -> bool:
+    """A blog that is its own publisher: CSL styles would print its name twice
+    ("Ahoy Notes, Ahoy Notes"), so the CSL item names it once, as container-title."""
+    return rec.genre == "blog" and rec.publisher == rec.container
+
+
 def to_csl(rec: Record) -> dict:
     """The canonical CSL-JSON item (article-newspaper or post-weblog); empty fields are left out."""
     item = {
@@ -144,7 +150,7 @@ def to_csl(rec: Record) -> dict:
         "title": rec.title,
         "author": [{"literal": name} for name in rec.authors],
         "container-title": rec.container,
-        "publisher": rec.publisher,
+        "publisher": None if _own_publisher(rec) else rec.publisher,
         "URL": rec.url,
         "language": rec.language,
         "abstract": rec.abstract,
