@@ -60,7 +60,7 @@ class Meta:
     container: str | None = None
     """The site/feed the article appeared in (东方财富网 for the eastmoney feed)."""
     site_title: str | None = None
-    """Title of the Jekyll site that republished the post (_config.yml `title`)."""
+    """Title of the Jekyll site that republished the post (_config.yml `title`, else `name`)."""
     site_url: str | None = None
     """Base URL of that site (_config.yml `url`)."""
     doc_number: str | None = None
