@@ -437,7 +437,7 @@ def test_pandoc_citeproc_renders_reference(style, tmp_path):
     assert sorted(entries) == sorted(item["id"] for item in items)
     for item in items:
         assert_entry(entries[item["id"]], item)
-    assert "2022" in entries[items[0]["id"]] and "Ahoy Notes" in entries[items[1]["id"]]
+    assert "2022" in entries[items[0]["id"]] and "2024" in entries[items[1]["id"]]
 
 
 @pytest.mark.parametrize("style", PANDOC_STYLES)
