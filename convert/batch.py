@@ -34,6 +34,7 @@ CHUNK = 8
 CACHE_FILE = ".octavo-cache.json"
 READ = "read"
 """The key of a result's error when the post could not be read (else a format's name)."""
+UNPUBLISHED = "skipped: its front matter says `published: false` (--unpublished converts it)"
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Result:
     errors: dict[str, OctavoError] = field(default_factory=dict)
     warnings: list[PostWarning] = field(default_factory=list)
     cached: bool = False
+    skipped: bool = False
+    """Not converted on purpose (`published: false`): neither written nor failed."""
 
     @property
     def ok(self) -> bool:
@@ -162,6 +165,10 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
             results[i].errors[READ] = _as_error(exc, str(job.path))
             continue
         results[i].warnings = list(doc.warnings)
+        if not (doc.meta.published or settings.unpublished):
+            results[i].skipped = True
+            results[i].warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
+            continue
         refused = settings.strict and _strict_error(str(job.path), doc.warnings, "reading")
         if refused:
             results[i].errors[READ] = refused
@@ -321,7 +328,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
         for result in chunk_results:
-            if result.ok:
+            if result.ok and not result.skipped:
                 cache[result.name] = keys[result.name]
             else:
                 cache.pop(result.name, None)

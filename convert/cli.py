@@ -129,9 +129,11 @@ def convert(paths, outdir, quiet, **params) -> None:
         for stage, error in result.errors.items():
             _say("error", str(error) if stage == batch.READ else f"{error.path}: {stage}: {error.message}")
     if not quiet:
-        cached = sum(r.cached for r in results)
-        click.echo(f"octavo: {len(results) - len(failed)} of {len(results)} converted into {outdir}"
-                   + (f" ({cached} unchanged)" if cached else ""), err=True)
+        cached, unpublished = sum(r.cached for r in results), sum(r.skipped for r in results)
+        notes = ", ".join(note for note in (cached and f"{cached} unchanged", unpublished and f"{unpublished} skipped")
+                          if note)
+        click.echo(f"octavo: {len(results) - len(failed) - unpublished} of {len(results)} converted into "
+                   f"{outdir}" + (f" ({notes})" if notes else ""), err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -184,22 +186,27 @@ def _check_style(ctx, param, value):
               help="Record format.")
 @click.option("--style", default=None, callback=_check_style,
               help="Print a formatted citation in this CSL style instead (e.g. apa, chicago-author-date).")
-@settings_options("profile", "lang", "timezone", "site_title", "site_url", "strict")
+@settings_options("profile", "lang", "timezone", "site_title", "site_url", "strict", "unpublished")
 def cite(path, fmt, style, **params) -> None:
-    """Print the citation record of one post to stdout."""
+    """Print the citation record of one post to stdout (nothing, with a warning, for a
+    `published: false` post unless --unpublished, as convert skips it)."""
     from . import citation, load as load_post
 
     settings = build_settings(params, Path(path))
     try:
         doc = load_post(path, settings)
+        skip = not (doc.meta.published or settings.unpublished)
         repairs = [w for w in doc.warnings if w.is_repair]
-        if settings.strict and repairs:
+        if settings.strict and repairs and not skip:
             raise StrictError(f"--strict: reading needed a repair: {repairs[0].message}", path)
     except OctavoError as exc:
         _say("error", str(exc))
         sys.exit(exc.exit_code)
     for warning in warning_lines(doc.warnings):
         _say("warning", warning)
+    if skip:   # as convert does: neither cited nor failed
+        _say("warning", f"{path}: {batch.UNPUBLISHED}")
+        return
     text = citation.formatted(doc.meta, style) if style else citation.format_record(doc.meta, fmt)
     click.echo(text.rstrip("\n"))
 

@@ -33,6 +33,9 @@ def conversion_time() -> datetime:
 class Meta:
     """Everything known about one article; each writer reads only from here."""
 
+    genre: str = "news"
+    """What kind of work the post is, "news" or "blog", decided once from the site profile
+    (profiles/*.json `genre`): news cites as a newspaper article, a blog post as one."""
     title: str = ""
     """The article's title (front matter, else the first heading, else the file name)."""
     date: datetime | None = None
@@ -44,7 +47,8 @@ class Meta:
     lang: str = "zh-CN"
     """BCP 47 language tag of the text; drives fonts and every output's language field."""
     authors: list[str] = field(default_factory=list)
-    """Named authors from front matter only; never invented (news flashes have none)."""
+    """Named authors: front matter's, else (a blog's only) the site's `author`; ids found in
+    the site's `_data/authors.yml` become its names. Never invented (news flashes have none)."""
     summary: str | None = None
     """The lead/summary blockquote's text: the abstract of every citation format."""
     canonical_url: str | None = None
@@ -56,7 +60,7 @@ class Meta:
     container: str | None = None
     """The site/feed the article appeared in (东方财富网 for the eastmoney feed)."""
     site_title: str | None = None
-    """Title of the Jekyll site that republished the post (_config.yml `title`)."""
+    """Title of the Jekyll site that republished the post (_config.yml `title`, else `name`)."""
     site_url: str | None = None
     """Base URL of that site (_config.yml `url`)."""
     doc_number: str | None = None
@@ -78,6 +82,12 @@ class Meta:
     def keywords(self) -> list[str]:
         """Tags then categories, without duplicates: the subject/keyword list."""
         return list(dict.fromkeys([*self.tags, *self.categories]))
+
+    @property
+    def published(self) -> bool:
+        """Jekyll's `published` (kept in `extra`): false or empty means the site does not
+        build the post, so Octavo skips it unless asked (Settings.unpublished)."""
+        return self.extra.get("published", True) not in (False, None)
 
     @property
     def publisher(self) -> str | None:

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import dates, sanitize
+from . import authors, dates, profiles, sanitize
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import detect_language
@@ -265,14 +265,6 @@ def _as_list(value) -> list[str]:
     return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
 
 
-def _as_names(value) -> list[str]:
-    """Author fields: a YAML list of names, or one name (never split: "Jane Doe" is one)."""
-    if isinstance(value, (list, tuple)):
-        return list(dict.fromkeys(n for n in (_as_text(v) for v in value) if n))
-    name = _as_text(value)
-    return [name] if name else []
-
-
 def _as_text(value) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
@@ -313,8 +305,8 @@ FIELDS = {
     "categories": ("categories", _as_list),
     "category": ("categories", _as_list),
     "tags": ("tags", _as_list),
-    "author": ("authors", _as_names),
-    "authors": ("authors", _as_names),
+    "author": ("authors", authors.names),
+    "authors": ("authors", authors.names),
     "summary": ("summary", _as_text),
     "excerpt": ("summary", _as_text),
     "description": ("summary", _as_text),
@@ -355,7 +347,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     warnings += fm_warnings
 
     meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),
-                site_title=site.title, site_url=site.url)
+                site_title=site.title, site_url=site.url, genre=profiles.load(settings.profile).genre)
     budget = [MAX_EXTRA_NODES]
     for key, value in data.items():
         target = FIELDS.get(str(key))
@@ -367,6 +359,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         elif key not in ("date", "lang", "language"):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
+    meta.authors = _post_authors(meta, site)
 
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if is_html and not meta.title:
@@ -377,10 +370,36 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
+    if meta.genre == "blog" and not meta.title and not _H1.search(html):
+        meta.title = slug_title(path.name)
+        if meta.title:
+            warnings.append(PostWarning(name, f"no title in front matter; using the file name's, as Jekyll "
+                                              f"does: {meta.title!r}", kind="title-from-file-name"))
     meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
                  or site.lang or detect_language(html))
     warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+
+
+def _post_authors(meta: Meta, site: Site) -> list[str]:
+    """Front matter's authors (ids of `_data/authors.yml` as names), else a blog's site author.
+
+    A news site's `author` is whoever runs the feed, not the article's author: never used.
+    """
+    named = authors.names(meta.authors, dict(site.authors))
+    return named or (list(site.author) if meta.genre == "blog" else [])
+
+
+_H1 = re.compile(r"<h1[\s>]", re.I)
+_JEKYLL_NAME = re.compile(r"^(?:\d{2,4}-\d{1,2}-\d{1,2})-(.*)\.[^.]+$|^(.*)\.[^.]+$", re.S)
+
+
+def slug_title(filename: str) -> str:
+    """The title Jekyll gives a post without one: the file name's slug, each word capitalized
+    ("2016-02-24-codeblocks-ahoy.md" → "Codeblocks Ahoy"), as Utils.titleize_slug does."""
+    match = _JEKYLL_NAME.match(filename)
+    slug = next(group for group in match.groups() if group is not None) if match else filename
+    return " ".join(word.capitalize() for word in slug.rstrip(".").split("-")).strip()
 
 
 def render(body: str, is_html: bool = False) -> str:

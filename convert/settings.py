@@ -113,6 +113,8 @@ class Settings(Declared):
     strict: bool = setting(False, "Fail a post that needed any repair (site chrome the profile removes "
                            "by design excepted).",
                            flag="--strict")
+    unpublished: bool = setting(False, "Convert posts whose front matter says `published: false` "
+                                "(skipped by default, as Jekyll skips them).", flag="--unpublished")
     jobs: int = setting(None, "Worker processes (default: all cores).", flag="-j/--jobs", check=_jobs,
                         factory=lambda: os.cpu_count() or 1)
     cache: bool = setting(True, "Skip posts whose outputs are up to date (OUTDIR/.octavo-cache.json).",

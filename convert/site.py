@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from . import authors as _authors
+
 MAX_LEVELS = 4
 """How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
 
@@ -23,6 +25,10 @@ class Site:
     timezone: str = DEFAULT_ZONE
     title: str | None = None
     url: str | None = None
+    author: tuple[str, ...] = ()
+    """The site's `author` (a name, or a mapping's `name`): a blog post's author when it names none."""
+    authors: tuple[tuple[str, str], ...] = ()
+    """`_data/authors.yml` as (id, name) pairs, so front matter may name an author by id."""
     warnings: tuple[str, ...] = ()
     """Problems with the configuration file, reported with every post that uses it."""
 
@@ -47,13 +53,39 @@ def _read_config(path: Path) -> Site:
         zone = DEFAULT_ZONE
     url = data.get("url")
     baseurl = data.get("baseurl") or ""
+    title = data.get("title") or data.get("name")   # Jekyll's own site has `name`, no `title`
+    directory, problems = _authors_data(path.parent)
     return Site(
         lang=str(data["lang"]) if data.get("lang") else None,
         timezone=zone,
-        title=str(data["title"]) if data.get("title") else None,
+        title=str(title) if title and not isinstance(title, (dict, list)) else None,
         url=(str(url).rstrip("/") + str(baseurl)) if url else None,
-        warnings=warnings,
+        author=tuple(_authors.names(data.get("author"), directory)),
+        authors=tuple(directory.items()),
+        warnings=warnings + problems,
     )
+
+
+AUTHORS_DATA = ("authors.yml", "authors.yaml", "authors.json")
+MAX_AUTHORS_BYTES = 1024 * 1024
+
+
+def _authors_data(root: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The site's `_data/authors.yml` as id → name, and problems with it. Read only when it is
+    a regular file inside the site root (not a link out of it) and under a megabyte."""
+    for name in AUTHORS_DATA:
+        path = root / "_data" / name
+        try:
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(root.resolve()):
+                return {}, (f"{path}: ignored, it leads outside the site",)
+            if path.stat().st_size > MAX_AUTHORS_BYTES:
+                return {}, (f"{path}: ignored, larger than {MAX_AUTHORS_BYTES} bytes",)
+            return _authors.directory(yaml.safe_load(path.read_text(encoding="utf-8-sig"))), ()
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            return {}, (f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",)
+    return {}, ()
 
 
 @functools.lru_cache(maxsize=256)

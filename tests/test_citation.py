@@ -1,7 +1,8 @@
 """Citation records (issue 3): every format is read back by a tool nobody here wrote.
 
 Per-record checks (CSL schema, bibtexparser, pybtex, rispy, lxml, the DataCite XSD,
-extruct) run on the reference post, on every corpus post and on random metadata;
+extruct) run on the reference post and a blog post, on every corpus post (news, and the
+blog fixtures and real Jekyll sites as blog posts) and on random metadata;
 pandoc, citeproc-py and the Nu HTML checker each run once over a batch of records.
 """
 
@@ -33,16 +34,18 @@ from pylatexenc import latex2text
 import convert
 from convert import citation
 from convert.citation import Record, build
-from convert.citation.record import clean, iso
+from convert.citation.record import TYPES, clean, iso
 from convert.citation.tex import safe_url
 from convert.model import Meta
 from convert.writers import writer
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from warncheck import WarningWatch
 
 HERE = Path(__file__).parent
 CORPUS_DIRS = [HERE / "corpus", SHARED]
+BLOG_DIRS = [HERE / "fixtures" / "blog" / "_posts", *sorted((ROOT.parent / "shared" / "corpus" / "jekyll").glob("*/_posts"))]
+"""Blog posts, read with the generic profile: the fixture site, and the real Jekyll sites when present."""
 CONVERTED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
 CST = timezone(timedelta(hours=8))
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "d": "http://datacite.org/schema/kernel-4"}
@@ -67,6 +70,26 @@ REFERENCE = Meta(
 )
 
 
+BLOG = Meta(
+    genre="blog",
+    title="Codeblocks Ahoy",
+    date=datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc),
+    tags=["code"],
+    lang="en",
+    authors=["Ada Lovelace"],
+    site_title="Ahoy Notes",
+    container="Ahoy Notes",
+    site_url="https://ahoy.example.org/notes",
+    canonical_url="https://ahoy.example.org/notes/2024/codeblocks-ahoy/",
+    summary="Code blocks, ahoy!",
+    converted=CONVERTED,
+)
+
+
+def blog_files() -> list[Path]:
+    return [p for folder in BLOG_DIRS for p in sorted(folder.iterdir()) if p.suffix in (".md", ".markdown")]
+
+
 def corpus_files() -> list[Path]:
     """The test corpus, plus the full finews corpus when this workplace has it."""
     files, seen = [], set()
@@ -81,7 +104,11 @@ def corpus_files() -> list[Path]:
 def corpus() -> list[Meta]:
     """Every corpus post's metadata, read without a warning it does not expect."""
     with WarningWatch().watching() as watch:
-        return [watch.load(path).meta.replace(converted=CONVERTED) for path in corpus_files()]
+        news = [watch.load(path).meta.replace(converted=CONVERTED) for path in corpus_files()]
+    blogs = [convert.load(path, convert.Settings(profile="generic")).meta.replace(converted=CONVERTED)
+             for path in blog_files()]
+    assert {meta.genre for meta in news} == {"news"} and {meta.genre for meta in blogs} == {"blog"}
+    return news + blogs
 
 
 # --- validators shared by every per-record check ------------------------------------
@@ -164,7 +191,7 @@ def check_csl(meta: Meta, rec: Record) -> None:
     csl_schema().validate(item)
     assert item == [citation.csl(meta)]
     (item,) = item
-    assert item["id"] == meta.identifier and item["type"] == "article-newspaper"
+    assert item["id"] == meta.identifier and item["type"] == TYPES[meta.genre]["csl"]
     assert item.get("title") == rec.title
     assert item.get("URL") == rec.url
     assert item.get("author", []) == [{"literal": name} for name in rec.authors]
@@ -203,7 +230,7 @@ def check_bib(rec: Record, biblatex: str, bibtex: str) -> None:
 
 def check_ris(rec: Record, text: str) -> None:
     (entry,) = rispy.loads(text)
-    assert entry["type_of_reference"] == "NEWS"
+    assert entry["type_of_reference"] == TYPES[rec.genre]["ris"]
     assert entry.get("primary_title") == rec.title
     assert entry.get("urls", []) == ([rec.url] if rec.url else [])
     assert entry.get("keywords", []) == list(rec.keywords)
@@ -234,6 +261,7 @@ def check_datacite(rec: Record, text: str) -> None:
     assert creators == (list(rec.authors) or [rec.publisher or ":unav"])
     year = rec.issued.year if rec.issued else rec.accessed.year
     assert root.findtext("d:publicationYear", namespaces=NS) == f"{year:04d}"
+    assert root.findtext("d:resourceType", namespaces=NS) == TYPES[rec.genre]["datacite"]
 
 
 def page(meta: Meta) -> str:
@@ -250,6 +278,7 @@ def check_head(meta: Meta, rec: Record) -> None:
     data = extruct.extract(html, syntaxes=["json-ld", "dublincore"], uniform=False)
     assert data["json-ld"] == [citation.jsonld(meta)]
     assert data["json-ld"][0].get("headline") == rec.title
+    assert data["json-ld"][0]["@type"] == TYPES[rec.genre]["schema.org"]
     dc: dict[str, list[str]] = {}
     for element in data["dublincore"][0]["elements"]:
         dc.setdefault(element["name"], []).append(element["content"])
@@ -338,6 +367,12 @@ def test_reference_highwire_tags():
     assert tag("DC.language") == ["zh-CN"]
 
 
+def test_blog_every_format():
+    check_all(BLOG)
+    assert citation.csl(BLOG)["container-title"] == "Ahoy Notes"
+    assert citation.jsonld(BLOG)["isPartOf"] == {"@type": "Blog", "name": "Ahoy Notes"}
+
+
 def test_institutional_author_is_one_literal_name():
     meta = REFERENCE.replace(authors=["国务院办公厅", "Office of the State Council, PRC"])
     assert citation.csl(meta)["author"] == [{"literal": "国务院办公厅"},
@@ -367,8 +402,9 @@ PANDOC_STYLES = [None, "apa.csl", "china-national-standard-gb-t-7714-2015-numeri
 
 
 def _flat(text: str) -> str:
-    """Entry or title text without quote marks and spaces (styles re-quote titles)."""
-    return re.sub(r"[\s\"'“”‘’「」『』《》]", "", text)
+    """Entry or title text without quote marks, spaces or case (styles re-quote titles, and
+    title-case English ones)."""
+    return re.sub(r"[\s\"'“”‘’「」『』《》]", "", text).casefold()
 
 
 def pandoc_bibliography(items: list[dict], style: str | None, tmp_path: Path) -> dict[str, str]:
@@ -397,11 +433,12 @@ def assert_entry(entry: str, item: dict) -> None:
 
 @pytest.mark.parametrize("style", PANDOC_STYLES)
 def test_pandoc_citeproc_renders_reference(style, tmp_path):
-    item = citation.csl(REFERENCE)
-    entries = pandoc_bibliography([item], style, tmp_path)
-    assert list(entries) == [item["id"]]
-    assert_entry(entries[item["id"]], item)
-    assert "2022" in entries[item["id"]]
+    items = [citation.csl(REFERENCE), citation.csl(BLOG)]
+    entries = pandoc_bibliography(items, style, tmp_path)
+    assert sorted(entries) == sorted(item["id"] for item in items)
+    for item in items:
+        assert_entry(entries[item["id"]], item)
+    assert "2022" in entries[items[0]["id"]] and "2024" in entries[items[1]["id"]]
 
 
 @pytest.mark.parametrize("style", PANDOC_STYLES)
@@ -415,7 +452,7 @@ def test_pandoc_citeproc_renders_corpus(style, corpus, tmp_path):
 
 @pytest.mark.parametrize("style", ["chicago-author-date", "apa", "gb7714"])
 def test_citeproc_py_renders_reference_and_corpus(style, corpus):
-    for meta in [REFERENCE, *corpus]:
+    for meta in [REFERENCE, BLOG, *corpus]:
         assert_entry(citation.formatted(meta, style), citation.csl(meta))
     text = citation.formatted(REFERENCE, style)
     assert "2022" in text and REFERENCE.canonical_url in text
@@ -457,7 +494,7 @@ def test_nu_html_checker_accepts_head_tags(corpus, tmp_path):
 
     hostile = REFERENCE.replace(title='"</script><!-- {x} & \\ 😀', summary="<p>&amp;</p>")
     paths = []
-    for n, meta in enumerate([REFERENCE, hostile, *corpus]):
+    for n, meta in enumerate([REFERENCE, BLOG, hostile, *corpus]):
         path = tmp_path / f"page{n}.html"
         path.write_text(page(meta), encoding="utf-8")
         paths.append(path)
@@ -495,6 +532,7 @@ URLS = st.builds(lambda path: "https://example.org/" + path,
                  st.text(st.sampled_from(list("abc/?=&%#{}\\ 中~^")), max_size=20))
 METAS = st.builds(
     Meta,
+    genre=st.sampled_from(sorted(TYPES)),
     title=st.one_of(TEXT, LONG),
     date=st.none() | DATETIMES,
     categories=TEXTS,

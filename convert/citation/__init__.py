@@ -22,7 +22,7 @@ __all__ = [
 
 
 def csl(meta: Meta) -> dict:
-    """The canonical CSL-JSON item (type article-newspaper)."""
+    """The canonical CSL-JSON item (type article-newspaper, or post-weblog for a blog post)."""
     return to_csl(build(meta))
 
 
@@ -37,7 +37,7 @@ def bibtex(meta: Meta) -> str:
 
 
 def ris(meta: Meta) -> str:
-    """RIS `TY  - NEWS` record."""
+    """RIS `TY  - NEWS` record (`TY  - BLOG` for a blog post)."""
     return _ris.ris(build(meta))
 
 
@@ -52,7 +52,7 @@ def datacite(meta: Meta) -> str:
 
 
 def jsonld(meta: Meta) -> dict:
-    """schema.org NewsArticle JSON-LD."""
+    """schema.org NewsArticle (BlogPosting for a blog post) JSON-LD."""
     return web.jsonld(build(meta))
 
 

@@ -20,6 +20,13 @@ _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 KEY_WORD_MAX = 16
 """Longest title word kept at the start of a citation key."""
 
+TYPES = {
+    "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle"},
+    "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting"},
+}
+"""Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online`, BibTeX
+`@misc` and Dublin Core's DCMI type `Text` already fit both genres."""
+
 
 @dataclass(frozen=True)
 class Record:
@@ -27,6 +34,7 @@ class Record:
 
     id: str
     key: str
+    genre: str
     title: str | None
     authors: tuple[str, ...]
     issued: datetime | None
@@ -41,6 +49,10 @@ class Record:
     number: str | None
     original_date: date | None
     original_publisher: str | None
+
+    def type_in(self, fmt: str) -> str:
+        """This record's type in format `fmt` (a key of TYPES' entries: csl, ris, …)."""
+        return TYPES[self.genre][fmt]
 
     @property
     def year(self) -> int | None:
@@ -88,6 +100,7 @@ def build(meta: Meta) -> Record:
     return Record(
         id=meta.identifier,
         key=citation_key(title, issued.year if issued else None, meta.slug),
+        genre=meta.genre,
         title=title,
         authors=tuple(dict.fromkeys(filter(None, map(clean, meta.authors)))),
         issued=issued,
@@ -127,15 +140,21 @@ def _csl_date(value: date | datetime | None) -> dict | None:
     return {"date-parts": [[d.year, d.month, d.day]], "raw": iso(value)}
 
 
+def _own_publisher(rec: Record) -> bool:
+    """A blog that is its own publisher: CSL styles would print its name twice
+    ("Ahoy Notes, Ahoy Notes"), so the CSL item names it once, as container-title."""
+    return rec.genre == "blog" and rec.publisher == rec.container
+
+
 def to_csl(rec: Record) -> dict:
-    """The canonical CSL-JSON item (article-newspaper); empty fields are left out."""
+    """The canonical CSL-JSON item (article-newspaper or post-weblog); empty fields are left out."""
     item = {
         "id": rec.id,
-        "type": "article-newspaper",
+        "type": rec.type_in("csl"),
         "title": rec.title,
         "author": [{"literal": name} for name in rec.authors],
         "container-title": rec.container,
-        "publisher": rec.publisher,
+        "publisher": None if _own_publisher(rec) else rec.publisher,
         "URL": rec.url,
         "language": rec.language,
         "abstract": rec.abstract,

@@ -89,7 +89,7 @@ def datacite(rec: Record) -> str:
     _wrapper(root, "titles", [("title", rec.title or UNAVAILABLE, {XML_LANG: rec.language})])
     _add(root, _d("publisher"), rec.publisher or UNAVAILABLE)
     _add(root, _d("publicationYear"), f"{rec.year or rec.accessed.year:04d}")
-    _add(root, _d("resourceType"), "News article", resourceTypeGeneral="Text")
+    _add(root, _d("resourceType"), rec.type_in("datacite"), resourceTypeGeneral="Text")
     _wrapper(root, "subjects", [("subject", k, {}) for k in rec.keywords])
     _wrapper(root, "dates", [
         ("date", iso(rec.issued), {"dateType": "Issued"}),

@@ -1,4 +1,4 @@
-"""RIS (`TY  - NEWS`) from a Record: one tag per line, CRLF, values already one line."""
+"""RIS (`TY  - NEWS`, `TY  - BLOG`) from a Record: one tag per line, CRLF, values already one line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _ris_date(rec_date) -> str | None:
 def ris(rec: Record) -> str:
     """The RIS record; `ER` closes it. Values never hold line breaks (Record.clean)."""
     tags: list[tuple[str, str | None]] = [
-        ("TY", "NEWS"),
+        ("TY", rec.type_in("ris")),
         ("ID", rec.key),
         ("T1", rec.title),
         *(("AU", name) for name in rec.authors),

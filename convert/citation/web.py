@@ -1,4 +1,4 @@
-"""Web metadata from a Record: schema.org NewsArticle JSON-LD and the HTML <head> tags
+"""Web metadata from a Record: schema.org NewsArticle or BlogPosting JSON-LD and the HTML <head> tags
 (Highwire `citation_*` for Google Scholar and Zotero, `DC.*` for Dublin Core readers)."""
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ def _based_on(rec: Record) -> dict | None:
 
 
 def jsonld(rec: Record) -> dict:
-    """schema.org NewsArticle; authors stay plain names (person or body is unknown)."""
+    """schema.org NewsArticle or BlogPosting (part of its Blog); authors stay plain names
+    (person or body is unknown)."""
+    blog = {"@type": "Blog", "name": rec.container} if rec.genre == "blog" and rec.container else None
     return _prune({
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": rec.type_in("schema.org"),
         "@id": rec.id,
         "identifier": rec.id,
         "headline": rec.title,
@@ -44,6 +46,7 @@ def jsonld(rec: Record) -> dict:
         "keywords": list(rec.keywords),
         "publisher": rec.publisher and {"@type": "Organization", "name": rec.publisher},
         "isBasedOn": _based_on(rec),
+        "isPartOf": blog,
         "sdDatePublished": iso(rec.accessed),
     })
 

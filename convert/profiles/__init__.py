@@ -11,6 +11,8 @@ from importlib import resources
 FILES = resources.files(__package__)
 """This package's folder, wherever it is installed: one NAME.json per profile."""
 DEFAULT = "eastmoney"
+GENRES = ("news", "blog")
+"""What kind of work a profile's posts are (Meta.genre): it picks the citation types."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class Profile:
     """One site profile, read from `profiles/NAME.json` (each key documented there by example)."""
 
     name: str
+    genre: str
     unwrap_link_classes: frozenset[str]
     unwrap_link_hosts: tuple[str, ...]
     drop_image_hosts: tuple[str, ...]
@@ -41,8 +44,11 @@ def load(name: str = DEFAULT) -> Profile:
     if name not in names():
         raise ValueError(f"unknown profile {name!r} (known: {', '.join(names())})")
     data = json.loads((FILES / f"{name}.json").read_text(encoding="utf-8"))
+    if data["genre"] not in GENRES:
+        raise ValueError(f"profile {name!r}: genre {data['genre']!r} is not one of {', '.join(GENRES)}")
     return Profile(
         name=name,
+        genre=data["genre"],
         unwrap_link_classes=frozenset(data["unwrap_link_classes"]),
         unwrap_link_hosts=tuple(data["unwrap_link_hosts"]),
         drop_image_hosts=tuple(data["drop_image_hosts"]),
