@@ -86,13 +86,14 @@ class PostWarning:
     @property
     def is_repair(self) -> bool:
         """Whether Octavo had to repair, assume or lose something (what --strict refuses),
-        rather than remove site chrome its profile names by design."""
+        rather than do what it does by design (BY_DESIGN)."""
         return self.kind not in BY_DESIGN
 
 
-BY_DESIGN = frozenset({"navigation", "chart"})
-"""Warning kinds for what normalization removes on purpose (the profile's navigation links
-and live chart images): reported, so nothing goes unsaid, but not repairs."""
+BY_DESIGN = frozenset({"navigation", "chart", "title-from-file-name"})
+"""Warning kinds that are not repairs: what normalization removes on purpose (the profile's
+navigation links, live chart images) and what Jekyll itself does (a blog post without a
+title is titled from its file name). Reported, so nothing goes unsaid; --strict lets them pass."""
 
 
 _SINK: ContextVar[list[PostWarning] | None] = ContextVar("octavo_warnings", default=None)
