@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import dates, sanitize
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
-from .lang import detect_language
+from .lang import choose as choose_language
 from .model import Document, Meta
 from .settings import Settings
 from .site import Site, site_for
@@ -364,7 +364,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
             coerced = coerce(value)
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
-        elif key not in ("date", "lang", "language"):
+        elif key not in ("date", "lang", "locale", "language"):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
 
@@ -377,8 +377,8 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
-    meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
-                 or site.lang or detect_language(html))
+    declared = [settings.lang, *(data.get(key) for key in ("lang", "locale", "language"))]
+    meta.lang = choose_language(declared, site.lang, meta.title, html)
     warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
 
@@ -401,8 +401,9 @@ def _post_date(value, filename: str, site: Site, name: str, warnings: list[PostW
         parsed, assumed = dates.parse_datetime(value, site.zone)
         if parsed:
             if assumed:
-                warnings.append(PostWarning(name, f"date without a time zone taken as {site.timezone}",
-                                            kind="assumed-timezone"))
+                taken = (f"taken as {site.timezone}" if site.timezone else
+                         "kept as written, without an offset (no timezone in _config.yml or settings)")
+                warnings.append(PostWarning(name, f"date without a time zone {taken}", kind="assumed-timezone"))
             return parsed
         warnings.append(PostWarning(name, f"invalid date {str(value)!r}; using the file name's date"))
     return dates.from_filename(filename, site.zone)
