@@ -29,6 +29,9 @@ posts, and on Chinese prose cut to 20 characters for 87 of 88."""
 MAX_CHARS = 3000
 """Prose fed to the detector at most (its time grows with the text; the language of a
 post is settled long before)."""
+MAX_HTML = 200_000
+"""Characters of a body searched for that prose (an 8 MB body would take seconds to parse;
+lxml closes what the cut leaves open)."""
 
 LANGUAGES = ("ENGLISH", "CHINESE", "JAPANESE", "KOREAN", "FRENCH", "GERMAN", "SPANISH",
              "PORTUGUESE", "ITALIAN", "DUTCH", "RUSSIAN", "POLISH", "TURKISH", "VIETNAMESE",
@@ -73,7 +76,7 @@ def normalize_tag(value) -> str | None:
 def prose(title: str | None, html: str) -> str:
     """The post's own sentences: the title and each text block, without code, URLs,
     e-mail addresses, @handles or blocks that are lists of short items."""
-    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    root = lxml.html.fragment_fromstring((html or "")[:MAX_HTML], create_parent="div")
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.tag in _SKIP and element.getparent() is not None:
             element.drop_tree()
@@ -81,8 +84,15 @@ def prose(title: str | None, html: str) -> str:
         if isinstance(element.tag, str) and element.tag in _BLOCK:
             element.text = "\n" + (element.text or "")
             element.tail = "\n" + (element.tail or "")
-    blocks = [" ".join(_NOT_WORDS.sub(" ", block).split()) for block in root.text_content().split("\n")]
-    return "\n".join(b for b in [title or "", *blocks] if b and not _is_list(b))
+    kept, size = [], 0
+    for block in [title or "", *root.text_content().split("\n")]:
+        block = " ".join(_NOT_WORDS.sub(" ", block[:MAX_CHARS * 4]).split())
+        if block and not _is_list(block):
+            kept.append(block)
+            size += len(block)
+            if size >= MAX_CHARS:
+                break
+    return "\n".join(kept)[:MAX_CHARS]
 
 
 def _is_list(block: str) -> bool:
@@ -114,9 +124,10 @@ def _detector():
 def detect(text: str) -> str | None:
     """BCP 47 tag of `text` (zh-CN or zh-TW by script for Chinese), or None when it has
     fewer than MIN_LETTERS letters or the detector cannot tell."""
+    text = text[:MAX_CHARS]
     if letters(text) < MIN_LETTERS:
         return None
-    found = _detector().detect_language_of(text[:MAX_CHARS])
+    found = _detector().detect_language_of(text)
     if found is None:
         return None
     tag = found.iso_code_639_1.name.lower()

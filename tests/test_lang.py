@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from convert import load, read_post, write
-from convert.lang import DEFAULT_LANG, MIN_LETTERS, detect, normalize_tag, prose
+from convert.lang import DEFAULT_LANG, MAX_CHARS, MIN_LETTERS, detect, normalize_tag, prose
 from convert.settings import Settings
 
 from conftest import ROOT
@@ -86,6 +86,12 @@ def test_code_urls_and_name_lists_are_not_prose():
     html = ("<p>See https://例子.example/路径 and @someone</p><pre><code># 中文注释\nx = 1</code></pre>"
             f"<p>{CONTRIBUTORS}</p><p>Real sentence here.</p>")
     assert prose("Title", html).split("\n") == ["Title", "See and", "Real sentence here."]
+
+
+def test_prose_is_bounded_on_huge_bodies():
+    paragraph = "<p>" + "Hello world, this is a paragraph of plain English prose. " * 20 + "</p>\n"
+    text = prose("Title", paragraph * 5000)
+    assert len(text) <= MAX_CHARS and detect(text) == "en"
 
 
 def test_too_little_text_takes_the_site_language_else_the_default(tmp_path):
