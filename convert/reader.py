@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import dates, sanitize
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
-from .lang import choose as choose_language
+from .lang import choose as choose_language, normalize_tag
 from .model import Document, Meta
 from .settings import Settings
 from .site import Site, site_for
@@ -328,6 +328,9 @@ FIELDS = {
 """Front-matter key → (Meta field, coercion), as pelican keeps its per-field table.
 `date` and `lang` are handled apart: they need the site's defaults and a fallback."""
 
+LANGUAGE_KEYS = ("lang", "locale", "language")
+"""Front-matter keys that declare the post's language, first found first (convert/lang.py)."""
+
 def read_post(path, settings: Settings | None = None, *, site: Site | None = None) -> Document:
     """Read one post file into a sanitized (not yet normalized) Document.
 
@@ -364,7 +367,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
             coerced = coerce(value)
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
-        elif key not in ("date", "lang", "locale", "language"):
+        elif key != "date" and not (key in LANGUAGE_KEYS and normalize_tag(value)):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
 
@@ -377,8 +380,11 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
-    declared = [settings.lang, *(data.get(key) for key in ("lang", "locale", "language"))]
+    declared = [settings.lang, *(data.get(key) for key in LANGUAGE_KEYS)]
     meta.lang = choose_language(declared, site.lang, meta.title, html)
+    warnings += [PostWarning(name, f"front matter {key}: {data[key]!r} is not a language tag; "
+                                 "kept, not used as the post's language")
+                 for key in LANGUAGE_KEYS if data.get(key) not in (None, "") and not normalize_tag(data[key])]
     warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
 

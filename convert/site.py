@@ -15,7 +15,6 @@ MAX_LEVELS = 4
 """How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
 
 
-
 @dataclass(frozen=True)
 class Site:
     """What Octavo takes from a Jekyll site's configuration."""

@@ -57,6 +57,12 @@ def test_declared_language_beats_detection(tmp_path, front, config, expected):
     assert doc.meta.lang == expected
 
 
+def test_a_declaration_that_is_no_tag_is_kept_and_named(tmp_path):
+    doc = read_post(post(tmp_path, ENGLISH, "lang: Chinese\nlocale: en_GB"))
+    assert doc.meta.lang == "en-GB" and doc.meta.extra == {"lang": "Chinese"}
+    assert any("'Chinese' is not a language tag" in w.message for w in doc.warnings)
+
+
 def test_setting_beats_front_matter(tmp_path):
     doc = read_post(post(tmp_path, ENGLISH, "lang: fr"), Settings(lang="ja"))
     assert doc.meta.lang == "ja"
