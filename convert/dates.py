@@ -1,4 +1,8 @@
-"""Date parsing for front matter, file names and Chinese body text, always time-zone aware."""
+"""Date parsing for front matter, file names and Chinese body text.
+
+A date written without a zone takes the site's zone when it declares one; otherwise
+(`zone` None) it stays floating: a naive datetime, written in every output without an
+offset, rather than one invented for it."""
 
 from __future__ import annotations
 
@@ -23,12 +27,12 @@ def _offset(text: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def parse_datetime(value, zone: tzinfo) -> tuple[datetime | None, bool]:
-    """Front-matter date (string, date or datetime) → (aware datetime, zone_was_assumed).
+def parse_datetime(value, zone: tzinfo | None) -> tuple[datetime | None, bool]:
+    """Front-matter date (string, date or datetime) → (datetime, zone_was_missing).
 
-    Jekyll's `2022-01-19 17:07:03 +0800` is a string under YAML, a zone-less
-    `2021-12-08 10:39:01` a naive datetime; both end aware. Returns (None, False) when
-    the value is not a valid date.
+    Jekyll's `2022-01-19 17:07:03 +0800` keeps its offset; a zone-less
+    `2021-12-08 10:39:01` is put in `zone`, or stays naive when `zone` is None.
+    Returns (None, False) when the value is not a valid date.
     """
     if isinstance(value, datetime):
         if value.tzinfo:
@@ -53,8 +57,9 @@ def parse_datetime(value, zone: tzinfo) -> tuple[datetime | None, bool]:
     return parsed.replace(tzinfo=zone), True
 
 
-def from_filename(name: str, zone: tzinfo) -> datetime | None:
-    """The date of a Jekyll post file name (`2022-01-19-slug.md`), midnight in `zone`."""
+def from_filename(name: str, zone: tzinfo | None) -> datetime | None:
+    """The date of a Jekyll post file name (`2022-01-19-slug.md`), midnight in `zone`
+    (floating when `zone` is None)."""
     match = _FILENAME.match(name)
     if not match:
         return None
@@ -62,6 +67,15 @@ def from_filename(name: str, zone: tzinfo) -> datetime | None:
         return datetime(*map(int, match.groups()), tzinfo=zone)
     except ValueError:
         return None
+
+
+def w3c(value: date | datetime) -> str:
+    """W3C-DTF (XMP, PDF dates): `2022-01-19T17:07:03+08:00`, or the day alone for a
+    floating datetime, since W3C-DTF has no time without a zone (and WeasyPrint would
+    write one as UTC)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") if value.tzinfo else value.date().isoformat()
+    return value.isoformat()
 
 
 def chinese_date(text: str) -> date | None:

@@ -39,7 +39,8 @@ class Meta:
     title: str = ""
     """The article's title (front matter, else the first heading, else the file name)."""
     date: datetime | None = None
-    """Publication date-time, always time-zone aware when present."""
+    """Publication date-time: aware when the post or its site gives a zone, else naive
+    (floating: written without an offset everywhere, see convert/dates.py)."""
     categories: list[str] = field(default_factory=list)
     """Jekyll categories, in order, without duplicates."""
     tags: list[str] = field(default_factory=list)

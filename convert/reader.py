@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import authors, dates, profiles, sanitize
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
-from .lang import detect_language
+from .lang import choose as choose_language, normalize_tag
 from .model import Document, Meta
 from .settings import Settings
 from .site import Site, site_for
@@ -320,6 +320,9 @@ FIELDS = {
 """Front-matter key → (Meta field, coercion), as pelican keeps its per-field table.
 `date` and `lang` are handled apart: they need the site's defaults and a fallback."""
 
+LANGUAGE_KEYS = ("lang", "locale", "language")
+"""Front-matter keys that declare the post's language, first found first (convert/lang.py)."""
+
 def read_post(path, settings: Settings | None = None, *, site: Site | None = None) -> Document:
     """Read one post file into a sanitized (not yet normalized) Document.
 
@@ -356,7 +359,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
             coerced = coerce(value)
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
-        elif key not in ("date", "lang", "language"):
+        elif key != "date" and not (key in LANGUAGE_KEYS and normalize_tag(value)):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
     meta.authors = _post_authors(meta, site)
@@ -375,8 +378,11 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         if meta.title:
             warnings.append(PostWarning(name, f"no title in front matter; using the file name's, as Jekyll "
                                               f"does: {meta.title!r}", kind="title-from-file-name"))
-    meta.lang = (settings.lang or _as_text(data.get("lang")) or _as_text(data.get("language"))
-                 or site.lang or detect_language(html))
+    declared = [settings.lang, *(data.get(key) for key in LANGUAGE_KEYS)]
+    meta.lang = choose_language(declared, site.lang, meta.title, html)
+    warnings += [PostWarning(name, f"front matter {key}: {data[key]!r} is not a language tag; "
+                                 "kept, not used as the post's language")
+                 for key in LANGUAGE_KEYS if data.get(key) not in (None, "") and not normalize_tag(data[key])]
     warnings += strip_meta_controls(meta, name)
     return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
 
@@ -420,8 +426,9 @@ def _post_date(value, filename: str, site: Site, name: str, warnings: list[PostW
         parsed, assumed = dates.parse_datetime(value, site.zone)
         if parsed:
             if assumed:
-                warnings.append(PostWarning(name, f"date without a time zone taken as {site.timezone}",
-                                            kind="assumed-timezone"))
+                taken = (f"taken as {site.timezone}" if site.timezone else
+                         "kept as written, without an offset (no timezone in _config.yml or settings)")
+                warnings.append(PostWarning(name, f"date without a time zone {taken}", kind="assumed-timezone"))
             return parsed
         warnings.append(PostWarning(name, f"invalid date {str(value)!r}; using the file name's date"))
     return dates.from_filename(filename, site.zone)

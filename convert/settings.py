@@ -101,8 +101,8 @@ class Settings(Declared):
                            "source lines, ticker markup.", flag="--profile", check=_profile)
     lang: str | None = setting(None, "Language of the posts (BCP 47), over front matter and site.",
                                flag="--lang", check=_lang)
-    timezone: str | None = setting(None, "Zone for dates without one (default: the site's, else "
-                                   "Asia/Shanghai).", flag="--timezone", check=_zone)
+    timezone: str | None = setting(None, "Zone for dates without one (default: the site's; "
+                                   "else they are kept without an offset).", flag="--timezone", check=_zone)
     site_title: str | None = setting(None, "Site title (the container citations name), over _config.yml.",
                                      flag="--site-title")
     site_url: str | None = setting(None, "Site URL (resolves relative links), over _config.yml.",

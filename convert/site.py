@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from . import authors as _authors
+from .lang import normalize_tag
 
 MAX_LEVELS = 4
 """How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
-
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,10 @@ class Site:
     """What Octavo takes from a Jekyll site's configuration."""
 
     lang: str | None = None
-    timezone: str = DEFAULT_ZONE
+    """`lang`, else `locale` (as minimal-mistakes spells it), as a BCP 47 tag (`en_US` → `en-US`)."""
+    timezone: str | None = None
+    """`timezone`; None when the site gives none. Jekyll then uses the building machine's
+    zone, which Octavo cannot know and must not depend on: such dates stay floating."""
     title: str | None = None
     url: str | None = None
     author: tuple[str, ...] = ()
@@ -33,8 +35,8 @@ class Site:
     """Problems with the configuration file, reported with every post that uses it."""
 
     @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
 
 
 def _read_config(path: Path) -> Site:
@@ -44,19 +46,21 @@ def _read_config(path: Path) -> Site:
         return Site(warnings=(f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",))
     if not isinstance(data, dict):
         return Site()
-    zone = str(data.get("timezone") or DEFAULT_ZONE)
+    zone = str(data["timezone"]) if data.get("timezone") else None
     warnings = ()
     try:
-        ZoneInfo(zone)
+        if zone:
+            ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        warnings = (f"{path}: unknown timezone {zone!r}, using {DEFAULT_ZONE}",)
-        zone = DEFAULT_ZONE
+        warnings = (f"{path}: unknown timezone {zone!r}; dates without a zone are kept floating",)
+        zone = None
+    lang = next(filter(None, (normalize_tag(data.get(key)) for key in ("lang", "locale"))), None)
     url = data.get("url")
     baseurl = data.get("baseurl") or ""
     title = data.get("title") or data.get("name")   # Jekyll's own site has `name`, no `title`
     directory, problems = _authors_data(path.parent)
     return Site(
-        lang=str(data["lang"]) if data.get("lang") else None,
+        lang=lang,
         timezone=zone,
         title=str(title) if title and not isinstance(title, (dict, list)) else None,
         url=(str(url).rstrip("/") + str(baseurl)) if url else None,

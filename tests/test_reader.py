@@ -124,12 +124,6 @@ def test_site_config_from_reference_folder():
     assert doc.meta.site_url == "https://finews.withounder.com"
 
 
-@pytest.mark.parametrize("text,lang", [("これは日本語のテキストです。", "ja"), ("한국어 텍스트입니다", "ko"),
-                                       ("國務院發佈關於經濟發展的說明", "zh-TW"), ("Plain English text here.", "en")])
-def test_language_detected_without_front_matter_or_site(tmp_path, text, lang):
-    assert read_post(write(tmp_path, text.encode())).meta.lang == lang
-
-
 def test_oversized_file_is_an_error(tmp_path):
     path = write(tmp_path, b"x" * (9 * 1024 * 1024))
     with pytest.raises(PostError, match="limit"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .. import dates
 from .record import Record, iso
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -36,7 +37,7 @@ def dc_elements(rec: Record) -> list[tuple[str, str]]:
         ("description", rec.abstract),
         ("publisher", rec.publisher),
         ("contributor", rec.authority),
-        ("date", iso(rec.issued)),
+        ("date", dates.w3c(rec.issued) if rec.issued else None),   # W3C-DTF: no time without a zone
         ("type", "Text"),
         ("identifier", rec.id),
         ("identifier", rec.url),

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from dataclasses import dataclass
 
-from .. import images
+from .. import dates, images
 from ..colophon import cite_as, definition_list
 from ..errors import warn
 from ..model import Document, Meta
@@ -217,7 +217,7 @@ def _metadata(meta: Meta):
         description=meta.summary or None,
         keywords=meta.keywords,
         generator="Octavo",
-        created=meta.date.replace(microsecond=0).isoformat() if meta.date else None,
+        created=dates.w3c(meta.date) if meta.date else None,
         modified=meta.converted.replace(microsecond=0).isoformat(),
         lang=meta.lang)
 
