@@ -19,7 +19,7 @@ from . import __version__, batch, inputs
 from .errors import OctavoError, PostWarning, StrictError, UsageError
 from .settings import Settings, declarations, load
 
-GROUPED_KINDS = {"assumed-timezone", "navigation", "chart"}
+GROUPED_KINDS = {"assumed-timezone", "navigation", "chart", "site-config"}
 """Warning kinds shown once for the whole run, with a count, rather than once per post."""
 
 
