@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, quote_plus, urlsplit
 
-from liquid import Environment, Mode, Undefined
+from liquid import BoundTemplate, Context, Environment, Mode, Undefined
 from liquid.ast import Node
 from liquid.builtin.filters.array import where as _liquid_where
 from liquid.exceptions import (ContextDepthError, Error, LiquidSyntaxError, LoopIterationLimitError,
@@ -104,8 +104,22 @@ class _Undefined(Undefined):
         return ""
 
 
+class _Context(Context):
+    """A render context whose errors inside blocks (a loop's body, an `if`'s branch) are
+    reported like every other, not silently dropped as lax Liquid does."""
+
+    def error(self, exc: Error) -> None:
+        self.env.error(exc)
+
+
+class _Template(BoundTemplate):
+    context_class = _Context
+
+
 class _Environment(Environment):
     """Jekyll's Liquid: lax (problems are collected as warnings, not raised), bounded."""
+
+    template_class = _Template
 
     loop_iteration_limit = MAX_LOOP_ITERATIONS
     output_stream_limit = MAX_OUTPUT
@@ -254,7 +268,11 @@ class _IncludeNode(Node):
             name = context.env.from_string(name).render(**context.globals).strip()
         values = {key: (value if literal else value.evaluate(context))
                   for key, (literal, value) in self.params.items()}
-        template = context.get_template_with_context(name, tag="include")
+        try:
+            template = context.get_template_with_context(name, tag="include")
+        except Error as err:   # inside a block the error would reach the report without a line
+            err.linenum = err.linenum or self.tok.linenum
+            raise
         run = _RUN.get()
         if run is not None:
             run.includes.append((name, run._line(self.tok.linenum)))
