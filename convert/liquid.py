@@ -86,8 +86,6 @@ _RUN: ContextVar[_Run | None] = ContextVar("liquid_run", default=None)
 def _message(exc: Error) -> str:
     if isinstance(exc, TemplateNotFound):
         return f"include not found: {exc.args[0] if exc.args else ''}"
-    if isinstance(exc, UnknownTag):
-        return f"{exc.args[0]}; its text is left out"
     return str(exc.args[0] if exc.args else exc)
 
 
@@ -193,9 +191,11 @@ class _Illegal(Tag):
 
     def parse(self, stream):
         tok = stream.current
+        text = tok.value
         if stream.peek.type == TOKEN_EXPRESSION:
             stream.next_token()
-        self.env.error(UnknownTag(f"unknown tag '{tok.value}'", linenum=tok.linenum))
+            text += " " + " ".join(stream.current.value.split())
+        self.env.error(UnknownTag(f"unknown tag '{tok.value}', left out: {{% {text} %}}", linenum=tok.linenum))
         return _Nothing(tok)
 
 
@@ -255,12 +255,13 @@ class _IncludeNode(Node):
     """Jekyll's `{% include name.html key="value" key2=variable %}`: the file from `_includes/`,
     rendered with its parameters as `include.*`."""
 
-    __slots__ = ("tok", "name", "params")
+    __slots__ = ("tok", "name", "params", "text")
 
-    def __init__(self, tok, name: str, params: dict):
+    def __init__(self, tok, name: str, params: dict, text: str):
         self.tok = tok
         self.name = name
         self.params = params
+        self.text = text
 
     def render_to_output(self, context, buffer):
         name = self.name
@@ -270,9 +271,10 @@ class _IncludeNode(Node):
                   for key, (literal, value) in self.params.items()}
         try:
             template = context.get_template_with_context(name, tag="include")
-        except Error as err:   # inside a block the error would reach the report without a line
-            err.linenum = err.linenum or self.tok.linenum
-            raise
+        except TemplateNotFound as err:   # the loader's reason, the tag as written, and its line
+            reason = err.__cause__ if isinstance(err.__cause__, TemplateNotFound) else err
+            raise TemplateNotFound(f"{reason.args[0] if reason.args else name}; left out: "
+                                   f"{{% include {self.text} %}}", linenum=self.tok.linenum) from None
         run = _RUN.get()
         if run is not None:
             run.includes.append((name, run._line(self.tok.linenum)))
@@ -310,7 +312,7 @@ class IncludeTag(Tag):
                 params[key] = (True, value[1:-1].replace("\\" + value[0], value[0]))
             else:
                 params[key] = (False, self.env.parse_filtered_expression_value(value, tok.linenum))
-        return _IncludeNode(tok, words[0], params)
+        return _IncludeNode(tok, words[0], params, " ".join(words))
 
 
 def _words(text: str, line: int) -> list[str]:
