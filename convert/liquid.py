@@ -23,8 +23,8 @@ from urllib.parse import quote, quote_plus, urlsplit
 from liquid import BoundTemplate, Context, Environment, Mode, Undefined
 from liquid.ast import Node
 from liquid.builtin.filters.array import where as _liquid_where
-from liquid.exceptions import (ContextDepthError, Error, LiquidSyntaxError, LoopIterationLimitError,
-                               OutputStreamLimitError, TemplateNotFound)
+from liquid.exceptions import (Error, FilterArgumentError, LiquidSyntaxError, LocalNamespaceLimitError,
+                               LoopIterationLimitError, OutputStreamLimitError, TemplateNotFound)
 from liquid.filter import liquid_filter, with_environment
 from liquid.loaders import BaseLoader, TemplateSource
 from liquid.parse import expect, get_parser
@@ -51,6 +51,14 @@ class UnknownTag(LiquidSyntaxError):
     """A tag neither Liquid nor Octavo's Jekyll tags know (a plugin's, say)."""
 
 
+class _Abort(Exception):
+    """A resource limit was reached: rendering stops at once (Liquid would go on with the
+    next node, and a doubling `assign` in a loop would exhaust memory first)."""
+
+
+LIMITS = (LoopIterationLimitError, OutputStreamLimitError, LocalNamespaceLimitError)
+
+
 @dataclass
 class _Run:
     """One post's rendering: where it is, and the problems found so far."""
@@ -72,9 +80,10 @@ class _Run:
             line = outer
         elif self.parsing and not isinstance(exc, UnknownTag):
             self.fatal = self.fatal or f"line {self._line(line)}: {message}"
-        if isinstance(exc, (LoopIterationLimitError, OutputStreamLimitError)):
-            self.fatal = self.fatal or message
         self.problems.append((self._line(line), message))
+        if isinstance(exc, LIMITS):
+            self.fatal = self.fatal or message
+            raise _Abort(message)
 
     def _line(self, line: int | None) -> int | None:
         return line + self.offset if line else None
@@ -192,6 +201,9 @@ class _Illegal(Tag):
     def parse(self, stream):
         tok = stream.current
         text = tok.value
+        if tok.value in ("raw", "endraw", "else", "elsif", "when") or (
+                tok.value.startswith("end") and tok.value[3:] in self.env.tags):
+            raise LiquidSyntaxError(f"'{tok.value}' without its block", linenum=tok.linenum)
         if stream.peek.type == TOKEN_EXPRESSION:
             stream.next_token()
             text += " " + " ".join(stream.current.value.split())
@@ -517,6 +529,16 @@ def slugify(value, mode="default") -> str:
     return permalink.slugify(value, str(mode or "default"))
 
 
+@liquid_filter
+def replace(value, old, new="") -> str:
+    """Liquid's `replace`, refusing a result over MAX_OUTPUT before it is built."""
+    text, old, new = str(value), str(old), str(new)
+    count = text.count(old) if old else len(text) + 1
+    if len(text) + count * (len(new) - len(old)) > MAX_OUTPUT:
+        raise FilterArgumentError(f"replace: result over {MAX_OUTPUT} characters")
+    return text.replace(old, new)
+
+
 def jsonify(value) -> str:
     return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
 
@@ -602,7 +624,7 @@ def group_by(value, attr):
 FILTERS = {
     "relative_url": relative_url, "absolute_url": absolute_url, "xml_escape": xml_escape,
     "cgi_escape": cgi_escape, "uri_escape": uri_escape, "markdownify": markdownify,
-    "slugify": slugify, "jsonify": jsonify, "where": where,
+    "slugify": slugify, "jsonify": jsonify, "where": where, "replace": replace,
     "date_to_xmlschema": date_to_xmlschema, "date_to_rfc822": _date_filter("%a, %d %b %Y %H:%M:%S %z"),
     "date_to_string": _date_filter("%d %b %Y"), "date_to_long_string": _date_filter("%d %B %Y"),
     "number_of_words": number_of_words, "array_to_sentence_string": array_to_sentence_string,
@@ -636,6 +658,8 @@ def render(body: str, site: Site, page: dict, path: str, offset: int = 0) -> tup
         run.parsing = False
         if run.fatal is None:
             rendered = template.render(site={**site.config, "data": site.data}, page=page, paginator={})
+    except _Abort:
+        pass
     except Exception as exc:   # noqa: BLE001 - a template must never crash the batch
         run.fatal = run.fatal or f"{type(exc).__name__}: {exc}"
     finally:

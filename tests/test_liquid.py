@@ -194,11 +194,26 @@ def test_syntax_error_keeps_the_body_as_written(tmp_path):
 @pytest.mark.parametrize("body", ["{% for i in (1..1000000) %}{% for j in (1..1000) %}x{% endfor %}{% endfor %}",
                                   "{% for i in (1..90000) %}{{ 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                                   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                                  "xxxxxxxxxxxxxxxxxxxx' | append: page.title }}{% endfor %}"])
+                                  "xxxxxxxxxxxxxxxxxxxx' | append: page.title }}{% endfor %}",
+                                  "{% assign a = 'x' %}{% for i in (1..60) %}{% assign a = a | append: a %}{% endfor %}",
+                                  "{% for i in (1..999999999999) %}x{% endfor %}"])
 def test_limits_stop_a_runaway_template(tmp_path, body):
     doc = post(site(tmp_path), f"Kept.\n\n{body}\n")
     assert "Kept." in doc.body and "{% for" in doc.body
     assert any("limit" in message for _, message in liquid_warnings(doc))
+
+
+def test_replace_cannot_multiply_a_string_past_the_output_limit(tmp_path):
+    doc = post(site(tmp_path), "{% assign a = 'x' %}{% for i in (1..20) %}{% assign a = a | append: a %}{% endfor %}"
+                               "[{{ a | replace: 'x', a }}]\n")
+    assert "<p>[]</p>" in doc.body and any("replace" in message for _, message in liquid_warnings(doc))
+
+
+@pytest.mark.parametrize("body", ["a {% raw %} b {{ c }}", "a {% endraw %} b {{ c }}", "a {% endif %} b {{ c }}"])
+def test_unclosed_raw_or_stray_end_keeps_the_body(tmp_path, body):
+    doc = post(site(tmp_path), body + "\n")
+    assert body.replace("{{ c }}", "") in doc.body and "{{ c }}" in doc.body
+    assert "body kept as written" in liquid_warnings(doc)[0][1]
 
 
 # Filters.
