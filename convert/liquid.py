@@ -39,8 +39,8 @@ MAX_LOOP_ITERATIONS = 100_000
 """Loop iterations per post (nested loops multiply)."""
 MAX_OUTPUT = 8 * 1024 * 1024
 """Characters of Liquid output per post, the reader's own size limit."""
-MAX_CONTEXT_DEPTH = 12
-"""Nested scopes, so includes nest about ten deep (a recursive include stops there)."""
+MAX_CONTEXT_DEPTH = 30
+"""Nested scopes (Liquid's default): includes nest a dozen deep, a recursive include stops there."""
 MAX_INCLUDE_BYTES = 512 * 1024
 MAX_WARNINGS = 50
 """Liquid warnings kept per post; the rest are counted in one more."""
