@@ -65,11 +65,12 @@ class _Run:
 
     path: str
     offset: int
-    page: dict
-    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    problems: dict[tuple[int | None, str], None] = field(default_factory=dict)
+    """(file line, message), each once, in the order found."""
     fatal: str | None = None
     parsing: bool = True
     includes: list[tuple[str, int | None]] = field(default_factory=list)
+    """The includes being rendered: (name, line of the tag in its template)."""
 
     def report(self, exc: Error) -> None:
         line = getattr(exc, "linenum", None)
@@ -80,10 +81,13 @@ class _Run:
             line = outer
         elif self.parsing and not isinstance(exc, UnknownTag):
             self.fatal = self.fatal or f"line {self._line(line)}: {message}"
-        self.problems.append((self._line(line), message))
+        self.add(self._line(line), message)
         if isinstance(exc, LIMITS):
             self.fatal = self.fatal or message
             raise _Abort(message)
+
+    def add(self, line: int | None, message: str) -> None:
+        self.problems[(line, message)] = None
 
     def _line(self, line: int | None) -> int | None:
         return line + self.offset if line else None
@@ -106,8 +110,7 @@ class _Undefined(Undefined):
         if run is not None and self.name:
             path = self.hint.rsplit(" ", 1)[-1] if self.hint else self.name
             message = f"undefined variable {path.replace('[', '.').replace(']', '')} printed as nothing"
-            if (None, message) not in run.problems:
-                run.problems.append((None, message))
+            run.add(None, message)
         return ""
 
 
@@ -289,7 +292,7 @@ class _IncludeNode(Node):
                                    f"{{% include {self.text} %}}", linenum=self.tok.linenum) from None
         run = _RUN.get()
         if run is not None:
-            run.includes.append((name, run._line(self.tok.linenum)))
+            run.includes.append((name, self.tok.linenum))
         try:
             with context.extend({"include": values}, template=template):
                 template.render_with_context(context, buffer, partial=True)
@@ -410,8 +413,7 @@ def _resolve(site: Site, target: str, line: int | None, kind: str) -> str:
         path = Path(root or ".", target)
         found = path if root and _inside(root, path) else None
     if found is None and run is not None:
-        run.problems.append((run._line(line), f"{kind} {target}: no such file in the site; "
-                                              "its permalink is computed from the name"))
+        run.add(run._line(line), f"{kind} {target}: no such file in the site; its permalink is computed from the name")
     front = _front_matter(found) if found else {}
     relative = Path(target).parts
     if kind == "post_url" or "_posts" in relative:
@@ -650,7 +652,7 @@ def render(body: str, site: Site, page: dict, path: str, offset: int = 0) -> tup
     """
     if "{{" not in body and "{%" not in body:
         return body, []
-    run = _Run(path=path, offset=offset, page=page)
+    run = _Run(path=path, offset=offset)
     token = _RUN.set(run)
     try:
         env = environment(site)
@@ -671,7 +673,7 @@ def render(body: str, site: Site, page: dict, path: str, offset: int = 0) -> tup
 
 
 def _warnings(run: _Run) -> list[PostWarning]:
-    problems = list(dict.fromkeys(run.problems))
+    problems = list(run.problems)
     warnings = [PostWarning(run.path, f"Liquid: {message}", line, kind="liquid")
                 for line, message in problems[:MAX_WARNINGS]]
     if len(problems) > MAX_WARNINGS:

@@ -141,6 +141,14 @@ def test_missing_include_is_a_warning_with_line_and_leaves_the_body(tmp_path):
     assert message.endswith('left out: {% include gallery caption="A **gallery**" %}')
 
 
+def test_problem_inside_an_include_names_it_at_the_include_line(tmp_path):
+    root = site(tmp_path, includes={"box.html": "Box\n{{ 'x' | no_such_filter }} end"})
+    doc = post(root, "One.\n\n{% include box.html %}\n")
+    assert "Box" in doc.body and "end" in doc.body
+    [(line, message)] = liquid_warnings(doc)
+    assert line == 6 and "in include box.html (line 2)" in message and "no_such_filter" in message
+
+
 def test_include_cannot_leave_the_includes_folder(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("TOP SECRET")
