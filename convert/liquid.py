@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+from io import StringIO
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -234,10 +235,21 @@ class _TextNode(Node):
         self.text = text
 
     def _value(self, context) -> str:
-        """The argument, after any `{{ … }}` inside it is rendered (Jekyll allows variables)."""
-        if "{{" not in self.text:
-            return self.text
-        return context.env.from_string(self.text).render(**context.globals)
+        """The argument with any `{{ … }}` in it rendered; an empty one is an error."""
+        value = _expand(context, self.text).strip()
+        if not value:
+            raise LiquidSyntaxError(f"'{self.tok.value}' without a target", linenum=self.tok.linenum)
+        return value
+
+
+def _expand(context, text: str) -> str:
+    """A tag's argument with `{{ variables }}` rendered in the current context (Jekyll
+    allows `{% include {{ page.file }} %}`)."""
+    if "{{" not in text:
+        return text
+    buffer = StringIO()
+    context.env.from_string(text).render_with_context(context, buffer, partial=True)
+    return buffer.getvalue()
 
 
 class _LinkNode(_TextNode):
@@ -245,7 +257,7 @@ class _LinkNode(_TextNode):
 
     def render_to_output(self, context, buffer):
         site: Site = context.globals["__site"]
-        buffer.write(_resolve(site, self._value(context).strip(), self.tok.linenum, kind="link"))
+        buffer.write(_resolve(site, self._value(context), self.tok.linenum, kind="link"))
 
 
 class _PostUrlNode(_TextNode):
@@ -253,7 +265,7 @@ class _PostUrlNode(_TextNode):
 
     def render_to_output(self, context, buffer):
         site: Site = context.globals["__site"]
-        buffer.write(_resolve(site, self._value(context).strip(), self.tok.linenum, kind="post_url"))
+        buffer.write(_resolve(site, self._value(context), self.tok.linenum, kind="post_url"))
 
 
 class LinkTag(_Expression):
@@ -279,9 +291,7 @@ class _IncludeNode(Node):
         self.text = text
 
     def render_to_output(self, context, buffer):
-        name = self.name
-        if "{{" in name:
-            name = context.env.from_string(name).render(**context.globals).strip()
+        name = _expand(context, self.name).strip()
         values = {key: (value if literal else value.evaluate(context))
                   for key, (literal, value) in self.params.items()}
         try:

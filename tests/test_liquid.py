@@ -132,6 +132,12 @@ def test_include_with_parameters_and_page(tmp_path):
     assert "<p><strong>Note</strong>: Welcome (Welcome)</p>" in doc.body
 
 
+def test_include_name_from_a_variable(tmp_path):
+    root = site(tmp_path, includes={"a.html": "included A"})
+    doc = post(root, "{% assign file = 'a.html' %}{% include {{ file }} %}\n")
+    assert "<p>included A</p>" in doc.body
+
+
 def test_missing_include_is_a_warning_with_line_and_leaves_the_body(tmp_path):
     root = site(tmp_path)   # no _includes/ at all, as in the real sites' post folders
     doc = post(root, "One.\n\n{% include gallery caption=\"A **gallery**\" %}\n\nTwo.\n")
