@@ -359,7 +359,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if is_html and not meta.title:
         meta.title = _html_title(body_md)
-    if data.get("render_with_liquid") is not False:
+    if data.get("render_with_liquid") is not False and liquid.present(body_md):
         body_md, liquid_warnings = liquid.render(body_md, site, _page(data, meta, path, site), name,
                                                  offset=text.count("\n") - body_md.count("\n"))
         warnings += liquid_warnings
