@@ -387,7 +387,8 @@ class _HighlightNode(Node):
         longest = max((len(run) for run in code.replace("`", "`\0").split("\0") if run.endswith("`")),
                       default=0)
         fence = "`" * max(3, longest + 1)
-        buffer.write(f"{fence}{self.lang}\n{code}\n{fence}")
+        opening = "" if buffer.getvalue()[-1:] in ("", "\n") else "\n"   # a fence starts a line
+        buffer.write(f"{opening}{fence}{self.lang}\n{code}\n{fence}")
         return True
 
 

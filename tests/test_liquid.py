@@ -101,6 +101,11 @@ def test_highlight_is_a_fenced_block_with_liquid_rendered_inside(tmp_path):
     assert "<p>After.</p>" in doc.body
 
 
+def test_highlight_after_text_on_its_line_still_opens_a_block(tmp_path):
+    doc = post(site(tmp_path), "Code: {% highlight sh %}\nls -l\n{% endhighlight %}\n")
+    assert "<p>Code:</p>" in doc.body and '<pre><code class="language-sh">ls -l\n</code></pre>' in doc.body
+
+
 def test_post_url_gives_the_target_permalink(tmp_path):
     root = site(tmp_path)
     (root / "_posts" / "2013-05-06-jekyll-1-0-0-released.md").write_text(
