@@ -26,7 +26,7 @@ from . import __version__, assets
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
-from .site import site_for
+from .site import site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer
 
 CHUNK = 8
@@ -271,9 +271,12 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
 
 @functools.lru_cache(maxsize=1024)
 def _folder_fingerprint(folder: Path) -> str:
-    """What a post may pull in from its folder and site: the resolved `_config.yml` and the
-    image files beside it (name, size, mtime)."""
-    digest = hashlib.sha256(repr(site_for(folder)).encode())
+    """What a post may pull in from its folder and site: the resolved `_config.yml` and
+    `_data/`, the files of the site's `_includes/` and `_data/`, and the image files beside
+    it (name, size, mtime)."""
+    site = site_for(folder)
+    digest = hashlib.sha256(repr(site).encode())
+    digest.update(site_fingerprint(site).encode())
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import authors, dates, profiles, sanitize
+from . import authors, dates, liquid, permalink, profiles, sanitize
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
@@ -51,18 +51,6 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 _YAML = frontmatter.YAMLHandler()
-_LIQUID_HIGHLIGHT = re.compile(
-    r"^\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}[ \t]*\n(.*?)\n?\{%-?\s*endhighlight\s*-?%\}[ \t]*$",
-    re.M | re.S)
-
-
-def liquid_highlight(markdown: str) -> str:
-    """Jekyll's `{% highlight python %}…{% endhighlight %}` as the fenced code block it means."""
-    if "highlight" not in markdown:
-        return markdown
-    return _LIQUID_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}\n{m.group(2)}\n```", markdown)
-
-
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -367,6 +355,10 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     is_html = path.suffix.lower() in HTML_SUFFIXES
     if is_html and not meta.title:
         meta.title = _html_title(body_md)
+    if data.get("render_with_liquid") is not False and liquid.present(body_md):
+        body_md, liquid_warnings = liquid.render(body_md, site, _page(data, meta, path, site), name,
+                                                 offset=text.count("\n") - body_md.count("\n"))
+        warnings += liquid_warnings
     rendered = render(body_md, is_html)
     try:
         html = sanitize.clean(rendered)
@@ -409,9 +401,23 @@ def slug_title(filename: str) -> str:
 
 
 def render(body: str, is_html: bool = False) -> str:
-    """A post's body as HTML before sanitizing: Markdown rendered (as Jekyll's pipeline does),
-    or HTML as it stands."""
-    return body if is_html else _MARKDOWN.render(liquid_highlight(body))
+    """A post's body (Liquid already rendered) as HTML before sanitizing: Markdown rendered
+    (as Jekyll's pipeline does), or HTML as it stands."""
+    return body if is_html else _MARKDOWN.render(body)
+
+
+def markdown_html(text: str) -> str:
+    """Markdown → HTML with the posts' own renderer (Liquid's `markdownify`)."""
+    return _MARKDOWN.render(text)
+
+
+def _page(data: dict, meta: Meta, path: Path, site: Site) -> dict:
+    """Liquid's `page`: the front matter, with the date, URL and slug Jekyll adds."""
+    page = {str(key): value for key, value in data.items()}
+    url = permalink.permalink_path(site.config, path, data)
+    page.update(date=meta.date, url=url, path=path.name, id=url.rsplit(".", 1)[0].rstrip("/"),
+                slug=data.get("slug") or permalink.placeholders(site.config, path, data)["slug"])
+    return page
 
 
 def _html_title(text: str) -> str:

@@ -1,8 +1,13 @@
-"""Jekyll site defaults: the `_config.yml` beside or above a post (language, zone, title, URL)."""
+"""Jekyll site defaults: the `_config.yml` beside or above a post (language, zone, title, URL),
+the whole configuration as `site.*` for Liquid, and the site's `_data/` files, read safely."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,10 +20,22 @@ from .lang import normalize_tag
 MAX_LEVELS = 4
 """How many folders above a post are searched for `_config.yml` (a site root holds `_posts/`)."""
 
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_DATA_FILES = 200
+"""`_data/` files read at most (in name order); the rest are named in a warning."""
+MAX_DATA_BYTES = 1024 * 1024
+"""Largest `_data/` file read, and the budget for all of them together."""
+MAX_YAML_NODES = 50_000
+"""YAML values one configuration or data file may expand to (refuses alias bombs)."""
+SITE_FOLDERS = ("_includes", "_data")
+"""Folders of the site root whose files a post's Liquid may read (they key the cache)."""
+DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
 
 @dataclass(frozen=True)
 class Site:
-    """What Octavo takes from a Jekyll site's configuration."""
+    """What Octavo takes from a Jekyll site: its root, configuration and `_data/` (kept as
+    JSON text, so a Site stays hashable and its repr keys the cache)."""
 
     lang: str | None = None
     """`lang`, else `locale` (as minimal-mistakes spells it), as a BCP 47 tag (`en_US` → `en-US`)."""
@@ -33,21 +50,67 @@ class Site:
     """`_data/authors.yml` as (id, name) pairs, so front matter may name an author by id."""
     warnings: tuple[str, ...] = ()
     """Problems with the configuration file, reported with every post that uses it."""
+    root: Path | None = None
+    """The folder holding `_config.yml` (None when no configuration was found)."""
+    config_json: str = "{}"
+    data_json: str = "{}"
 
     @property
     def zone(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
 
+    @functools.cached_property
+    def config(self) -> dict:
+        """`_config.yml` as a whole mapping (what Liquid sees as `site.*`)."""
+        return json.loads(self.config_json)
+
+    @functools.cached_property
+    def data(self) -> dict:
+        """`_data/` as nested mappings: `_data/team/members.yml` is `data["team"]["members"]`."""
+        return json.loads(self.data_json)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Safe YAML that counts the values it builds, so an alias bomb is refused while parsed."""
+
+    def construct_document(self, node):
+        _count_nodes(node, MAX_YAML_NODES)
+        return super().construct_document(node)
+
+
+def _count_nodes(node, budget: int) -> None:
+    stack, count = [node], 0
+    while stack:
+        current = stack.pop()
+        count += 1
+        if count > budget:
+            raise yaml.YAMLError(f"more than {budget} values (an alias bomb?)")
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _plain(value):
+    """A YAML/JSON value with dates as ISO strings, so it can be kept as JSON text."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _read_yaml(path: Path):
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ValueError(f"larger than {MAX_CONFIG_BYTES} bytes")
+    return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_BoundedLoader)
+
 
 def _read_config(path: Path) -> Site:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return Site(warnings=(f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",))
+        data = _read_yaml(path)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        return Site(root=path.parent, warnings=(f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",))
     if not isinstance(data, dict):
-        return Site()
+        return Site(root=path.parent)
     zone = str(data["timezone"]) if data.get("timezone") else None
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     try:
         if zone:
             ZoneInfo(zone)
@@ -58,7 +121,8 @@ def _read_config(path: Path) -> Site:
     url = data.get("url")
     baseurl = data.get("baseurl") or ""
     title = data.get("title") or data.get("name")   # Jekyll's own site has `name`, no `title`
-    directory, problems = _authors_data(path.parent)
+    site_data, data_warnings = read_data(path.parent / "_data")
+    directory = _authors.directory(site_data.get("authors"))
     return Site(
         lang=lang,
         timezone=zone,
@@ -66,30 +130,87 @@ def _read_config(path: Path) -> Site:
         url=(str(url).rstrip("/") + str(baseurl)) if url else None,
         author=tuple(_authors.names(data.get("author"), directory)),
         authors=tuple(directory.items()),
-        warnings=warnings + problems,
+        warnings=warnings + data_warnings,
+        root=path.parent,
+        config_json=json.dumps(_plain(data), sort_keys=True, ensure_ascii=False),
+        data_json=json.dumps(site_data, sort_keys=True, ensure_ascii=False),
     )
 
 
-AUTHORS_DATA = ("authors.yml", "authors.yaml", "authors.json")
-MAX_AUTHORS_BYTES = 1024 * 1024
-
-
-def _authors_data(root: Path) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The site's `_data/authors.yml` as id → name, and problems with it. Read only when it is
-    a regular file inside the site root (not a link out of it) and under a megabyte."""
-    for name in AUTHORS_DATA:
-        path = root / "_data" / name
+def read_data(folder: Path) -> tuple[dict, tuple[str, ...]]:
+    """The `_data/` folder as nested mappings, within MAX_DATA_FILES and MAX_DATA_BYTES;
+    files not read (unreadable, too large, a link leading out) are named in the warnings."""
+    data: dict = {}
+    outside: list[Path] = []
+    files = site_files(folder, DATA_SUFFIXES, outside)
+    warnings = [f"{path}: not read, it leads outside the site" for path in outside]
+    budget = MAX_DATA_BYTES
+    for path in files[:MAX_DATA_FILES]:
+        size = path.stat().st_size
+        if size > budget:
+            warnings.append(f"{path}: not read, over the {MAX_DATA_BYTES}-byte budget for _data/")
+            continue
+        budget -= size
         try:
-            if not path.is_file():
+            value = _read_data_file(path)
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, csv.Error) as exc:
+            warnings.append(f"{path}: ignored, not readable ({exc.__class__.__name__})")
+            continue
+        *parents, leaf = path.relative_to(folder).with_suffix("").parts
+        target = data
+        for part in parents:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        target[leaf] = _plain(value)
+    if len(files) > MAX_DATA_FILES:
+        warnings.append(f"{folder}: only the first {MAX_DATA_FILES} data files read")
+    return data, tuple(warnings)
+
+
+def _read_data_file(path: Path):
+    suffix = path.suffix.lower()
+    if suffix in (".yml", ".yaml"):
+        return _read_yaml(path)
+    text = path.read_text(encoding="utf-8-sig")
+    if suffix == ".json":
+        return json.loads(text)
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ","))
+
+
+def site_files(folder: Path, suffixes: tuple[str, ...] | None = None,
+               outside: list[Path] | None = None) -> list[Path]:
+    """Regular files under `folder` (recursively, name order) whose real path stays inside
+    it: a symbolic link leading out of the site is not followed (and is added to `outside`)."""
+    if not folder.is_dir():
+        return []
+    real = folder.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and Path(dirpath, d).resolve().is_relative_to(real))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if name.startswith(".") or (suffixes is not None and not name.lower().endswith(suffixes)):
                 continue
-            if not path.resolve().is_relative_to(root.resolve()):
-                return {}, (f"{path}: ignored, it leads outside the site",)
-            if path.stat().st_size > MAX_AUTHORS_BYTES:
-                return {}, (f"{path}: ignored, larger than {MAX_AUTHORS_BYTES} bytes",)
-            return _authors.directory(yaml.safe_load(path.read_text(encoding="utf-8-sig"))), ()
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            return {}, (f"{path}: ignored, not readable YAML ({exc.__class__.__name__})",)
-    return {}, ()
+            if not path.resolve().is_relative_to(real):
+                if outside is not None:
+                    outside.append(path)
+            elif path.resolve().is_file():
+                found.append(path)
+    return found
+
+
+def site_fingerprint(site: Site) -> str:
+    """The files of a site's `_includes/` and `_data/` (name, size, mtime), for the cache key."""
+    if site.root is None:
+        return ""
+    lines = []
+    for folder in SITE_FOLDERS:
+        for path in site_files(site.root / folder):
+            info = path.stat()
+            lines.append(f"{path.relative_to(site.root)}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)
 
 
 @functools.lru_cache(maxsize=256)

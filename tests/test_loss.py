@@ -10,12 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convert import Settings, load
+from convert import Settings, liquid, load
 from convert.batch import Job, run
 from convert.cli import warning_lines
 from convert.errors import PostWarning
 from convert.reader import HTML_SUFFIXES, decode, render, split_front_matter
 from convert.sanitize import CODE, removed
+from convert.site import site_for
 from convert.writers.markdown import Options as MarkdownOptions
 
 import losscheck
@@ -29,10 +30,13 @@ EXTRACT = {"html": lambda p: losscheck.html_text(p.read_bytes()),
 
 
 def post_text(path: Path) -> str:
-    """The post's text: its body rendered to HTML as the reader renders it (before the
-    allowlist, so what sanitizing removes counts), without scripts and styles, which are code."""
+    """The post's text: its body rendered to HTML as the reader renders it (Liquid, then
+    Markdown, before the allowlist, so what sanitizing removes counts), without scripts
+    and styles, which are code."""
     text, _ = decode(path.read_bytes(), str(path))
-    _, body, _ = split_front_matter(text, str(path))
+    data, body, _ = split_front_matter(text, str(path))
+    if data.get("render_with_liquid") is not False:
+        body, _ = liquid.render(body, site_for(path.resolve().parent), data, str(path))
     html = render(body, path.suffix.lower() in HTML_SUFFIXES)
     if not html.strip():
         return ""

@@ -206,8 +206,9 @@ def test_a_damaged_gbk_post_is_read_as_gb18030(tmp_path):
 
 
 def test_brace_lines_are_text_not_attributes(tmp_path):
-    """Regression: a `{...}` line (a Liquid tag, a note) vanished as a block-attribute line."""
-    doc = load(write(tmp_path, "---\ntitle: t\n---\n{% include x.html %}\n\n{注：原文如此}\n".encode()))
+    """Regression: a `{...}` line (Liquid kept raw, a note) vanished as a block-attribute line."""
+    doc = load(write(tmp_path, "---\ntitle: t\n---\n{% raw %}{% include x.html %}{% endraw %}\n\n"
+                               "{注：原文如此}\n".encode()))
     assert "{% include x.html %}" in doc.body and "{注：原文如此}" in doc.body
 
 
