@@ -365,6 +365,8 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
     warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
+    if meta.genre == "blog" and not meta.canonical_url and site.url:
+        meta.canonical_url = site.url + permalink.permalink_path(site.config, path, data)
     if meta.genre == "blog" and not meta.title and not _H1.search(html):
         meta.title = slug_title(path.name)
         if meta.title:

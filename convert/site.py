@@ -127,7 +127,7 @@ def _read_config(path: Path) -> Site:
         lang=lang,
         timezone=zone,
         title=str(title) if title and not isinstance(title, (dict, list)) else None,
-        url=(str(url).rstrip("/") + str(baseurl)) if url else None,
+        url=(str(url).rstrip("/") + ("/" + str(baseurl).strip("/") if str(baseurl).strip("/") else "")) if url else None,
         author=tuple(_authors.names(data.get("author"), directory)),
         authors=tuple(directory.items()),
         warnings=warnings + data_warnings,

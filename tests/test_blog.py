@@ -270,3 +270,16 @@ def test_a_blog_is_named_once_in_a_formatted_citation(style):
     """The blog is its own publisher: its name is the container, not printed twice."""
     text = citation.formatted(blog(GUEST).meta, style)
     assert text.count("Ahoy Notes") == 1, text
+
+
+def test_the_permalink_is_a_blog_posts_canonical_url_unless_it_gives_one(tmp_path):
+    doc = blog(BLOG / "_posts" / "2024-03-01-codeblocks-ahoy.md")
+    assert doc.meta.canonical_url == "https://ahoy.example.org/notes/2024/codeblocks-ahoy/"
+    site = tmp_path / "site"
+    write_post(site, "_config.yml", "title: T\nurl: https://t.example/\nbaseurl: blog\n")
+    own = write_post(site / "_posts", "2024-01-02-own.md",
+                     "---\ntitle: Own\ncanonical_url: https://elsewhere.example/own\n---\nText.\n")
+    plain = write_post(site / "_posts", "2024-01-02-plain.md", "---\ntitle: Plain\n---\nText.\n")
+    assert blog(own).meta.canonical_url == "https://elsewhere.example/own"
+    assert blog(plain).meta.canonical_url == "https://t.example/blog/2024/01/02/plain.html"
+    assert convert.load(plain).meta.canonical_url is None  # news: only what the post itself gives
