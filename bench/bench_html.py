@@ -34,9 +34,16 @@ def corpus(folders: list[Path]) -> list[Path]:
             for p in sorted(folder.glob("*.md")) if p.name != "README.md"]
 
 
+SITE_CONFIG = ROOT / "tests" / "corpus" / "_config.yml"
+"""The finews site's configuration: a user converts a site's posts beside their `_config.yml`
+(which declares the language and zone, so nothing is detected or assumed)."""
+
+
 def stage(posts: list[Path], count: int, folder: Path) -> list[Path]:
-    """`count` copies of `posts`, round-robin, under unique names in `folder`."""
+    """`count` copies of `posts`, round-robin, under unique names in `folder`, with the site's
+    `_config.yml`."""
     folder.mkdir()
+    shutil.copyfile(SITE_CONFIG, folder / "_config.yml")
     staged = []
     for n in range(count):
         source = posts[n % len(posts)]
