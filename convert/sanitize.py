@@ -15,10 +15,11 @@ from lxml.etree import Element
 from lxml.html import fragment_fromstring, tostring
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
-    "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "ins", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "strong", "sub",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "a", "abbr", "address", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "section", "small", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul",
 }
 ATTRIBUTES = {
     "*": {"class", "lang", "title"},

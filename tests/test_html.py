@@ -77,3 +77,15 @@ def test_nu_checker_reports_a_broken_page(tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text('<!DOCTYPE html><html lang="zh-CN"><head></head><body><p><div></p></body></html>')
     assert nu_check([broken]), "the checker should reject a page without <title>"
+
+
+def test_semantic_inline_and_block_tags_are_kept(tmp_path):
+    """kbd, address and details/summary carry meaning: kept in the HTML, their text in every
+    format in blocks of its own (they used to be unwrapped into bare text)."""
+    post = tmp_path / "2024-01-01-sem.md"
+    post.write_text("---\ntitle: Semantic\nlang: en\n---\nPress <kbd>Ctrl</kbd>.\n\n"
+                    "<address>Jane Doe, 1 Main St</address>\n\n"
+                    "<details><summary>More</summary><p>Hidden details text.</p></details>\n", encoding="utf-8")
+    html = convert.write(convert.load(post, convert.Settings(profile="generic")), "html").decode()
+    assert "<kbd>Ctrl</kbd>" in html and "<address>Jane Doe, 1 Main St</address>" in html
+    assert "<details><summary>More</summary><p>Hidden details text.</p></details>" in html
