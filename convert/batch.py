@@ -138,8 +138,9 @@ def _as_error(exc: BaseException, path: str) -> OctavoError:
     return InternalError.wrap(exc, path)
 
 
-def _strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictError | None:
-    """--strict's failure for a stage whose warnings include a repair, else None."""
+def strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictError | None:
+    """--strict's failure for a stage whose warnings include a repair, else None (the one
+    rule `convert` and `cite` apply)."""
     repairs = [w for w in warnings if w.is_repair]
     if not repairs:
         return None
@@ -169,7 +170,7 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
             results[i].skipped = True
             results[i].warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
             continue
-        refused = settings.strict and _strict_error(str(job.path), doc.warnings, "reading")
+        refused = settings.strict and strict_error(str(job.path), doc.warnings, "reading")
         if refused:
             results[i].errors[READ] = refused
             continue
@@ -180,7 +181,7 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
         for i, (data, warnings) in zip(order, _render([docs[i] for i in order], fmt, settings)):
             path = str(jobs[i].path)
             results[i].warnings += warnings
-            refused = settings.strict and _strict_error(path, warnings, fmt)
+            refused = settings.strict and strict_error(path, warnings, fmt)
             if isinstance(data, BaseException):
                 results[i].errors[fmt] = _as_error(data, path)
             elif refused:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__, batch, inputs
-from .errors import OctavoError, PostWarning, StrictError, UsageError
+from .errors import OctavoError, PostWarning, UsageError
 from .settings import Settings, declarations, load
 
 GROUPED_KINDS = {"assumed-timezone", "navigation", "chart", "site-config"}
@@ -196,9 +196,9 @@ def cite(path, fmt, style, **params) -> None:
     try:
         doc = load_post(path, settings)
         skip = not (doc.meta.published or settings.unpublished)
-        repairs = [w for w in doc.warnings if w.is_repair]
-        if settings.strict and repairs and not skip:
-            raise StrictError(f"--strict: reading needed a repair: {repairs[0].message}", path)
+        refused = settings.strict and not skip and batch.strict_error(path, doc.warnings, "reading")
+        if refused:
+            raise refused
     except OctavoError as exc:
         _say("error", str(exc))
         sys.exit(exc.exit_code)
