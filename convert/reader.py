@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import authors, dates, permalink, profiles, sanitize
+from . import authors, dates, permalink, profiles, sanitize, yamlsafe
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
@@ -39,16 +39,6 @@ CONTAINERS = ("summary", "signature", "source", "centered")
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
 for _name in CONTAINERS:
     _MARKDOWN.use(container_plugin, _name)
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML (libyaml when present) without implicit timestamps: dates stay strings for
-    `dates.parse_datetime` (PyYAML raises on `2022-13-45` and turns `+0800` dates into strings)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 _YAML = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -168,9 +158,11 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     block = match.group(1) or ""
     if len(block) > MAX_FRONT_MATTER:
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
-    _refuse_alias_bombs(block, path, skipped + 2)
     try:
-        data = _YAML.load(block, Loader=_Loader) or {}
+        yamlsafe.refuse_alias_bombs(block, MAX_YAML_NODES)
+        data = _YAML.load(block, Loader=yamlsafe.Loader) or {}
+    except yamlsafe.AliasBomb as exc:
+        raise PostError(f"front matter {exc}", path, skipped + 2 + exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + 2 + (mark.line if mark else 0)
@@ -185,47 +177,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
 
 
 MAX_YAML_NODES = 10_000
-"""Values front matter may stand for once every alias is expanded. Aliases are legitimate
-(a shared author list), but a few lines of nested ones ("billion laughs", merge keys `<<`)
-stand for billions of values that every later walk over the data would visit."""
-
-
-def _refuse_alias_bombs(block: str, path: str, first_line: int) -> None:
-    """PostError when the YAML in `block` expands to more than MAX_YAML_NODES values.
-
-    Counted on the parser's events, before any Python object is built: each anchor's
-    expanded size is recorded when its node ends, and each alias adds that size.
-    """
-    if "*" not in block:
-        return   # no alias at all: nothing can expand
-    sizes: dict[str, int] = {}
-    open_nodes: list[list] = []   # [anchor, expanded size so far] per open collection
-    expanded = 0   # values the document stands for so far
-    try:
-        for event in yaml.parse(block, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                open_nodes.append([event.anchor, 1])
-                expanded += 1
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
-                anchor, size = open_nodes.pop()
-            elif isinstance(event, yaml.AliasEvent):
-                anchor, size = None, sizes.get(event.anchor, 1)
-                expanded += size
-            elif isinstance(event, yaml.ScalarEvent):
-                anchor, size = event.anchor, 1
-                expanded += 1
-            else:
-                continue
-            if anchor:
-                sizes[anchor] = size
-            if open_nodes:
-                open_nodes[-1][1] += size
-            if expanded > MAX_YAML_NODES:
-                raise PostError(f"front matter expands to over {MAX_YAML_NODES} values through YAML aliases "
-                                "(an alias bomb); refused", path, first_line + event.start_mark.line)
-    except yaml.YAMLError:
-        return   # not valid YAML: the loader reports it (or the lenient reader recovers)
+"""Values front matter may stand for once every alias is expanded (see yamlsafe)."""
 
 
 _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from . import authors as _authors
+from . import authors as _authors, yamlsafe
 from .lang import normalize_tag
 
 MAX_LEVELS = 4
@@ -70,27 +70,6 @@ class Site:
         return json.loads(self.data_json)
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """Safe YAML that counts the values it builds, so an alias bomb is refused while parsed."""
-
-    def construct_document(self, node):
-        _count_nodes(node, MAX_YAML_NODES)
-        return super().construct_document(node)
-
-
-def _count_nodes(node, budget: int) -> None:
-    stack, count = [node], 0
-    while stack:
-        current = stack.pop()
-        count += 1
-        if count > budget:
-            raise yaml.YAMLError(f"more than {budget} values (an alias bomb?)")
-        if isinstance(current, yaml.MappingNode):
-            stack.extend(item for pair in current.value for item in pair)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
 def _plain(value):
     """A YAML/JSON value with dates as ISO strings, so it can be kept as JSON text."""
     return json.loads(json.dumps(value, default=str))
@@ -99,7 +78,7 @@ def _plain(value):
 def _read_yaml(path: Path):
     if path.stat().st_size > MAX_CONFIG_BYTES:
         raise ValueError(f"larger than {MAX_CONFIG_BYTES} bytes")
-    return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_BoundedLoader)
+    return yamlsafe.load(path.read_text(encoding="utf-8-sig"), MAX_YAML_NODES)
 
 
 def _read_config(path: Path) -> Site:

@@ -283,3 +283,16 @@ def test_the_permalink_is_a_blog_posts_canonical_url_unless_it_gives_one(tmp_pat
     assert blog(own).meta.canonical_url == "https://elsewhere.example/own"
     assert blog(plain).meta.canonical_url == "https://t.example/blog/2024/01/02/plain.html"
     assert convert.load(plain).meta.canonical_url is None  # news: only what the post itself gives
+
+
+def test_a_config_alias_bomb_is_ignored_with_a_warning(tmp_path):
+    """`_config.yml` goes through the same guard as front matter (yamlsafe): refused, named."""
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, "
+        f"*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        for n in range(8))
+    write_post(tmp_path, "_config.yml", "title: Bombed\n" + bomb)
+    post = write_post(tmp_path / "_posts", "2024-01-01-x.md", "---\ntitle: X\n---\nText.\n")
+    doc = blog(post)
+    assert doc.meta.site_title is None
+    assert [w for w in doc.warnings if "_config.yml" in w.message and "not readable YAML" in w.message]
