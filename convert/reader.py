@@ -183,8 +183,15 @@ MAX_YAML_NODES = 10_000
 _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
+_PLAIN_SCALARS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+
+
 def _lenient_yaml(block: str) -> dict:
-    """`key: value` lines, outer quotes dropped, for front matter YAML refuses (unescaped quotes)."""
+    """`key: value` lines, outer quotes dropped, for front matter YAML refuses (unescaped quotes).
+
+    An unquoted `false` or `~` is still a boolean or null, as YAML reads it, so that
+    `published: false` keeps its meaning in a block whose other lines are broken.
+    """
     data: dict = {}
     for line in block.splitlines():
         match = _LINE.match(line)
@@ -193,6 +200,9 @@ def _lenient_yaml(block: str) -> dict:
         key, value = match.groups()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
+        elif any(tag in _PLAIN_SCALARS and rx.match(value)
+                 for tag, rx in yamlsafe.Loader.yaml_implicit_resolvers.get(value[:1], ())):
+            value = yaml.load(value, Loader=yamlsafe.Loader)
         data[key] = value
     return data
 
