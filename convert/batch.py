@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -26,7 +27,7 @@ from . import __version__, assets
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
-from .site import site_fingerprint, site_for
+from .site import posts_fingerprint, site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer
 
 CHUNK = 8
@@ -292,11 +293,19 @@ def _folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+_LINKS_POSTS = re.compile(rb"{%-?\s*(?:post_url|link)\b")
+"""Liquid tags whose output is another post's permalink, read from that post's file."""
+
+
 def cache_key(path: Path, environment: str) -> str:
     """Content hash of everything one post's outputs depend on (OSError when unreadable)."""
     digest = hashlib.sha256(environment.encode())
-    digest.update(_folder_fingerprint(path.resolve().parent).encode())
-    digest.update(path.read_bytes())
+    folder = path.resolve().parent
+    digest.update(_folder_fingerprint(folder).encode())
+    raw = path.read_bytes()
+    if _LINKS_POSTS.search(raw):
+        digest.update(posts_fingerprint(site_for(folder)).encode())
+    digest.update(raw)
     return digest.hexdigest()
 
 

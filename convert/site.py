@@ -192,6 +192,20 @@ def site_fingerprint(site: Site) -> str:
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=64)
+def posts_fingerprint(site: Site) -> str:
+    """The site's post files (`_posts/`, `*/_posts/`: name, size, mtime): what `post_url` and
+    `link` read, for the cache key of a post that uses them."""
+    if site.root is None:
+        return ""
+    lines = []
+    for folder in [site.root / "_posts", *sorted(site.root.glob("*/_posts"))]:
+        for path in site_files(folder):
+            info = path.stat()
+            lines.append(f"{path.relative_to(site.root)}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)
+
+
 @functools.lru_cache(maxsize=256)
 def site_for(folder: Path) -> Site:
     """The Site of the nearest `_config.yml` at or above `folder` (at most MAX_LEVELS up)."""

@@ -26,6 +26,25 @@ def leftovers(folder):
     return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_cache_sees_the_post_a_post_url_points_at(tmp_path):
+    """`{% post_url %}` prints another post's permalink: changing that post re-converts
+    the one linking to it, and only posts that link are keyed on the other posts."""
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (posts.parent / "_config.yml").write_text("title: T\nurl: https://t.example\n")
+    linking = posts / "2024-01-02-a.md"
+    linking.write_text("---\ntitle: A\n---\nSee [b]({% post_url 2024-01-01-b %}).\n")
+    target = posts / "2024-01-01-b.md"
+    target.write_text("---\ntitle: B\npermalink: /old/\n---\nB.\n")
+    out = tmp_path / "out"
+    assert octavo("convert", linking, "-o", out, "-t", "html").returncode == 0
+    assert "t.example/old/\"" in (out / "2024-01-02-a.html").read_text()
+    target.write_text("---\ntitle: B\npermalink: /new/\n---\nB.\n")
+    again = octavo("convert", linking, "-o", out, "-t", "html")
+    assert again.returncode == 0 and "unchanged" not in again.stderr
+    assert "t.example/new/\"" in (out / "2024-01-02-a.html").read_text()
+
+
 def test_html_for_a_folder(tmp_path):
     run = octavo("convert", CORPUS, "-o", tmp_path / "out", "-t", "html", "--jobs", "2")
     assert run.returncode == 0, run.stderr
