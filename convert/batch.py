@@ -255,6 +255,14 @@ def _version(package: str) -> str:
         return "absent"
 
 
+def tool_versions() -> dict[str, str]:
+    """The versions of what makes the outputs, for reports and provenance."""
+    import platform
+
+    return {"python": platform.python_version(), "pandoc (pypandoc-binary)": _version("pypandoc-binary"),
+            "weasyprint": _version("weasyprint")}
+
+
 def environment_fingerprint(settings: Settings) -> str:
     """Everything besides the post that shapes its outputs, once per run: Octavo's code
     and assets, the user's stylesheets, the settings, pandoc's and WeasyPrint's versions,
@@ -297,56 +305,81 @@ _LINKS_POSTS = re.compile(rb"{%-?\s*(?:post_url|link)\b")
 """Liquid tags whose output is another post's permalink, read from that post's file."""
 
 
-def cache_key(path: Path, environment: str) -> str:
-    """Content hash of everything one post's outputs depend on (OSError when unreadable)."""
-    digest = hashlib.sha256(environment.encode())
-    folder = path.resolve().parent
-    digest.update(_folder_fingerprint(folder).encode())
+@functools.lru_cache(maxsize=1024)
+def _real(folder: Path) -> Path:
+    """A folder's real path, resolved once per batch rather than once per post."""
+    return folder.resolve()
+
+
+def cache_entry(path: Path, environment: str, known: list | None = None) -> list:
+    """`[key, quick, uses_posts]`: the content hash of everything one post's outputs depend
+    on, a quick key from the file's size and mtime in place of its bytes, and whether it
+    uses `post_url`/`link`. When `known` (the stored entry) has the same quick key, it is
+    returned unread: a rerun with nothing changed reads no post. OSError when unreadable."""
+    info = path.stat()
+    folder = path.resolve().parent if path.is_symlink() else _real(path.parent)
+    context = hashlib.sha256(environment.encode())
+    context.update(_folder_fingerprint(folder).encode())
+
+    def quick(uses_posts: bool) -> str:
+        digest = context.copy()
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{uses_posts}".encode())
+        if uses_posts:
+            digest.update(posts_fingerprint(site_for(folder)).encode())
+        return digest.hexdigest()
+
+    if known and known[1] == quick(known[2]):
+        return known
     raw = path.read_bytes()
-    if _LINKS_POSTS.search(raw):
-        digest.update(posts_fingerprint(site_for(folder)).encode())
-    digest.update(raw)
-    return digest.hexdigest()
+    uses_posts = bool(_LINKS_POSTS.search(raw))
+    if uses_posts:
+        context.update(posts_fingerprint(site_for(folder)).encode())
+    key = context.copy()
+    key.update(raw)
+    return [key.hexdigest(), quick(uses_posts), uses_posts]
 
 
 def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor | None = None,
-        progress: Callable[[int], None] | None = None) -> list[Result]:
+        progress: Callable[[list[Result]], None] | None = None) -> list[Result]:
     """Convert every job; failures are collected in the results, never raised.
 
-    `executor` may be any concurrent.futures.Executor (a Dask client works too);
+    `executor` may be any concurrent.futures.Executor (a Dask client's, see cluster.py);
     by default a process pool of `settings.jobs` workers, or in-process for one job.
+    `progress` is called with each group of finished results (the cached ones first).
     """
     outdir.mkdir(parents=True, exist_ok=True)
     cache_path = outdir / CACHE_FILE
     cache = _load_cache(cache_path) if settings.cache else {}
     environment = environment_fingerprint(settings)
-    keys: dict[str, str] = {}
+    entries: dict[str, list] = {}
     results: list[Result] = []
     todo: list[Job] = []
     for job in jobs:
+        stored = cache.get(job.name)
         try:
-            keys[job.name] = cache_key(job.path, environment)
+            entries[job.name] = cache_entry(job.path, environment, stored)
         except OSError as exc:
             error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
         expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
-        if settings.cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
+        if stored and stored[0] == entries[job.name][0] and all(p.exists() for p in expected):
             results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
+            cache[job.name] = entries[job.name]
         else:
             todo.append(job)
     if progress and results:
-        progress(len(results))
+        progress(list(results))
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
         for result in chunk_results:
             if result.ok and not result.skipped:
-                cache[result.name] = keys[result.name]
+                cache[result.name] = entries[result.name]
             else:
                 cache.pop(result.name, None)
         if progress:
-            progress(len(chunk_results))
+            progress(chunk_results)
     if settings.cache:
         atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
     order = {job.path: n for n, job in enumerate(jobs)}
@@ -379,9 +412,14 @@ def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]
             pool.shutdown(cancel_futures=True)
 
 
-def _load_cache(path: Path) -> dict:
+def _load_cache(path: Path) -> dict[str, list]:
+    """The stored entries (see cache_entry); anything else in the file (an older layout,
+    damage) is ignored, which costs a re-conversion, never a stale output."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: entry for name, entry in data.items()
+            if isinstance(entry, list) and len(entry) == 3 and all(isinstance(v, str) for v in entry[:2])}

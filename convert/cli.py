@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from . import __version__, batch, inputs
 from .errors import OctavoError, PostWarning, UsageError
+from .progress import Progress
 from .settings import Settings, declarations, load
 
 GROUPED_KINDS = {"assumed-timezone", "navigation", "chart", "site-config"}
@@ -100,9 +102,15 @@ def cli() -> None:
               help="Folder for the outputs (created when missing); never an input's own folder "
                    "when that would replace the input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a JSON report: every input with its outcome, warnings, errors and outputs (sha256).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster (tcp://HOST:PORT) instead of local processes; inputs and OUTDIR "
+                   "must be at the same paths on every worker (needs octavo[dask]).")
 @settings_options()
-def convert(paths, outdir, quiet, **params) -> None:
+def convert(paths, outdir, quiet, report_path, scheduler, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
+    started, clock = time.time(), time.monotonic()
     if quiet:
         logging.getLogger("convert").setLevel(logging.ERROR)
     settings = build_settings(params, Path(paths[0]))
@@ -113,28 +121,67 @@ def convert(paths, outdir, quiet, **params) -> None:
         if not jobs:
             raise UsageError("no post files found in the given inputs")
         inputs.check_clashes(jobs, outdir, settings.formats)
+        client, executor = None, None
+        if scheduler:
+            from . import cluster   # Dask is optional and slow to import
+
+            client, executor = cluster.connect(scheduler, settings)
+            jobs = [dataclasses.replace(job, path=job.path.absolute()) for job in jobs]
+            outdir = outdir.absolute()
     except UsageError as exc:
         raise click.UsageError(exc.message) from None
-    show_bar = sys.stderr.isatty() and len(jobs) > 1 and not quiet
-    with click.progressbar(length=len(jobs), label="converting", file=sys.stderr) if show_bar \
-            else _NoBar() as bar:
-        results = batch.run(jobs, outdir, settings, progress=bar.update)
     if not quiet:
         for message in skipped:
             _say("warning", message)
-        for line in warning_lines([w for r in results for w in r.warnings]):
-            _say("warning", line)
-    failed = [r for r in results if not r.ok]
-    for result in failed:
-        for stage, error in result.errors.items():
-            _say("error", str(error) if stage == batch.READ else f"{error.path}: {stage}: {error.message}")
+    try:
+        with Progress(len(jobs), enabled=len(jobs) > 1 and not quiet) as bar:
+            def finished(results: list[batch.Result]) -> None:
+                for line in _problem_lines(results, quiet):
+                    bar.line(line)
+                bar.advance(len(results))
+
+            results = batch.run(jobs, outdir, settings, executor=executor, progress=finished)
+    finally:
+        if client is not None:
+            client.close()
+    seconds = time.monotonic() - clock
     if not quiet:
-        cached, unpublished = sum(r.cached for r in results), sum(r.skipped for r in results)
-        notes = ", ".join(note for note in (cached and f"{cached} unchanged", unpublished and f"{unpublished} skipped")
-                          if note)
-        click.echo(f"octavo: {len(results) - len(failed) - unpublished} of {len(results)} converted into "
-                   f"{outdir}" + (f" ({notes})" if notes else ""), err=True)
-    sys.exit(1 if failed else 0)
+        grouped = [w for r in results for w in r.warnings if w.kind in GROUPED_KINDS]
+        for line in warning_lines(grouped):
+            _say("warning", line)
+        click.echo(summary(results, outdir, seconds), err=True)
+    if report_path:
+        from . import report
+
+        report.write(Path(report_path), results, settings, outdir=outdir, started=started, seconds=seconds,
+                     versions=batch.tool_versions())
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _problem_lines(results: list[batch.Result], quiet: bool) -> list[str]:
+    """What to print as soon as posts finish: errors always, warnings unless quiet (the
+    kinds in GROUPED_KINDS wait for the end, folded into one line each)."""
+    lines = [] if quiet else [f"octavo: warning: {line}" for line in
+                              warning_lines([w for r in results for w in r.warnings if w.kind not in GROUPED_KINDS])]
+    for result in results:
+        for stage, error in result.errors.items():
+            lines.append("octavo: error: " + (str(error) if stage == batch.READ
+                                              else f"{error.path}: {stage}: {error.message}"))
+    return lines
+
+
+def summary(results: list[batch.Result], outdir: Path, seconds: float) -> str:
+    """`octavo: 3 of 4 converted into out (1 unchanged, 1 failed); 2 with warnings; 1.2 s`."""
+    from .report import counts
+
+    tally = counts(results)
+    made = tally["converted"] + tally["cached"]
+    notes = ", ".join(text for n, text in ((tally["cached"], f"{tally['cached']} unchanged"),
+                                           (tally["skipped"], f"{tally['skipped']} skipped"),
+                                           (tally["failed"], f"{tally['failed']} failed")) if n)
+    warned = f"; {tally['warned']} with warnings" if tally["warned"] else ""
+    return (f"octavo: {made} of {tally['total']} converted into {outdir}" + (f" ({notes})" if notes else "")
+            + f"{warned}; {seconds:.1f} s")
 
 
 def warning_lines(warnings: list[PostWarning]) -> list[str]:
@@ -154,17 +201,6 @@ def warning_lines(warnings: list[PostWarning]) -> list[str]:
         like = f", and {others} more like it" if others else ""
         lines.append(f"{first.message}{like} ({posts} post{'s' if posts > 1 else ''}, first: {first.path})")
     return list(dict.fromkeys(lines))
-
-
-class _NoBar:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n: int) -> None:
-        pass
 
 
 def _check_style(ctx, param, value):

@@ -1,0 +1,100 @@
+"""The batch report (`--report FILE.json`): every input with its outcome, warnings, errors
+and outputs (with sha256), and the run's counts, settings and tool versions.
+
+It is what a later review page and an archive read to know what a run made, so it names
+outputs by path relative to the report's folder when they are under it (a report moved
+with its outputs stays true), else absolutely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+from . import __version__
+from .batch import Result, atomic_write
+from .errors import BY_DESIGN
+from .settings import Settings
+
+SCHEMA = "https://octavo.invalid/schema/batch-report/1"
+"""Names this report's layout; bumped when a field changes meaning."""
+
+OUTCOMES = ("converted", "cached", "skipped", "failed")
+
+
+def outcome(result: Result) -> str:
+    """One word for what happened to an input: converted, cached, skipped or failed."""
+    if not result.ok:
+        return "failed"
+    if result.skipped:
+        return "skipped"
+    return "cached" if result.cached else "converted"
+
+
+def warned(result: Result) -> bool:
+    """Whether a post has a warning a reader should look at: not one of the removals Octavo
+    makes by design (site navigation, live charts) nor being skipped as unpublished."""
+    return any(w.kind not in BY_DESIGN and w.kind != "unpublished" for w in result.warnings)
+
+
+def counts(results: list[Result]) -> dict[str, int]:
+    """Inputs per outcome, plus `warned` (posts with warnings) and `total`."""
+    tally = {name: 0 for name in OUTCOMES}
+    for result in results:
+        tally[outcome(result)] += 1
+    tally["warned"] = sum(warned(r) for r in results)
+    tally["total"] = len(results)
+    return tally
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _shown(path: Path, base: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    return str(absolute.relative_to(base)) if absolute.is_relative_to(base) else str(absolute)
+
+
+def entry(result: Result, base: Path) -> dict:
+    """One input's record: outcome, warnings, errors by stage, outputs with size and sha256."""
+    outputs = []
+    for path in result.outputs:
+        try:
+            outputs.append({"path": _shown(path, base), "bytes": path.stat().st_size, "sha256": _sha256(path)})
+        except OSError as exc:
+            outputs.append({"path": _shown(path, base), "error": exc.strerror or str(exc)})
+    return {
+        "input": str(result.path),
+        "name": result.name,
+        "outcome": outcome(result),
+        "warnings": [{"message": w.message, "line": w.line, "kind": w.kind} for w in result.warnings],
+        "errors": {stage: {"message": e.message, "line": e.line} for stage, e in result.errors.items()},
+        "outputs": outputs,
+    }
+
+
+def write(target: Path, results: list[Result], settings: Settings, *, outdir: Path,
+          started: float, seconds: float, versions: dict[str, str]) -> None:
+    """Write the report atomically (a crash leaves the old report or none, never half of one)."""
+    base = Path(os.path.abspath(target)).parent
+    report = {
+        "schema": SCHEMA,
+        "octavo": __version__,
+        "tools": versions,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(seconds, 3),
+        "outdir": _shown(outdir, base),
+        "settings": settings.fingerprint(),
+        "counts": counts(results),
+        "inputs": [entry(r, base) for r in results],
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, json.dumps(report, ensure_ascii=False, indent=1).encode())
