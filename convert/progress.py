@@ -67,7 +67,7 @@ class Progress:
 
     def _draw(self) -> None:
         status = self.status()
-        width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - len(status) - 4))
+        width = max(10, min(30, shutil.get_terminal_size((80, 20)).columns - 64))   # steady as figures change
         filled = width * self.done // self.total if self.total else width
         self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {status}\x1b[K")
         self.stream.flush()
