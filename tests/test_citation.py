@@ -557,6 +557,34 @@ def test_unknown_style_and_format_are_value_errors():
         citation.format_record(REFERENCE, "endnote")
 
 
+# --- one rule for the creators ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("authors, expected", [
+    ([], ()), (["张三", " 李四 ", "张三", ""], ("张三", "李四")), (["Ada Lovelace"], ("Ada Lovelace",))])
+def test_every_format_names_the_same_creators(authors, expected):
+    """citation.creators decides; CSL, RIS, BibLaTeX, DC, DataCite, JSON-LD, the PDF's Info
+    and XMP, the EPUB's OPF and the colophon all say it (anonymous: nobody, not the site)."""
+    from convert import colophon
+    from convert.writers import epub, pdf
+
+    meta = REFERENCE.replace(authors=authors)
+    assert citation.creators(meta) == expected
+    names = list(expected)
+    assert [a["literal"] for a in citation.csl(meta).get("author", [])] == names
+    assert rispy.loads(citation.ris(meta))[0].get("authors", []) == names
+    root = lxml.etree.fromstring(citation.dublin_core(meta).encode())
+    assert [e.text for e in root.findall("dc:creator", NS)] == names
+    root = lxml.etree.fromstring(citation.datacite(meta).encode())
+    assert [e.text for e in root.findall("d:creators/d:creator/d:creatorName", NS)] == (names or [":unkn"])
+    assert citation.jsonld(meta).get("author", []) == names
+    assert pdf._metadata(meta).authors == names
+    assert epub.metadata(convert.Document(meta, "<p>x</p>")).get("author", []) == names
+    rows = dict(colophon.rows(meta))
+    assert rows.get("作者") == ("、".join(names) or None)
+    assert "东方财富网" in rows.values() and rows["发布者"] == "东方财富网"
+
+
 # --- corpus, writers, determinism ------------------------------------------------------
 
 
