@@ -14,6 +14,7 @@ import importlib.metadata
 import json
 import re
 import subprocess
+import sys
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from html import escape
@@ -555,6 +556,16 @@ def test_unknown_style_and_format_are_value_errors():
         citation.formatted(REFERENCE, fmt="rtf")
     with pytest.raises(ValueError, match="unknown citation format"):
         citation.format_record(REFERENCE, "endnote")
+
+
+def test_html_conversion_does_not_load_the_citation_styles():
+    """The HTML path writes head tags from the record, never a formatted citation: no CSL
+    style module, no citeproc run."""
+    script = ("import sys, convert; convert.write(convert.load(sys.argv[1]), 'html'); "
+              "print(sorted(m for m in sys.modules if 'citeproc' in m or m == 'convert.citation.styles'))")
+    done = subprocess.run([sys.executable, "-c", script, str(corpus_files()[0])], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # --- one rule for the creators ---------------------------------------------------------
