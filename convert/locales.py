@@ -41,8 +41,6 @@ class Locale:
     """The BCP 47 tag this locale was made for (zh-CN, en, ja…)."""
     labels: dict[str, str] = field(default_factory=lambda: dict(_LABELS_EN), compare=False)
     """Label key → text: the words Octavo adds (colophon rows, image placeholders…)."""
-    list_separator: str = ", "
-    """Between the items of a list of names: the enumeration comma (、) in Chinese."""
     colon: str = ": "
     """Between a label and its value: full-width in Chinese (来源：), `: ` otherwise."""
     brackets: tuple[str, str] = ("[", "]")
@@ -52,6 +50,8 @@ class Locale:
     citation_style: str = "apa"
     """Default CSL style of the colophon's citation: GB/T 7714 (author-date) for Chinese,
     APA otherwise."""
+    list_separator: str = ", "
+    """Between the items of a list of names: the enumeration comma (、) in Chinese."""
 
     def label(self, key: str) -> str:
         return self.labels[key]
