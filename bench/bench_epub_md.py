@@ -8,7 +8,8 @@ Run: .venv/bin/python bench/bench_epub_md.py [--batch-size N] [CORPUS_DIR]
   post per format, the path a single `octavo convert` takes);
 - octavo batch: `epub.write_many` + `markdown.write_many` (one `pandoc lua` process
   per batch per format), with and without the time to read and normalize the posts,
-  and the share of it spent formatting the colophons' citations (citeproc-py);
+  and the share of it spent formatting the colophons' citations (one `pandoc lua`
+  citeproc run for the corpus, `citation.prepare`);
 - octavo runner: `convert.batch.run` (chunks of posts over a process pool, one
   worker per CPU), reading, writing files and all.
 
@@ -88,7 +89,7 @@ def main() -> None:
     t_load, docs = timed(lambda: [convert.load(p) for p in paths])
     t_single, _ = timed(lambda: per_document(docs))
     t_batch, _ = timed(lambda: batched(docs, size))
-    t_cite, _ = timed(lambda: [citation.formatted(doc.meta) for doc in docs])
+    t_cite, _ = timed(lambda: citation.prepare([doc.meta for doc in docs]))
     workers = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [batch.Job(path=p, name=p.stem) for p in paths]

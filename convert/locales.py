@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 _LABELS_HANS = {
-    "summary": "摘要", "source": "来源", "original": "原文链接", "published": "发布日期",
+    "summary": "摘要", "author": "作者", "source": "来源", "original": "原文链接", "published": "发布日期",
     "converted": "转换日期", "identifier": "标识符", "cite": "引用格式", "colophon": "版本说明",
     "publisher": "发布者", "keywords": "关键词", "contents": "目录", "document_number": "文号",
     "issuer": "发文机关", "signed": "成文日期", "image": "图片",
@@ -24,7 +24,7 @@ _LABELS_HANT = {
                      "無閃爍、聲音或動畫等危險內容。",
 }
 _LABELS_EN = {
-    "summary": "Summary", "source": "Source", "original": "Original article", "published": "Published",
+    "summary": "Summary", "author": "Author", "source": "Source", "original": "Original article", "published": "Published",
     "converted": "Converted", "identifier": "Identifier", "cite": "Cite as", "colophon": "Colophon",
     "publisher": "Publisher", "keywords": "Keywords", "contents": "Contents",
     "document_number": "Document number", "issuer": "Issued by", "signed": "Signed", "image": "Image",
@@ -48,8 +48,10 @@ class Locale:
     cjk_dates: bool = False
     """Dates as 2022年1月19日 rather than 2022-01-19."""
     citation_style: str = "apa"
-    """Default CSL style: GB/T 7714 for Chinese, APA otherwise (citeproc-py's Chicago
-    prints a stray "Edition" label for web articles)."""
+    """Default CSL style of the colophon's citation: GB/T 7714 (author-date) for Chinese,
+    APA otherwise."""
+    list_separator: str = ", "
+    """Between the items of a list of names: the enumeration comma (、) in Chinese."""
 
     def label(self, key: str) -> str:
         return self.labels[key]
@@ -80,7 +82,8 @@ def for_tag(tag: str) -> Locale:
     low = (tag or "").lower()
     if low.startswith("zh"):
         labels = _LABELS_HANT if low.startswith(_TRADITIONAL) else _LABELS_HANS
-        return Locale(tag, dict(labels), "：", ("［", "］"), cjk_dates=True, citation_style="gb7714")
+        return Locale(tag, dict(labels), list_separator="、", colon="：", brackets=("［", "］"),
+                      cjk_dates=True, citation_style="gb7714")
     if low.startswith("ja"):
         return Locale(tag, cjk_dates=True)
     return Locale(tag)

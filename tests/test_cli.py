@@ -273,10 +273,38 @@ def test_cite_prints_each_format(fmt, needle):
     assert needle in run.stdout
 
 
-def test_cite_with_a_style_and_usage_errors():
-    run = octavo("cite", REFERENCE, "--style", "apa")
-    assert run.returncode == 0 and "国办发〔2021〕59号" in run.stdout and "2022" in run.stdout
+CITED = {
+    ("apa", "news"): "国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去.” (2022, January 19). "
+                     "东方财富网, 国办发〔2021〕59号. http://finance.eastmoney.com/news/1345,202201192253651534.html "
+                     "(Original work published 2021, 中国政府网)",
+    ("gb7714", "news"): "佚名, 2022. 国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去”: "
+                        "国办发〔2021〕59号[N/OL]. 东方财富网, 2022-01-19[2025-01-01]. "
+                        "http://finance.eastmoney.com/news/1345,202201192253651534.html.",
+    ("chicago", "blog"): "Grace Hopper, Alan Turing, and Katherine Johnson. 2024. “A Guest Post.” Ahoy Notes, "
+                         "March 2. https://ahoy.example.org/notes/2024/guest-post/.",
+    ("gb7714", "blog"): "GRACE HOPPER, ALAN TURING, KATHERINE JOHNSON, 2024. A guest post[EB/OL]. "
+                        "(2024-03-02)[2025-01-01]. https://ahoy.example.org/notes/2024/guest-post/.",
+}
+"""`octavo cite --style` on the real files (read, checked by hand): the news post is
+anonymous and Chinese, the fixture blog's guest post has three authors and is English."""
+
+
+@pytest.mark.parametrize("style, kind", sorted(CITED))
+def test_cite_with_a_style_prints_the_expected_entry(style, kind):
+    post = REFERENCE if kind == "news" else ROOT / "tests/fixtures/blog/_posts/2024-03-02-guest-post.md"
+    profile = ["--profile", "generic"] if kind == "blog" else []
+    run = octavo("cite", post, "--style", style, *profile, env={"SOURCE_DATE_EPOCH": "1735689600"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == CITED[style, kind] + "\n"
+
+
+def test_cite_with_a_style_and_usage_errors(tmp_path):
     assert octavo("cite", REFERENCE, "--style", "no-such-style").returncode == 2
+    dependent = tmp_path / "dependent.csl"
+    dependent.write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><info><link '
+                         'rel="independent-parent" href="http://www.zotero.org/styles/apa"/></info></style>')
+    refused = octavo("cite", REFERENCE, "--style", dependent)
+    assert refused.returncode == 2 and "dependent style" in refused.stderr
     assert octavo("cite", REFERENCE, "-f", "docx").returncode == 2
 
 

@@ -191,6 +191,7 @@ def test_reference_opf_metadata(reference, epoch):
     assert text("dc:source") == ["http://finance.eastmoney.com/news/1345,202201192253651534.html"]
     assert text("dc:title") == [doc.meta.title]
     assert text("dc:publisher") == ["东方财富网"]
+    assert text("dc:creator") == [], "anonymous: no creator, the site stays publisher"
     assert text("dc:subject") == ["东财滚动新闻"]
     assert text("dc:description") == [doc.meta.summary]
     props = {}

@@ -99,7 +99,9 @@ def test_metadata_pdfa_title_dates_keywords(reference):
     assert re.search(r"^CreationDate:\s+2022-01-19T(17:07:03\+08|09:07:03Z)", info, re.M)
     assert re.search(r"^ModDate:\s+2023-11-14T22:13:20", info, re.M)  # SOURCE_DATE_EPOCH
     assert re.search(r"^Keywords:.*东财滚动新闻", info, re.M)
-    assert re.search(r"^Author:\s+东方财富网", info, re.M)
+    # anonymous (citation.creators): no Author, no dc:creator; the site stays dc:publisher
+    assert not re.search(r"^Author:", info, re.M) and "dc:creator" not in xmp
+    assert re.search(r"<dc:publisher>\s*<rdf:Bag>\s*<rdf:li>东方财富网</rdf:li>", xmp)
     assert "国务院办公厅关于促进内外贸一体化发展的意见" in re.search(r"^Subject:.*$", info, re.M)[0]
     assert "/Lang (zh-CN)" in _qdf(path).decode("latin-1")
 

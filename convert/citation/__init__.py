@@ -13,11 +13,11 @@ from convert.model import Meta
 
 from . import repository, tex, web
 from . import ris as _ris
-from .record import Record, build, to_csl
+from .record import Record, build, creators, to_csl
 
 __all__ = [
-    "Record", "build", "csl", "biblatex", "bibtex", "ris", "dublin_core", "datacite",
-    "jsonld", "head_tags", "formatted", "format_record", "RECORD_FORMATS",
+    "Record", "build", "creators", "csl", "biblatex", "bibtex", "ris", "dublin_core", "datacite",
+    "jsonld", "head_tags", "formatted", "prepare", "format_record", "RECORD_FORMATS",
 ]
 
 
@@ -62,13 +62,21 @@ def head_tags(meta: Meta) -> str:
 
 
 def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
-    """A human-readable citation in a CSL style (citeproc-py, offline); fmt text or html.
+    """A human-readable citation in a CSL style (pandoc's citeproc, offline); fmt text or html.
 
     `style` defaults to the article language's convention (Locale.citation_style).
     """
-    from . import styles  # only `cite --style` needs it; conversion does not pay its imports
+    from . import styles  # only `cite --style` and colophons need it; -t html does not
 
     return styles.formatted(csl(meta), style or for_tag(meta.lang).citation_style, fmt)
+
+
+def prepare(metas: list[Meta], fmt: str = "text") -> None:
+    """Format the default-style citations of many articles at once (one pandoc process per
+    style), so that formatted() for each of them is answered from memory."""
+    from . import styles
+
+    styles.prepare([(csl(meta), for_tag(meta.lang).citation_style) for meta in metas], fmt)
 
 
 def _json(data) -> str:

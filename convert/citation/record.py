@@ -92,6 +92,18 @@ def citation_key(title: str | None, year: int | None, slug: str) -> str:
     return f"{word}{year or 'nd'}{slug}"
 
 
+def creators(meta: Meta) -> tuple[str, ...]:
+    """Who the article is by, for every format: its named authors, cleaned, each once.
+
+    Empty when the post names nobody: it is anonymous, and no format names a creator for
+    it. The site or feed stays the publisher (a feed that republishes wire copy is not
+    its author, and a reference manager given the site as author files the article
+    under it); DataCite, which must have a creator, says `:unkn`; a citation style
+    writes its own rule for anonymous works (APA: title first; GB/T 7714: 佚名).
+    """
+    return tuple(dict.fromkeys(filter(None, map(clean, meta.authors))))
+
+
 def build(meta: Meta) -> Record:
     """Meta → Record: the single place where citation values are chosen."""
     title = clean(meta.title)
@@ -102,7 +114,7 @@ def build(meta: Meta) -> Record:
         key=citation_key(title, issued.year if issued else None, meta.slug),
         genre=meta.genre,
         title=title,
-        authors=tuple(dict.fromkeys(filter(None, map(clean, meta.authors)))),
+        authors=creators(meta),
         issued=issued,
         accessed=meta.converted.replace(microsecond=0),
         language=language(meta.lang),

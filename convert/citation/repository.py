@@ -15,7 +15,10 @@ DC = "http://purl.org/dc/elements/1.1/"
 DATACITE = "http://datacite.org/schema/kernel-4"
 DATACITE_XSD = "http://schema.datacite.org/meta/kernel-4/metadata.xsd"
 UNAVAILABLE = ":unav"
-"""DataCite's standard value for a mandatory property whose value is unknown."""
+"""DataCite's standard value for a mandatory property whose value is unavailable."""
+UNKNOWN = ":unkn"
+"""DataCite's standard value for a value known to be unknown ("Anonymous"): the creator
+of an article that names no author (record.creators)."""
 
 
 def _serialize(root: etree._Element) -> str:
@@ -64,12 +67,11 @@ def _d(name: str) -> str:
 
 
 def _creators(rec: Record, parent) -> None:
-    """Named authors, else the publishing site as an organizational creator, else :unav."""
+    """The named authors; an anonymous article's one creator is :unkn (not its publisher)."""
     creators = etree.SubElement(parent, _d("creators"))
-    names = [(name, None) for name in rec.authors] or [(rec.publisher or UNAVAILABLE, "Organizational")]
-    for name, kind in names:
+    for name in rec.authors or (UNKNOWN,):
         creator = etree.SubElement(creators, _d("creator"))
-        _add(creator, _d("creatorName"), name, nameType=kind)
+        _add(creator, _d("creatorName"), name)
 
 
 def _wrapper(parent, name: str, children: list[tuple[str, str | None, dict]]) -> None:

@@ -17,7 +17,8 @@ from datetime import timezone
 from html import escape
 
 from .. import images
-from ..colophon import cite_as, definition_list
+from ..citation import creators
+from ..colophon import cite_as, definition_list, prepare
 from ..model import Document, Meta
 from ..pandoc import Job, reader_html, run, run_many
 from .html import stylesheet
@@ -55,7 +56,9 @@ def write(doc: Document, settings) -> bytes:
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
-    """EPUBs for many documents from one pandoc process; a failed one is its ExportError."""
+    """EPUBs for many documents from one pandoc process; a failed one is its ExportError.
+    Their colophons' citations are formatted first, together."""
+    prepare([doc.meta for doc in docs])
     results = run_many([job(doc) for doc in docs])
     return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings) for r, doc in zip(results, docs)]
 
@@ -84,7 +87,7 @@ def metadata(doc: Document) -> dict:
         "lang": meta.lang,
         "identifier": meta.identifier,
         "date": (meta.date or meta.converted).strftime("%Y-%m-%d"),
-        "author": meta.authors,
+        "author": list(creators(meta)),
         "publisher": meta.publisher,
         "source": meta.canonical_url,
         "subject": meta.tags,

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 from dataclasses import dataclass
 
 from .. import dates, images
-from ..colophon import cite_as, definition_list
+from ..colophon import cite_as, definition_list, prepare
 from ..errors import warn
 from ..model import Document, Meta
 from ..options import Declared, setting
@@ -122,6 +122,19 @@ def write(doc: Document, settings) -> bytes:
     return pdf
 
 
+def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
+    """Each PDF as write() makes it, after one pandoc process has formatted every
+    colophon's citation (rather than one process per PDF)."""
+    prepare([doc.meta for doc in docs])
+    out: list[bytes | Exception] = []
+    for doc in docs:
+        try:
+            out.append(write(doc, settings))
+        except Exception as exc:  # one post's failure is that post's alone, as in batch._render
+            out.append(exc)
+    return out
+
+
 def _render_reporting(doc: Document, settings) -> tuple[bytes, list[tuple]]:
     """render() with the warnings it gave, as picklable tuples (it runs in a child)."""
     from ..errors import collecting
@@ -210,10 +223,11 @@ def _metadata(meta: Meta):
             _add_dublin_core(rdf, meta)
             return tostring(rdf, encoding="utf-8")
 
-    publisher = meta.publisher
+    from ..citation import creators
+
     return ArchivalMetadata(
         title=meta.title or None,
-        authors=list(meta.authors) or ([publisher] if publisher else []),
+        authors=list(creators(meta)),
         description=meta.summary or None,
         keywords=meta.keywords,
         generator="Octavo",
