@@ -16,7 +16,7 @@ import zipfile
 from datetime import timezone
 from html import escape
 
-from .. import images
+from .. import fragment, images
 from ..colophon import cite_as, definition_list
 from ..model import Document, Meta
 from ..pandoc import Job, reader_html, run, run_many
@@ -51,13 +51,13 @@ ACCESSIBILITY = {
 
 def write(doc: Document, settings) -> bytes:
     """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
-    return _finish(run(job(doc)), doc.meta, settings)
+    return _finish(run(job(doc)), doc.meta, settings, doc)
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """EPUBs for many documents from one pandoc process; a failed one is its ExportError."""
     results = run_many([job(doc) for doc in docs])
-    return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings) for r, doc in zip(results, docs)]
+    return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings, doc) for r, doc in zip(results, docs)]
 
 
 def job(doc: Document) -> Job:
@@ -65,6 +65,8 @@ def job(doc: Document) -> Job:
 
     The book holds no images (nothing is fetched): each becomes its description.
     """
+    if doc.chapters:
+        return _book_job(doc)
     title = doc.meta.title or doc.stem
     body = images.describe(doc.body, doc.locale, keep=lambda src: False)
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
@@ -89,6 +91,8 @@ def metadata(doc: Document) -> dict:
         "source": meta.canonical_url,
         "subject": meta.tags,
         "description": meta.summary,
+        "subtitle": meta.subtitle,
+        "coverage": meta.coverage,
         "toc-title": loc.label("contents"),
         **ACCESSIBILITY,
         "accessibilitySummary": loc.label("accessibility"),
@@ -103,24 +107,77 @@ def colophon(doc: Document) -> str:
             f"{definition_list(doc.meta)}")
 
 
-def _finish(epub: bytes, meta: Meta, settings) -> bytes:
+def _book_job(doc: Document) -> Job:
+    """A bound book (convert/book.py): its parts and chapters, one file each (the headings
+    at the top level, where pandoc splits), a visible contents page and the navigation
+    two levels deep when there are parts, pandoc's title page."""
+    from ..bookmatter import contents
+
+    root = fragment.parse(images.describe(doc.body, doc.locale, keep=lambda src: False))
+    for wrapper in list(root.iter("article", "header")) + root.findall("section[@class='part']"):
+        wrapper.drop_tag()
+    depth = 2 if any(level == 2 for level, _, _ in contents(doc)) else 1
+    return Job(html=reader_html(fragment.serialize(root)), to="epub3", path=doc.meta.source_path,
+               standalone=True, meta=metadata(doc),
+               options={"toc_depth": depth, "split_level": depth, "table_of_contents": True})
+
+
+_NOTE_ID = re.compile(r'((?:id|href)="#?)(fn\d+|fnref\d+|footnotes)"')
+
+
+def _book_file(name: str, data: bytes) -> bytes:
+    """A book chapter file: pandoc numbers notes per file (fn1 in every chapter), so their
+    ids take the file's name and no id repeats anywhere in the book."""
+    stem = name.rsplit("/", 1)[-1].split(".")[0]
+    return _NOTE_ID.sub(lambda m: f'{m.group(1)}{stem}-{m.group(2)}"', data.decode("utf-8")).encode("utf-8")
+
+
+def _book_extras(doc: Document, settings) -> tuple[dict[str, bytes], list[str], str]:
+    """The files a bound book adds to pandoc's (cover, citation records), their manifest
+    items, and the cover's spine entry."""
+    from ..bookmatter import COVER_MEDIA, cover_page, cover_svg, records
+
+    cover = settings.book.cover
+    if cover is not None:
+        name, kind, image = f"media/cover{cover.suffix.lower()}", COVER_MEDIA[cover.suffix.lower()], cover.read_bytes()
+    else:
+        name, kind, image = "media/cover.svg", "image/svg+xml", cover_svg(doc.meta).encode("utf-8")
+    files = {f"EPUB/{name}": image, "EPUB/text/cover.xhtml": cover_page(doc.meta, f"../{name}").encode("utf-8")}
+    items = [f'<item id="cover-image" href="{name}" media-type="{kind}" properties="cover-image" />',
+             '<item id="cover_xhtml" href="text/cover.xhtml" media-type="application/xhtml+xml" />']
+    for n, (file_name, media, data, _, relation) in enumerate(records(doc)):
+        if relation == "Data":
+            files[f"EPUB/records/{file_name}"] = data
+            items.append(f'<item id="record-{n}" href="records/{file_name}" media-type="{media}" />')
+    return files, items, '<itemref idref="cover_xhtml" linear="yes" />'
+
+
+def _finish(epub: bytes, meta: Meta, settings, doc: Document | None = None) -> bytes:
     """Rebuild the archive: Octavo's stylesheet, chapter titles, dcterms:modified and entry
     dates = meta.converted."""
     when = meta.converted.astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    book = doc is not None and bool(doc.chapters)
+    extras, items, cover_ref = _book_extras(doc, settings) if book else ({}, [], "")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == STYLESHEET:
+        entries = [(item.filename, src.read(item)) for item in src.infolist()] + list(extras.items())
+        for filename, data in entries:
+            if filename == STYLESHEET:
                 data = stylesheet("epub.css", settings.styles).encode("utf-8")
-            elif item.filename == OPF:
-                data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
-            elif item.filename.startswith("EPUB/text/ch"):
+            elif filename == OPF:
+                text = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8"))
+                if book:
+                    text = text.replace("</manifest>", "".join(f"  {i}\n" for i in items) + "  </manifest>")
+                    text = re.sub(r"(<spine[^>]*>\n)", lambda m: f"{m.group(1)}    {cover_ref}\n", text, count=1)
+                data = text.encode("utf-8")
+            elif filename.startswith("EPUB/text/ch"):
                 data = _chapter_title(data.decode("utf-8")).encode("utf-8")
-            info = zipfile.ZipInfo(item.filename, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                if book:
+                    data = _book_file(filename, data)
+            info = zipfile.ZipInfo(filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_STORED if filename == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dst.writestr(info, data)
     return out.getvalue()

@@ -42,6 +42,8 @@ RECURSION_LIMIT = 20_000
 """WeasyPrint lays boxes out recursively (about five frames per nesting level): markup at the
 reader's limit of 256 levels needs more than Python's default 1000 (set in the render child)."""
 MIN_SIDE_MM = 24
+BOOK_CHAPTERS_PER_TIMEOUT = 16
+"""A bound book may take the time and memory of one render per this many chapters, over one."""
 PT_PER_MM = 72 / 25.4
 
 
@@ -115,8 +117,9 @@ def write(doc: Document, settings) -> bytes:
     child), never a failure.
     """
     warm(settings)
-    pdf, warnings = run_limited(_render_reporting, doc, settings, timeout=settings.pdf.timeout,
-                                memory_mb=settings.pdf.memory_mb, path=doc.meta.source_path)
+    scale = 1 + len(doc.chapters) // BOOK_CHAPTERS_PER_TIMEOUT
+    pdf, warnings = run_limited(_render_reporting, doc, settings, timeout=settings.pdf.timeout * scale,
+                                memory_mb=settings.pdf.memory_mb * scale, path=doc.meta.source_path)
     for warning in warnings:
         warn(*warning)
     return pdf
@@ -139,7 +142,10 @@ def render(doc: Document, settings) -> bytes:
     from ..fetcher import STYLES_DIR, SafeFetcher
 
     post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
-    fetcher = SafeFetcher(post_dir, allow_remote=settings.pdf.allow_remote)
+    chapter_dirs = {Path(c.meta.source_path).resolve().parent for c in doc.chapters if c.meta.source_path}
+    if doc.chapters:   # a bound book: images beside its chapters (their src made absolute)
+        post_dir = None
+    fetcher = SafeFetcher(post_dir, allow_remote=settings.pdf.allow_remote, image_dirs=tuple(sorted(chapter_dirs)))
     base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
@@ -164,8 +170,24 @@ def _page(doc: Document, settings) -> str:
            + page_css(settings.pdf.page_size))
     allow_remote = settings.pdf.allow_remote
     body = images.describe(doc.body, doc.locale, keep=lambda src: allow_remote or not images.is_web(src))
+    if doc.chapters:
+        return _book_page(doc, body, css, settings)
     doc = Document(doc.meta, body, doc.warnings, doc.source_bytes)
     return page(doc, css=css, after=colophon(doc))
+
+
+def _book_page(doc: Document, body: str, css: str, settings) -> str:
+    """A bound book's page: cover, title page and contents, then its body (parts, chapters,
+    Sources and colophon, which close it: no article colophon after them)."""
+    from html import escape
+
+    from ..bookmatter import pdf_front
+
+    meta = doc.meta
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(meta.title)}</title>\n<style>\n{css}</style>\n</head>\n"
+            f'<body class="book">\n{pdf_front(doc, settings.book.cover)}\n{body}</body>\n</html>\n')
 
 
 def page_css(page_size: str) -> str:
@@ -233,6 +255,8 @@ def _add_dublin_core(rdf, meta: Meta) -> None:
         bag = SubElement(SubElement(node, f"{{{DC}}}publisher"), f"{{{RDF}}}Bag")
         SubElement(bag, f"{{{RDF}}}li").text = meta.publisher
     SubElement(node, f"{{{DC}}}identifier").text = meta.identifier
+    if meta.coverage:
+        SubElement(node, f"{{{DC}}}coverage").text = meta.coverage
     if meta.canonical_url:
         SubElement(node, f"{{{DC}}}source").text = meta.canonical_url
     bag = SubElement(SubElement(node, f"{{{DC}}}language"), f"{{{RDF}}}Bag")
@@ -246,8 +270,13 @@ def _attachments(doc: Document) -> list:
     from .. import citation
 
     meta = doc.meta
-    record = json.dumps(citation.csl(meta), ensure_ascii=False, indent=2, sort_keys=True)
     when = {"created": meta.converted, "modified": meta.converted}
+    if doc.chapters:
+        from ..bookmatter import records
+
+        return [Attachment(string=data, name=name, description=what, relationship=relation, **when)
+                for name, _, data, what, relation in records(doc)]
+    record = json.dumps(citation.csl(meta), ensure_ascii=False, indent=2, sort_keys=True)
     return [
         Attachment(string=doc.source_bytes, name=Path(meta.source_path).name or f"{doc.stem}.md",
                    description="Original post (source file)", relationship="Source", **when),
