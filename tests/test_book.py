@@ -326,6 +326,9 @@ def test_pdf_book_checks(tmp_path, monkeypatch, monthly):
     assert monthly.meta.coverage in info and monthly.meta.identifier in info
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
     assert len(images.splitlines()) > 2                   # the English chapter's chart.png
+    plain = book.bind(monthly.chapters[:5], Options(sort="title"), tmp_path / "plain.pdf")
+    (tmp_path / "plain.pdf").write_bytes(pdf.write(plain, Settings()))
+    check_pdf(tmp_path / "plain.pdf", plain)                 # chapters are the top level
 
 
 # ---- the command --------------------------------------------------------------------------
