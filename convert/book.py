@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import fragment
 from .errors import PostWarning
@@ -126,6 +127,7 @@ class Part:
     title: str | None
     chapters: list[Chapter]
     anchor: str = ""
+    """The id of its heading (`part-1`, `part-2`…)."""
 
 
 @dataclass
@@ -134,8 +136,8 @@ class Plan:
 
     parts: list[Part]
     left_out: list[PostWarning] = field(default_factory=list)
-    """Posts the selection (dates, category, tag) excluded, one warning each."""
-    duplicates: int = 0
+    """What the selection (an undated post outside --since/--until) and the merging of
+    duplicates left out, one warning each."""
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -151,13 +153,13 @@ def plan(docs: list[Document], options: Options, book_lang: str) -> Plan:
     chapters = merge_duplicates(chosen) if not options.keep_duplicates else [Chapter(d) for d in chosen]
     for chapter in chapters:
         for copy in chapter.copies:
-            left_out.append(PostWarning(copy.meta.source_path, f"a duplicate of {chapter.doc.meta.source_path} "
-                                        "(same original URL, title and date, or text); left out of the book, "
-                                        "named in that chapter (--keep-duplicates keeps it)", kind="duplicate"))
+            left_out.append(PostWarning(copy.meta.source_path, f"a copy of {chapter.doc.meta.source_path} "
+                                        f"({_why(chapter.doc, copy)}); left out of the book, named in that "
+                                        "chapter (--keep-duplicates keeps it)", kind="duplicate"))
     chapters.sort(key=_order(options.sort))
     _anchor(chapters)
     parts = _group(chapters, options.group_by, for_tag(book_lang))
-    return Plan(parts, left_out, sum(len(c.copies) for c in chapters))
+    return Plan(parts, left_out)
 
 
 def _selected(doc: Document, options: Options, left_out: list[PostWarning]) -> bool:
@@ -190,6 +192,15 @@ def _text_key(doc: Document) -> str | None:
     root = fragment.parse(doc.body)
     text = _SPACE.sub("", root.text_content())
     return hashlib.sha256(text.encode()).hexdigest() if len(text) >= 80 else None
+
+
+def _why(kept: Document, copy: Document) -> str:
+    """What makes `copy` the same article as `kept`, as the warning says it."""
+    if kept.meta.canonical_url and kept.meta.canonical_url == copy.meta.canonical_url:
+        return "the same original URL"
+    if kept.meta.title == copy.meta.title and kept.meta.date and kept.meta.date == copy.meta.date:
+        return "the same title and date"
+    return "the same text"
 
 
 def _completeness(doc: Document) -> tuple:
@@ -297,8 +308,8 @@ def book_lang(docs: list[Document], options: Options) -> str:
     """The book's language: --lang, else its articles' most common (the first on a tie)."""
     if options.lang:
         return options.lang
-    counts = Counter(doc.meta.lang for doc in docs)
-    return max(counts, key=lambda tag: (counts[tag], -[d.meta.lang for d in docs].index(tag))) if counts else "en"
+    counts = Counter(doc.meta.lang for doc in docs)    # most_common keeps the first of a tie
+    return counts.most_common(1)[0][0] if counts else "en"
 
 
 def coverage(chapters: list[Chapter]) -> tuple[datetime, datetime] | None:
@@ -334,7 +345,7 @@ def book_meta(book: Plan, options: Options, lang: str, output: Path) -> Meta:
         source_path=str(output), source_sha256=hashlib.sha256(basis.encode()).hexdigest())
 
 
-def chapter_html(chapter: Chapter, depth: int, book_locale) -> str:
+def chapter_html(chapter: Chapter, depth: int) -> str:
     """One article as a chapter: its header (title, date, source), its body and its
     provenance (original URL, the copies left out), headings demoted by `depth` (h1 → h2
     under a part), every id prefixed with the chapter's anchor so none collides, and
@@ -359,7 +370,7 @@ def chapter_html(chapter: Chapter, depth: int, book_locale) -> str:
     title.set("class", "chapter-title")
     title.set("lang", doc.meta.lang)
     _absolute_images(root, doc.meta.source_path)
-    return (f'<article class="chapter" lang="{doc.meta.lang}">'
+    return (f'<article class="chapter" lang="{escape(doc.meta.lang)}">'
             f"{fragment.serialize(root)}</article>\n")
 
 
@@ -393,7 +404,7 @@ def _absolute_images(root, source_path: str) -> None:
     for img in root.iter("img"):
         src = (img.get("src") or "").strip()
         if src and not _SCHEME.match(src) and not src.startswith("/"):
-            img.set("src", (folder / src).as_uri())
+            img.set("src", (folder / unquote(src.split("#")[0].split("?")[0])).as_uri())
 
 
 def bind(docs: list[Document], options: Options, output: Path, *, failed: list[str] = ()) -> Document:
@@ -401,16 +412,14 @@ def bind(docs: list[Document], options: Options, output: Path, *, failed: list[s
     chapters (the article Documents, for the writers' attachments). Warnings name what
     the selection and the merging of duplicates left out."""
     from . import bookmatter
-    from .locales import for_tag
 
     lang = book_lang(docs, options)
     book = plan(docs, options, lang)
     meta = book_meta(book, options, lang, output)
-    loc = for_tag(lang)
     depth = 1 if options.group_by != "none" else 0
     html = []
     for part in book.parts:
-        chapters = "".join(chapter_html(c, depth, loc) for c in part.chapters)
+        chapters = "".join(chapter_html(c, depth) for c in part.chapters)
         if part.title is None:
             html.append(chapters)
         else:

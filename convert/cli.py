@@ -184,24 +184,18 @@ def book(paths, output, quiet, **params) -> None:
     for result in failed:
         _say("error", str(result.errors[batch.READ]))
     made = False
-    if docs and not (failed and settings.strict):
+    if not docs:
+        _say("error", "no post could be bound: no book written")
+    elif failed and settings.strict:
+        _say("error", f"--strict: {len(failed)} of {len(jobs)} posts failed: no book written")
+    else:
         bound = binding.bind(docs, settings.book, output, failed=[str(r.path) for r in failed])
         warnings += bound.warnings
-        try:
-            with collecting() as given:
-                data = writer(fmt).write(bound, settings)
-            refused = settings.strict and batch.strict_error(str(output), given, fmt)
+        if bound.chapters:
+            made, given = _write_book(bound, fmt, settings, output)
             warnings += given
-            if refused:
-                raise refused
-            batch.atomic_write(output, data)
-            made = True
-        except OctavoError as exc:
-            _say("error", f"{output}: {fmt}: {exc.message}")
-        except Exception as exc:  # a bug: reported against the book, never a traceback
-            _say("error", str(InternalError.wrap(exc, str(output))))
-    elif not docs:
-        _say("error", "no post could be bound: no book written")
+        else:
+            _say("error", "no post matches --since/--until/--category/--tag: no book written")
     if not quiet:
         for message in skipped:
             _say("warning", message)
@@ -211,6 +205,25 @@ def book(paths, output, quiet, **params) -> None:
             click.echo(f"octavo: {len(bound.chapters)} articles bound into {output} "
                        f"({len(failed)} failed, {len(jobs) - len(failed) - len(docs)} skipped)", err=True)
     sys.exit(0 if made and not failed else 1)
+
+
+def _write_book(bound, fmt: str, settings: Settings, output: Path) -> tuple[bool, list[PostWarning]]:
+    """Render the bound book and write it atomically; whether it was written, and the
+    writer's warnings. Its failure is one `error:` line naming the book."""
+    with collecting() as given:
+        try:
+            data = writer(fmt).write(bound, settings)
+            refused = settings.strict and batch.strict_error(str(output), list(given), fmt)
+            if refused:
+                raise refused
+            output.parent.mkdir(parents=True, exist_ok=True)
+            batch.atomic_write(output, data)
+            return True, list(given)
+        except OctavoError as exc:
+            _say("error", f"{output}: {fmt}: {exc.message}")
+        except Exception as exc:  # a bug: reported against the book, never a traceback
+            _say("error", str(InternalError.wrap(exc, str(output))))
+    return False, list(given)
 
 
 def warning_lines(warnings: list[PostWarning]) -> list[str]:

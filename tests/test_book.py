@@ -360,6 +360,8 @@ def test_cli_usage_errors(tmp_path):
     proc = run_octavo("book", CORPUS, "-o", tmp_path / "b.epub", "--group-by", "week")
     assert proc.returncode == 2 and "week" in proc.stderr
     assert "--group-by" not in run_octavo("convert", "--help").stdout
+    proc = run_octavo("book", CORPUS, "-o", tmp_path / "none.epub", "--category", "no-such-category")
+    assert proc.returncode == 1 and "no post matches" in proc.stderr and not (tmp_path / "none.epub").exists()
 
 
 # ---- the full corpus ------------------------------------------------------------------------
