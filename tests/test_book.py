@@ -380,3 +380,9 @@ def test_shared_corpus_book_by_month(tmp_path, shared_posts):
     bound = book.bind(docs, Options(group_by="month"), pdf_path)
     assert len(docs) - len(bound.chapters) == 11                # ten twins and one re-dated copy
     check_pdf(pdf_path, bound)
+
+
+def test_epub_book_is_reproducible(monkeypatch, docs):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    first, second = (book.bind(list(docs), Options(group_by="category"), Path("/tmp/b.epub")) for _ in range(2))
+    assert epub_book(monkeypatch, first).fp.getvalue() == epub_book(monkeypatch, second).fp.getvalue()

@@ -6,6 +6,8 @@ embedded: each becomes its description, linked when it was on the web (see
 convert/data/octavo.lua). Afterwards the archive is rebuilt with Octavo's stylesheet,
 `dcterms:modified` = meta.converted and every zip entry dated meta.converted, so that
 with SOURCE_DATE_EPOCH two runs (and the single and batch paths) give identical bytes.
+A bound book (a Document with `chapters`, convert/book.py) goes the same way, one file
+per chapter, with a cover and its citation records added to the archive (_book_job).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """PDF writer: the HTML page typeset by WeasyPrint into an archival PDF/A-3b with CJK
-typography, full metadata, bookmarks, a colophon and the post's sources attached."""
+typography, full metadata, bookmarks, a colophon and the post's sources attached.
+A bound book (a Document with `chapters`, convert/book.py) is typeset the same way, after
+a cover, a title page and a contents page (_book_page), with its records attached."""
 
 from __future__ import annotations
 
