@@ -24,6 +24,7 @@ from convert.book import Options
 from convert.settings import Settings
 
 BOOK_FIXTURES = ROOT / "tests" / "fixtures" / "book"
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 INPUTS = [*posts(CORPUS), *posts(GENERIC), *posts(BOOK_FIXTURES)]
 EPOCH = "1700000000"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -266,8 +267,11 @@ def test_epubcheck_clean_book(tmp_path, monkeypatch, monthly):
     path.write_bytes(epub_book(monkeypatch, monthly, settings).fp.getvalue())
     plain = tmp_path / "plain.epub"
     plain.write_bytes(epub_book(monkeypatch, book.bind(monthly.chapters, Options(), plain)).fp.getvalue())
-    results, messages = epubcheck_many([path, plain], tmp_path)
-    assert results == {str(path): (0, 0, 0), str(plain): (0, 0, 0)}, messages
+    hostile = tmp_path / "hostile.epub"                 # the readable hostile posts, bound
+    hostile.write_bytes(epub_book(monkeypatch, book.bind(read(posts(HOSTILE)), Options(group_by="tag"),
+                                                         hostile)).fp.getvalue())
+    results, messages = epubcheck_many([path, plain, hostile], tmp_path)
+    assert results == {str(p): (0, 0, 0) for p in (path, plain, hostile)}, messages
 
 
 # ---- PDF ----------------------------------------------------------------------------------
