@@ -330,6 +330,10 @@ def test_pdf_book_checks(tmp_path, monkeypatch, monthly):
     assert monthly.meta.coverage in info and monthly.meta.identifier in info
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
     assert len(images.splitlines()) > 2                   # the English chapter's chart.png
+    from losscheck import html_text, pdf_text, unexplained
+
+    expected = " ".join(f"{d.meta.title} {html_text(d.body)}" for d in monthly.chapters)
+    assert unexplained(expected, pdf_text(path), []) == []
     plain = book.bind(monthly.chapters[:5], Options(sort="title"), tmp_path / "plain.pdf")
     (tmp_path / "plain.pdf").write_bytes(pdf.write(plain, Settings()))
     check_pdf(tmp_path / "plain.pdf", plain)                 # chapters are the top level
@@ -390,3 +394,12 @@ def test_epub_book_is_reproducible(monkeypatch, docs):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first, second = (book.bind(list(docs), Options(group_by="category"), Path("/tmp/b.epub")) for _ in range(2))
     assert epub_book(monkeypatch, first).fp.getvalue() == epub_book(monkeypatch, second).fp.getvalue()
+
+
+def test_every_word_of_every_chapter_reaches_the_epub(tmp_path, monkeypatch, monthly):
+    from losscheck import epub_text, html_text, unexplained
+
+    path = tmp_path / "book.epub"
+    path.write_bytes(epub_book(monkeypatch, monthly).fp.getvalue())
+    expected = " ".join(f"{d.meta.title} {html_text(d.body)}" for d in monthly.chapters)
+    assert unexplained(expected, epub_text(path), []) == []
