@@ -114,6 +114,15 @@ def test_selection_by_dates_category_and_tag(docs):
     assert [t for level, _, t in bookmatter.contents(trade) if level == 1][0] == "trade"
 
 
+def test_book_options_from_octavo_toml():
+    from convert.settings import from_mapping
+
+    settings = from_mapping({"book": {"group_by": "month", "since": "2022-01"}}, "octavo.toml")
+    assert settings.book.group_by == "month" and book.period(settings.book.since)[1].day == 31
+    with pytest.raises(convert.errors.UsageError, match=r"octavo.toml.*group_by"):
+        from_mapping({"book": {"group_by": "week"}}, "octavo.toml")
+
+
 @pytest.mark.parametrize("value", ["2022-13", "22-01-01", "yesterday", "2022-02-30"])
 def test_bad_dates_are_usage_errors(value):
     with pytest.raises(convert.errors.UsageError, match="since"):
@@ -349,11 +358,11 @@ def test_cli_failure_is_reported_book_still_made(tmp_path):
         shutil.copy(p, broken.parent)
     shutil.copy(BOOK_FIXTURES / "chart.png", broken.parent)
     out = tmp_path / "b.epub"
-    proc = run_octavo("book", broken.parent, "-o", out, "--jobs", "1", "--title", "Trade")
+    proc = run_octavo("book", broken.parent, "-o", out, "--jobs", "1", "--title", "Trade", "--author", "Ed Itor")
     assert proc.returncode == 1 and out.is_file(), proc.stderr
     assert re.search(r"octavo: error: .*2022-01-01-broken\.md", proc.stderr)
     opf = zipfile.ZipFile(out).read("EPUB/content.opf").decode()
-    assert "<dc:title" in opf and ">Trade<" in opf
+    assert "<dc:title" in opf and ">Trade<" in opf and re.search(r"<dc:creator[^>]*>Ed Itor<", opf)
     strict = tmp_path / "s.epub"
     proc = run_octavo("book", broken.parent, "-o", strict, "--strict", "--jobs", "1")
     assert proc.returncode == 1 and not strict.exists()
