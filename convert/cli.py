@@ -36,7 +36,7 @@ class _OneLineLog(logging.Handler):
         _say("warning", record.getMessage())
 
 
-CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "Path | None": click.Path(file_okay=False)}
+CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "Path | None": click.Path()}
 """How a declared type is shown and parsed by click (the setting's own check still runs)."""
 
 

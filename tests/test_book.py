@@ -363,6 +363,10 @@ def test_cli_failure_is_reported_book_still_made(tmp_path):
     assert re.search(r"octavo: error: .*2022-01-01-broken\.md", proc.stderr)
     opf = zipfile.ZipFile(out).read("EPUB/content.opf").decode()
     assert "<dc:title" in opf and ">Trade<" in opf and re.search(r"<dc:creator[^>]*>Ed Itor<", opf)
+    covered = tmp_path / "c.epub"
+    proc = run_octavo("book", broken.parent, "-o", covered, "--cover", BOOK_FIXTURES / "chart.png", "--jobs", "1")
+    assert proc.returncode == 1 and "EPUB/media/cover.png" in zipfile.ZipFile(covered).namelist(), proc.stderr
+    assert run_octavo("book", broken.parent, "-o", covered, "--cover", broken.parent).returncode == 2
     strict = tmp_path / "s.epub"
     proc = run_octavo("book", broken.parent, "-o", strict, "--strict", "--jobs", "1")
     assert proc.returncode == 1 and not strict.exists()
