@@ -53,13 +53,14 @@ ACCESSIBILITY = {
 
 def write(doc: Document, settings) -> bytes:
     """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
-    return _finish(run(job(doc)), doc.meta, settings, doc)
+    return _bound(_finish(run(job(doc)), doc.meta, settings), doc, settings)
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """EPUBs for many documents from one pandoc process; a failed one is its ExportError."""
     results = run_many([job(doc) for doc in docs])
-    return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings, doc) for r, doc in zip(results, docs)]
+    return [r if isinstance(r, Exception) else _bound(_finish(r, doc.meta, settings), doc, settings)
+            for r, doc in zip(results, docs)]
 
 
 def job(doc: Document) -> Job:
@@ -154,32 +155,49 @@ def _book_extras(doc: Document, settings) -> tuple[dict[str, bytes], list[str], 
     return files, items, '<itemref idref="cover_xhtml" linear="yes" />'
 
 
-def _finish(epub: bytes, meta: Meta, settings, doc: Document | None = None) -> bytes:
+def _bound(epub: bytes, doc: Document, settings) -> bytes:
+    """A bound book's archive completed (an article's returned as it is): the cover and the
+    citation records added and listed in the OPF, the cover first in the spine, and note
+    ids made unique across chapter files. Entries keep the finished archive's dates."""
+    if not doc.chapters:
+        return epub
+    extras, items, cover_ref = _book_extras(doc, settings)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
+        stamp = src.infolist()[0].date_time
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == OPF:
+                text = data.decode("utf-8").replace("</manifest>", "".join(f"  {i}\n" for i in items) + "  </manifest>")
+                data = re.sub(r"(<spine[^>]*>\n)", lambda m: f"{m.group(1)}    {cover_ref}\n", text, count=1).encode("utf-8")
+            elif item.filename.startswith("EPUB/text/ch"):
+                data = _book_file(item.filename, data)
+            dst.writestr(item, data)
+        for name, data in extras.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _finish(epub: bytes, meta: Meta, settings) -> bytes:
     """Rebuild the archive: Octavo's stylesheet, chapter titles, dcterms:modified and entry
     dates = meta.converted."""
     when = meta.converted.astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    book = doc is not None and bool(doc.chapters)
-    extras, items, cover_ref = _book_extras(doc, settings) if book else ({}, [], "")
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
-        entries = [(item.filename, src.read(item)) for item in src.infolist()] + list(extras.items())
-        for filename, data in entries:
-            if filename == STYLESHEET:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == STYLESHEET:
                 data = stylesheet("epub.css", settings.styles).encode("utf-8")
-            elif filename == OPF:
-                text = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8"))
-                if book:
-                    text = text.replace("</manifest>", "".join(f"  {i}\n" for i in items) + "  </manifest>")
-                    text = re.sub(r"(<spine[^>]*>\n)", lambda m: f"{m.group(1)}    {cover_ref}\n", text, count=1)
-                data = text.encode("utf-8")
-            elif filename.startswith("EPUB/text/ch"):
+            elif item.filename == OPF:
+                data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
+            elif item.filename.startswith("EPUB/text/ch"):
                 data = _chapter_title(data.decode("utf-8")).encode("utf-8")
-                if book:
-                    data = _book_file(filename, data)
-            info = zipfile.ZipInfo(filename, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if filename == "mimetype" else zipfile.ZIP_DEFLATED
+            info = zipfile.ZipInfo(item.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dst.writestr(info, data)
     return out.getvalue()
