@@ -150,32 +150,68 @@ def strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictErr
     return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
 
 
+def read_job(job: Job, settings: Settings) -> tuple[Result, Document | None]:
+    """Read and normalize one post, capped in time: its Result (the READ error, skipped when
+    unpublished, the warnings) and its Document when it is to be written."""
+    from . import load
+
+    result = Result(path=job.path, name=job.name)
+    try:
+        with _time_limit(settings.read_timeout, str(job.path)):
+            doc = load(job.path, settings)
+    except Exception as exc:  # a bug must not stop the batch; it is reported against the file
+        result.errors[READ] = _as_error(exc, str(job.path))
+        return result, None
+    result.warnings = list(doc.warnings)
+    if not (doc.meta.published or settings.unpublished):
+        result.skipped = True
+        result.warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
+        return result, None
+    refused = settings.strict and strict_error(str(job.path), doc.warnings, "reading")
+    if refused:
+        result.errors[READ] = refused
+        return result, None
+    return result, doc
+
+
+def read_chunk(jobs: list[Job], settings: Settings) -> list[tuple[Result, Document | None]]:
+    """read_job over a chunk (a worker's task)."""
+    return [read_job(job, settings) for job in jobs]
+
+
+def read_all(jobs: list[Job], settings: Settings) -> list[tuple[Result, Document | None]]:
+    """Read every post as `run` does, in `settings.jobs` worker processes (in this one for
+    a single job or chunk), in the order given: what `octavo book` binds."""
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    if settings.jobs <= 1 or len(chunks) <= 1:
+        return [pair for chunk in chunks for pair in read_chunk(chunk, settings)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    out: list[tuple[Result, Document | None]] = []
+    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+        futures = [pool.submit(read_chunk, chunk, settings) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                out.extend(future.result())
+            except Exception as exc:  # a worker died: its chunk's posts failed, the others stand
+                reason = f"worker failed: {type(exc).__name__}: {exc}"
+                out.extend((Result(path=job.path, name=job.name,
+                                   errors={READ: OctavoError(reason, str(job.path))}), None) for job in chunk)
+    return out
+
+
 def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Result]:
     """Read, normalize and write one chunk of posts (runs inside a worker).
 
     Each format stands alone: one that fails costs only itself, the others are written.
     """
-    from . import load
-
-    results = [Result(path=job.path, name=job.name) for job in jobs]
+    results: list[Result] = []
     docs: dict[int, Document] = {}
     for i, job in enumerate(jobs):
-        try:
-            with _time_limit(settings.read_timeout, str(job.path)):
-                doc = load(job.path, settings)
-        except Exception as exc:  # a bug must not stop the batch; it is reported against the file
-            results[i].errors[READ] = _as_error(exc, str(job.path))
-            continue
-        results[i].warnings = list(doc.warnings)
-        if not (doc.meta.published or settings.unpublished):
-            results[i].skipped = True
-            results[i].warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
-            continue
-        refused = settings.strict and strict_error(str(job.path), doc.warnings, "reading")
-        if refused:
-            results[i].errors[READ] = refused
-            continue
-        docs[i] = doc
+        result, doc = read_job(job, settings)
+        results.append(result)
+        if doc is not None:
+            docs[i] = doc
     rendered: dict[int, dict[str, bytes]] = {i: {} for i in docs}
     for fmt in settings.formats:
         order = list(docs)

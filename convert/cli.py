@@ -17,8 +17,9 @@ from pathlib import Path
 import click
 
 from . import __version__, batch, inputs
-from .errors import OctavoError, PostWarning, UsageError
+from .errors import InternalError, OctavoError, PostWarning, UsageError, collecting
 from .progress import Progress
+from .writers import writer
 from .settings import Settings, declarations, load
 
 GROUPED_KINDS = {"assumed-timezone", "navigation", "chart", "site-config"}
@@ -37,7 +38,7 @@ class _OneLineLog(logging.Handler):
         _say("warning", record.getMessage())
 
 
-CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "Path | None": click.Path(file_okay=False)}
+CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "Path | None": click.Path()}
 """How a declared type is shown and parsed by click (the setting's own check still runs)."""
 
 
@@ -45,16 +46,20 @@ def _param(section: str | None, name: str) -> str:
     return f"{section}__{name}" if section else name
 
 
+OWN_SECTIONS = {"book"}
+"""Option tables only their own command takes (`octavo book`'s), left out of `convert`."""
+
+
 def settings_options(*keys: str):
     """Decorator adding a click option for each declared setting named in `keys` (all
-    settings with a flag when none are named): flag, help and choices from the declaration;
-    values are checked when Settings are built, not by click."""
+    settings with a flag when none are named, but those of OWN_SECTIONS): flag, help and
+    choices from the declaration; values are checked when Settings are built, not by click."""
 
     def decorate(command):
         for section, f in reversed(declarations()):
             flag = f.metadata.get("flag")
             key = f"{section}.{f.name}" if section else f.name
-            if not flag or (keys and key not in keys):
+            if not flag or (keys and key not in keys) or (not keys and section in OWN_SECTIONS):
                 continue
             param = _param(section, f.name)
             is_bool = f.type in ("bool", bool)
@@ -182,6 +187,90 @@ def summary(results: list[batch.Result], outdir: Path, seconds: float) -> str:
     warned = f"; {tally['warned']} with warnings" if tally["warned"] else ""
     return (f"octavo: {made} of {tally['total']} converted into {outdir}" + (f" ({notes})" if notes else "")
             + f"{warned}; {seconds:.1f} s")
+
+
+BOOK_KEYS = ("profile", "timezone", "site_title", "site_url", "styles", "strict", "unpublished", "jobs",
+             "pdf.page_size", "pdf.variant", "pdf.allow_remote",
+             *(f"book.{f.name}" for section, f in declarations() if section == "book"))
+"""What `octavo book` takes: the reading options as `convert` has them (but --lang, which
+is the book's own), the PDF's, and the book's."""
+BOOK_FORMATS = {".epub": "epub", ".pdf": "pdf"}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The book to write: BOOK.epub or BOOK.pdf (never one of the inputs).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@settings_options(*BOOK_KEYS)
+def book(paths, output, quiet, **params) -> None:
+    """Bind posts (files or folders) into one book, BOOK.epub or BOOK.pdf: one chapter per
+    post, in parts by --group-by, with contents, Sources and a colophon. A post that fails
+    to read is reported and left out (exit 1); --strict makes no book then."""
+    from . import book as binding
+
+    if quiet:
+        logging.getLogger("convert").setLevel(logging.ERROR)
+    output = Path(output)
+    fmt = BOOK_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise click.UsageError(f"the book {output} must end in .epub or .pdf")
+    settings = build_settings(params, Path(paths[0])).replace(formats=(fmt,))
+    skipped: list[str] = []
+    try:
+        jobs = inputs.discover(list(paths), skipped.append)
+        if not jobs:
+            raise UsageError("no post files found in the given inputs")
+        inputs.check_book_output(jobs, output)
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
+    read = batch.read_all(jobs, settings)
+    failed = [r for r, _ in read if not r.ok]
+    warnings = [w for r, _ in read for w in r.warnings]
+    docs = [doc for _, doc in read if doc is not None]
+    for result in failed:
+        _say("error", str(result.errors[batch.READ]))
+    made = False
+    if not docs:
+        _say("error", "no post could be bound: no book written")
+    elif failed and settings.strict:
+        _say("error", f"--strict: {len(failed)} of {len(jobs)} posts failed: no book written")
+    else:
+        bound = binding.bind(docs, settings.book, output, failed=[str(r.path) for r in failed])
+        warnings += bound.warnings
+        if bound.chapters:
+            made, given = _write_book(bound, fmt, settings, output)
+            warnings += given
+        else:
+            _say("error", "no post matches --since/--until/--category/--tag: no book written")
+    if not quiet:
+        for message in skipped:
+            _say("warning", message)
+        for line in warning_lines(warnings):
+            _say("warning", line)
+        if made:
+            click.echo(f"octavo: {len(bound.chapters)} articles bound into {output} "
+                       f"({len(failed)} failed, {len(jobs) - len(failed) - len(docs)} skipped)", err=True)
+    sys.exit(0 if made and not failed else 1)
+
+
+def _write_book(bound, fmt: str, settings: Settings, output: Path) -> tuple[bool, list[PostWarning]]:
+    """Render the bound book and write it atomically; whether it was written, and the
+    writer's warnings. Its failure is one `error:` line naming the book."""
+    with collecting() as given:
+        try:
+            data = writer(fmt).write(bound, settings)
+            refused = settings.strict and batch.strict_error(str(output), list(given), fmt)
+            if refused:
+                raise refused
+            output.parent.mkdir(parents=True, exist_ok=True)
+            batch.atomic_write(output, data)
+            return True, list(given)
+        except OctavoError as exc:
+            _say("error", f"{output}: {fmt}: {exc.message}")
+        except Exception as exc:  # a bug: reported against the book, never a traceback
+            _say("error", str(InternalError.wrap(exc, str(output))))
+    return False, list(given)
 
 
 def warning_lines(warnings: list[PostWarning]) -> list[str]:

@@ -90,10 +90,12 @@ class PostWarning:
         return self.kind not in BY_DESIGN
 
 
-BY_DESIGN = frozenset({"navigation", "chart", "title-from-file-name"})
+BY_DESIGN = frozenset({"navigation", "chart", "title-from-file-name", "duplicate", "book-selection"})
 """Warning kinds that are not repairs: what normalization removes on purpose (the profile's
-navigation links, live chart images) and what Jekyll itself does (a blog post without a
-title is titled from its file name). Reported, so nothing goes unsaid; --strict lets them pass."""
+navigation links, live chart images), what Jekyll itself does (a blog post without a
+title is titled from its file name) and what `octavo book` is asked to do (a second copy of
+an article it holds left out, an undated post outside --since/--until). Reported, so
+nothing goes unsaid; --strict lets them pass."""
 
 
 _SINK: ContextVar[list[PostWarning] | None] = ContextVar("octavo_warnings", default=None)

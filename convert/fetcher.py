@@ -30,12 +30,15 @@ class Denied(ValueError):
 
 
 class SafeFetcher(URLFetcher):
-    """Serves data: URLs, files under STYLES_DIR, images under `post_dir`; nothing else,
-    except public http(s) resources when `allow_remote` is set."""
+    """Serves data: URLs, files under STYLES_DIR, images under `post_dir` (or, for a bound
+    book, under any of `image_dirs`, its chapters' folders); nothing else, except public
+    http(s) resources when `allow_remote` is set."""
 
-    def __init__(self, post_dir: str | Path | None = None, allow_remote: bool = False):
+    def __init__(self, post_dir: str | Path | None = None, allow_remote: bool = False,
+                 image_dirs: tuple = ()):
         super().__init__(allow_redirects=False)
         self.post_dir = Path(post_dir).resolve() if post_dir else None
+        self.image_dirs = tuple(Path(d).resolve() for d in image_dirs)
         self.allow_remote = allow_remote
         self.refused: list[str] = []
 
@@ -66,8 +69,8 @@ class SafeFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes())
 
     def _is_post_image(self, path: Path) -> bool:
-        return (self.post_dir is not None and _inside(path, self.post_dir)
-                and path.suffix.lower() in IMAGE_SUFFIXES)
+        folders = (self.post_dir, *self.image_dirs) if self.post_dir else self.image_dirs
+        return path.suffix.lower() in IMAGE_SUFFIXES and any(_inside(path, d) for d in folders)
 
 
 def _inside(path: Path, folder: Path) -> bool:

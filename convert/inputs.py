@@ -70,6 +70,16 @@ def check_clashes(jobs: list[Job], outdir: Path, formats) -> None:
                                  "write into another folder with -o OUTDIR")
 
 
+def check_book_output(jobs: list[Job], output: Path) -> None:
+    """UsageError when the book would replace one of its inputs (by path, symbolic link or
+    hard link), before anything is read."""
+    if not output.exists():
+        return
+    for job in jobs:
+        if job.path.exists() and (job.path.resolve() == output.resolve() or job.path.samefile(output)):
+            raise UsageError(f"the book {output} would replace the input {job.path}; name another file with -o")
+
+
 def _regular(path: Path, warn) -> bool:
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):

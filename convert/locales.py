@@ -14,6 +14,10 @@ _LABELS_HANS = {
     "issuer": "发文机关", "signed": "成文日期", "image": "图片",
     "accessibility": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，"
                      "无闪烁、声音或动画等危险内容。",
+    "sources": "文献来源", "undated": "未注明日期", "ungrouped": "未分类", "also": "另载",
+    "articles": "收录文章", "period": "时间范围", "made": "制作", "book_identifier": "本书标识符",
+    "duplicates": "重复稿件（未收录）", "failed": "未能读取（未收录）", "selection": "筛选条件",
+    "arrangement": "编排", "count": "{n} 篇", "book": "合集", "cover": "封面",
 }
 _LABELS_HANT = {
     **_LABELS_HANS,
@@ -22,6 +26,10 @@ _LABELS_HANT = {
     "contents": "目錄", "document_number": "文號", "issuer": "發文機關", "image": "圖片",
     "accessibility": "純文字電子書：有目錄與結構化標題導覽，閱讀順序與原文一致，無圖片，"
                      "無閃爍、聲音或動畫等危險內容。",
+    "sources": "文獻來源", "undated": "未註明日期", "ungrouped": "未分類", "also": "另載",
+    "articles": "收錄文章", "period": "時間範圍", "made": "製作", "book_identifier": "本書標識符",
+    "duplicates": "重複稿件（未收錄）", "failed": "未能讀取（未收錄）", "selection": "篩選條件",
+    "arrangement": "編排", "book": "合集", "cover": "封面",
 }
 _LABELS_EN = {
     "summary": "Summary", "author": "Author", "source": "Source", "original": "Original article", "published": "Published",
@@ -30,6 +38,10 @@ _LABELS_EN = {
     "document_number": "Document number", "issuer": "Issued by", "signed": "Signed", "image": "Image",
     "accessibility": "Text-only e-book with a table of contents and structured headings in reading "
                      "order; no images and no flashing, sound or motion hazards.",
+    "sources": "Sources", "undated": "Undated", "ungrouped": "Uncategorized", "also": "Also published as",
+    "articles": "Articles", "period": "Period", "made": "Made", "book_identifier": "Book identifier",
+    "duplicates": "Duplicates left out", "failed": "Could not be read (left out)", "selection": "Selection",
+    "arrangement": "Arrangement", "count": "{n} articles", "book": "Collection", "cover": "Cover",
 }
 
 
@@ -64,6 +76,10 @@ class Locale:
         """What stands in for an image that is not shown: ［图片：说明］ / [Image: description]."""
         open_, close = self.brackets
         return f"{open_}{self.labels['image']}{self.colon + description if description else ''}{close}"
+
+    def month(self, value: date | datetime) -> str:
+        """`2022年1月` or `2022-01` (a bound book's month heading)."""
+        return f"{value.year}年{value.month}月" if self.cjk_dates else f"{value.year}-{value.month:02d}"
 
     def date(self, value: date | datetime) -> str:
         """`2022年1月19日 17:07` or `2022-01-19 17:07`; no time for a date or midnight."""

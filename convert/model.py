@@ -35,9 +35,15 @@ class Meta:
 
     genre: str = "news"
     """What kind of work the post is, "news" or "blog", decided once from the site profile
-    (profiles/*.json `genre`): news cites as a newspaper article, a blog post as one."""
+    (profiles/*.json `genre`): news cites as a newspaper article, a blog post as one;
+    "book" for a bound collection (convert/book.py)."""
     title: str = ""
     """The article's title (front matter, else the first heading, else the file name)."""
+    subtitle: str | None = None
+    """A bound book's subtitle (`octavo book --subtitle`); articles have none."""
+    coverage: str | None = None
+    """The period a bound book's articles span, an ISO 8601 interval (2021-12-01/2022-06-01):
+    the book's dc:coverage. None for one article."""
     date: datetime | None = None
     """Publication date-time: aware when the post or its site gives a zone, else naive
     (floating: written without an offset everywhere, see convert/dates.py)."""
@@ -132,6 +138,9 @@ class Document:
     """What was repaired, assumed or dropped while reading and normalizing."""
     source_bytes: bytes = b""
     """The post file exactly as read, for PDF/A attachments and archives."""
+    chapters: list["Document"] = field(default_factory=list)
+    """A bound book's articles, in reading order (their bodies are already in `body`, as
+    chapter sections): what the writers attach and cite. Empty for one article."""
 
     @property
     def locale(self) -> Locale:

@@ -46,6 +46,7 @@ OPTIONS = {
     "toc_depth": lambda v: [f"--toc-depth={int(v)}"],
     "split_level": lambda v: [f"--split-level={int(v)}"],
     "wrap_text": lambda v: [f"--wrap={v}"],
+    "table_of_contents": lambda v: ["--toc"] if v else [],
 }
 """pandoc WriterOptions fields Octavo sets (the Lua names), and their command-line form."""
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UsageError
 from .options import Declared, setting
+from .book import Options as BookOptions
 from .writers.markdown import Options as MarkdownOptions
 from .writers.pdf import Options as PdfOptions
 
@@ -124,6 +125,7 @@ class Settings(Declared):
     pdf: PdfOptions = setting(None, "PDF writer options (writers/pdf.py).", factory=PdfOptions)
     markdown: MarkdownOptions = setting(None, "Markdown writer options (writers/markdown.py).",
                                         factory=MarkdownOptions)
+    book: BookOptions = setting(None, "`octavo book` options (book.py).", factory=BookOptions)
 
     def replace(self, **changes) -> "Settings":
         """A copy with some fields changed (checked again)."""
@@ -138,7 +140,7 @@ class Settings(Declared):
         return plain(self)
 
 
-SECTIONS = {"pdf": PdfOptions, "markdown": MarkdownOptions}
+SECTIONS = {"pdf": PdfOptions, "markdown": MarkdownOptions, "book": BookOptions}
 """Writer option tables: octavo.toml section → the writer's Options dataclass."""
 
 

@@ -71,12 +71,12 @@ def formatted(meta: Meta, style: str | None = None, fmt: str = "text") -> str:
     return styles.formatted(csl(meta), style or for_tag(meta.lang).citation_style, fmt)
 
 
-def prepare(metas: list[Meta], fmt: str = "text") -> None:
-    """Format the default-style citations of many articles at once (one pandoc process per
-    style), so that formatted() for each of them is answered from memory."""
+def prepare(metas: list[Meta], fmt: str = "text", style: str | None = None) -> None:
+    """Format the citations of many articles at once (one pandoc process per style) in
+    `style`, else each one's default, so that formatted() for each is answered from memory."""
     from . import styles
 
-    styles.prepare([(csl(meta), for_tag(meta.lang).citation_style) for meta in metas], fmt)
+    styles.prepare([(csl(meta), style or for_tag(meta.lang).citation_style) for meta in metas], fmt)
 
 
 def _json(data) -> str:

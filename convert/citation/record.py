@@ -23,9 +23,11 @@ KEY_WORD_MAX = 16
 TYPES = {
     "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle"},
     "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting"},
+    "book": {"csl": "book", "ris": "BOOK", "datacite": "Book", "schema.org": "Book",
+             "biblatex": "collection"},
 }
-"""Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online`, BibTeX
-`@misc` and Dublin Core's DCMI type `Text` already fit both genres."""
+"""Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online` (a bound
+book: `@collection`), BibTeX `@misc` and Dublin Core's DCMI type `Text` fit every genre."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .record import Record, day, iso
+from .record import TYPES, Record, day, iso
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -80,8 +80,9 @@ def _common(rec: Record) -> list[tuple[str, str | None]]:
 
 
 def biblatex(rec: Record) -> str:
-    """`@online` entry: ISO date-time with zone, urldate, langid, organization, origdate."""
-    return _entry("online", rec.key, [
+    """`@online` entry (`@collection` for a bound book): ISO date-time with zone, urldate,
+    langid, organization, origdate."""
+    return _entry(TYPES[rec.genre].get("biblatex", "online"), rec.key, [
         *_common(rec),
         ("date", iso(rec.issued)),
         ("langid", _text(rec.language)),

@@ -6,6 +6,8 @@ embedded: each becomes its description, linked when it was on the web (see
 convert/data/octavo.lua). Afterwards the archive is rebuilt with Octavo's stylesheet,
 `dcterms:modified` = meta.converted and every zip entry dated meta.converted, so that
 with SOURCE_DATE_EPOCH two runs (and the single and batch paths) give identical bytes.
+A bound book (a Document with `chapters`, convert/book.py) goes the same way, one file
+per chapter, with a cover and its citation records added to the archive (_book_job).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import zipfile
 from datetime import timezone
 from html import escape
 
-from .. import images
+from .. import fragment, images
 from ..citation import creators
 from ..colophon import cite_as, definition_list, prepare
 from ..model import Document, Meta
@@ -52,7 +54,7 @@ ACCESSIBILITY = {
 
 def write(doc: Document, settings) -> bytes:
     """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
-    return _finish(run(job(doc)), doc.meta, settings)
+    return _bound(_finish(run(job(doc)), doc.meta, settings), doc, settings)
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
@@ -60,7 +62,8 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     Their colophons' citations are formatted first, together."""
     prepare([doc.meta for doc in docs])
     results = run_many([job(doc) for doc in docs])
-    return [r if isinstance(r, Exception) else _finish(r, doc.meta, settings) for r, doc in zip(results, docs)]
+    return [r if isinstance(r, Exception) else _bound(_finish(r, doc.meta, settings), doc, settings)
+            for r, doc in zip(results, docs)]
 
 
 def job(doc: Document) -> Job:
@@ -68,6 +71,8 @@ def job(doc: Document) -> Job:
 
     The book holds no images (nothing is fetched): each becomes its description.
     """
+    if doc.chapters:
+        return _book_job(doc)
     title = doc.meta.title or doc.stem
     body = images.describe(doc.body, doc.locale, keep=lambda src: False)
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
@@ -92,6 +97,8 @@ def metadata(doc: Document) -> dict:
         "source": meta.canonical_url,
         "subject": meta.tags,
         "description": meta.summary,
+        "subtitle": meta.subtitle,
+        "coverage": meta.coverage,
         "toc-title": loc.label("contents"),
         **ACCESSIBILITY,
         "accessibilitySummary": loc.label("accessibility"),
@@ -104,6 +111,76 @@ def colophon(doc: Document) -> str:
     return (f'<h1 class="colophon">{doc.locale.label("colophon")}</h1>'
             f'<div class="citation"><p>{cite_as(doc.meta)}</p></div>'
             f"{definition_list(doc.meta)}")
+
+
+def _book_job(doc: Document) -> Job:
+    """A bound book (convert/book.py): its parts and chapters, one file each (the headings
+    at the top level, where pandoc splits), a visible contents page and the navigation
+    two levels deep when there are parts, pandoc's title page."""
+    from ..bookmatter import contents
+
+    root = fragment.parse(images.describe(doc.body, doc.locale, keep=lambda src: False))
+    for wrapper in list(root.iter("article", "header")) + root.findall("section[@class='part']"):
+        wrapper.drop_tag()
+    depth = 2 if any(level == 2 for level, _, _ in contents(doc)) else 1
+    return Job(html=reader_html(fragment.serialize(root)), to="epub3", path=doc.meta.source_path,
+               standalone=True, meta=metadata(doc),
+               options={"toc_depth": depth, "split_level": depth, "table_of_contents": True})
+
+
+_NOTE_ID = re.compile(r'((?:id|href)="#?)(fn\d+|fnref\d+|footnotes)"')
+
+
+def _book_file(name: str, data: bytes) -> bytes:
+    """A book chapter file: pandoc numbers notes per file (fn1 in every chapter), so their
+    ids take the file's name and no id repeats anywhere in the book."""
+    stem = name.rsplit("/", 1)[-1].split(".")[0]
+    return _NOTE_ID.sub(lambda m: f'{m.group(1)}{stem}-{m.group(2)}"', data.decode("utf-8")).encode("utf-8")
+
+
+def _book_extras(doc: Document, settings) -> tuple[dict[str, bytes], list[str], str]:
+    """The files a bound book adds to pandoc's (cover, citation records), their manifest
+    items, and the cover's spine entry."""
+    from ..bookmatter import COVER_MEDIA, cover_page, cover_svg, records
+
+    cover = settings.book.cover
+    if cover is not None:
+        name, kind, image = f"media/cover{cover.suffix.lower()}", COVER_MEDIA[cover.suffix.lower()], cover.read_bytes()
+    else:
+        name, kind, image = "media/cover.svg", "image/svg+xml", cover_svg(doc.meta).encode("utf-8")
+    files = {f"EPUB/{name}": image, "EPUB/text/cover.xhtml": cover_page(doc.meta, f"../{name}").encode("utf-8")}
+    items = [f'<item id="cover-image" href="{name}" media-type="{kind}" properties="cover-image" />',
+             '<item id="cover_xhtml" href="text/cover.xhtml" media-type="application/xhtml+xml" />']
+    for n, (file_name, media, data, _, relation) in enumerate(records(doc)):
+        if relation == "Data":
+            files[f"EPUB/records/{file_name}"] = data
+            items.append(f'<item id="record-{n}" href="records/{file_name}" media-type="{media}" />')
+    return files, items, '<itemref idref="cover_xhtml" linear="yes" />'
+
+
+def _bound(epub: bytes, doc: Document, settings) -> bytes:
+    """A bound book's archive completed (an article's returned as it is): the cover and the
+    citation records added and listed in the OPF, the cover first in the spine, and note
+    ids made unique across chapter files. Entries keep the finished archive's dates."""
+    if not doc.chapters:
+        return epub
+    extras, items, cover_ref = _book_extras(doc, settings)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
+        stamp = src.infolist()[0].date_time
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == OPF:
+                text = data.decode("utf-8").replace("</manifest>", "".join(f"  {i}\n" for i in items) + "  </manifest>")
+                data = re.sub(r"(<spine[^>]*>\n)", lambda m: f"{m.group(1)}    {cover_ref}\n", text, count=1).encode("utf-8")
+            elif item.filename.startswith("EPUB/text/ch"):
+                data = _book_file(item.filename, data)
+            dst.writestr(item, data)
+        for name, data in extras.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def _finish(epub: bytes, meta: Meta, settings) -> bytes:
