@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__, assets
+from .profiles import Choice, choose
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
@@ -58,6 +59,8 @@ class Result:
     cached: bool = False
     skipped: bool = False
     """Not converted on purpose (`published: false`): neither written nor failed."""
+    profile: Choice | None = None
+    """The site profile the post was read with, and why (`--profile auto` picks it)."""
 
     @property
     def ok(self) -> bool:
@@ -292,9 +295,11 @@ def _folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(path: Path, environment: str) -> str:
-    """Content hash of everything one post's outputs depend on (OSError when unreadable)."""
+def cache_key(path: Path, environment: str, profile: str) -> str:
+    """Content hash of everything one post's outputs depend on, its resolved profile
+    included (`auto` may pick another when the site's posts change); OSError when unreadable."""
     digest = hashlib.sha256(environment.encode())
+    digest.update(f"{profile}\0".encode())
     digest.update(_folder_fingerprint(path.resolve().parent).encode())
     digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -314,16 +319,19 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     keys: dict[str, str] = {}
     results: list[Result] = []
     todo: list[Job] = []
+    choices: dict[str, Choice] = {}
     for job in jobs:
         try:
-            keys[job.name] = cache_key(job.path, environment)
+            choices[job.name] = choose(settings.profile, job.path)
+            keys[job.name] = cache_key(job.path, environment, choices[job.name].name)
         except OSError as exc:
             error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
         expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
         if settings.cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
-            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
+            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True,
+                                  profile=choices[job.name]))
         else:
             todo.append(job)
     if progress and results:
@@ -332,6 +340,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
         for result in chunk_results:
+            result.profile = choices[result.name]
             if result.ok and not result.skipped:
                 cache[result.name] = keys[result.name]
             else:

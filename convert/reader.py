@@ -337,8 +337,9 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     data, body_md, fm_warnings = split_front_matter(text, name)
     warnings += fm_warnings
 
+    profile = profiles.choose(settings.profile, path, site=site, text=raw).name
     meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),
-                site_title=site.title, site_url=site.url, genre=profiles.load(settings.profile).genre)
+                site_title=site.title, site_url=site.url, genre=profiles.load(profile).genre)
     budget = [MAX_EXTRA_NODES]
     for key, value in data.items():
         target = FIELDS.get(str(key))
