@@ -32,6 +32,8 @@ _PARAM_URL = {"movie", "src", "url", "filename", "data"}
 _PHRASING = {"p", "a", "span", "em", "strong", "b", "i", "u", "s", "small", "big", "font", "label",
              "sub", "sup", "mark", "abbr", "cite", "q", "code", "kbd", "del", "ins", "tt"}
 """Elements a figure may not stand in: the player is moved out of them, splitting them."""
+_BLANK = re.compile(r"\s*about:", re.I)
+"""`about:blank`, the placeholder of a player loaded later by script: no URL at all."""
 MAX_SHOWN = 120
 """A longer URL (a data: URL) is named by its start in the text and the warning."""
 
@@ -154,12 +156,12 @@ def _urls(player) -> list[str]:
     urls = []
     for tag in player.iter():
         if tag.tag in ("iframe", "embed", "video", "audio", "source", "track"):
-            urls.append(tag.get("src"))
+            urls += [tag.get("src"), tag.get("data-src")]   # data-src: a lazily loaded player's
         elif tag.tag == "object":
             urls.append(tag.get("data"))
         elif tag.tag == "param" and (tag.get("name") or "").lower() in _PARAM_URL:
             urls.append(tag.get("value"))
-    return list(dict.fromkeys(page_url(u) for u in urls if u and u.strip()))
+    return list(dict.fromkeys(page_url(u) for u in urls if u and u.strip() and not _BLANK.match(u)))
 
 
 def _fallback(player) -> list:
@@ -194,7 +196,7 @@ def _figure(player):
         line = SubElement(figure, "p")
         link = SubElement(line, "a", {"href": url})
         link.text = _shown(url)
-    if any(isinstance(part, str) and part.strip() or not isinstance(part, str) for part in fallback):
+    if any(not isinstance(part, str) or part.strip() for part in fallback):
         holder = SubElement(figure, "div")
         for part in fallback:
             if isinstance(part, str):

@@ -61,6 +61,7 @@ def figures(html: str) -> list:
     ('<object><param name="movie" value="http://www.youtube.com/v/XsxDH4HcOWA">'
      '<embed src="http://www.youtube.com/v/XsxDH4HcOWA"></object>', "https://www.youtube.com/watch?v=XsxDH4HcOWA"),
     ('<embed src="https://example.org/clip.mp4">', "https://example.org/clip.mp4"),
+    ('<iframe src="about:blank" data-src="https://player.vimeo.com/video/5"></iframe>', "https://vimeo.com/5"),
 ])
 def test_every_player_becomes_a_figure_linking_its_url(markup, url):
     out, messages = to_figures(f"<p>before</p>{markup}<p>after</p>")

@@ -100,25 +100,29 @@ def _detection(data: dict) -> Detection:
                      share=float(data["share"]), languages=tuple(data.get("languages", ())))
 
 
-def choose(value: str, path: Path, *, site=None, text: bytes | None = None) -> Choice:
+def choose(value: str, path: Path | None, *, site=None, text: bytes | None = None) -> Choice:
     """The profile for the post at `path`: `value` itself unless it is `auto`; then the first
     profile (by name) whose detection claims the post's site (its `_config.yml`'s language,
     its posts' markers), or, for a post outside any site, the post itself; else FALLBACK.
 
     The same post always gets the same answer (convert and cite never disagree): a site is
     judged on its own files (its root's posts and `_posts/`), not on what a batch holds.
-    `text` is the post's bytes when the caller has read them already.
+    `text` is the post's bytes when the caller has read them already; `path` None: a post
+    that is not a file (a Document made in code), judged on `text` alone.
     """
     if value != AUTO:
         return Choice(value, "given")
     from ..site import site_for
 
-    site = site or site_for(Path(path).resolve().parent)
-    if site.root is not None:
+    if site is None and path is not None:
+        site = site_for(Path(path).resolve().parent)
+    if site is not None and site.root is not None:
         choice = _site_choice(site.root, site.lang)
         if choice is not None:
             return choice
-    text = _head(Path(path)) if text is None else text[:SCANNED_BYTES]
+    if text is None:
+        text = _head(Path(path)) if path is not None else b""
+    text = text[:SCANNED_BYTES]
     for profile in _detecting():
         if profile.detect.markers.search(text.decode("utf-8", "replace")):
             return Choice(profile.name, f"{profile.detect.about} in the post")

@@ -86,7 +86,7 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     if isinstance(profile, Profile):
         prof = profile
     elif profile in (None, AUTO):
-        prof = load(choose(AUTO, Path(doc.meta.source_path or "."),
+        prof = load(choose(AUTO, Path(doc.meta.source_path) if doc.meta.source_path else None,
                            text=doc.source_bytes or doc.body.encode("utf-8")).name)
     else:
         prof = load(profile)
