@@ -6,7 +6,8 @@ chrome is dropped before the trailing source URL is found); it is written out he
 once, as markdown-it-py keeps its core rules. Rules that read a news article's shape
 (an opening quote as its summary, a trailing bare link as its original, bold lines as
 headings, source and signature lines) are marked NEWS: they run only under a profile
-whose genre is news; a blog's opening quote is a quote.
+whose genre is news; a blog's opening quote is a quote. What Octavo marked itself
+(`::: summary`, `::: signature` in its own Markdown, read back) is read for any genre.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ RULES = [
     ("demote_headings", structure.demote_headings, ANY),
     ("extract_source_url", provenance.extract_source_url, NEWS),
     ("extract_summary", structure.extract_summary, NEWS),
+    ("summary_div", structure.summary_div, ANY),
     ("centered_headings", structure.centered_headings, NEWS),
     ("document_number", provenance.document_number, NEWS),
     ("section_heads", structure.section_heads, NEWS),
@@ -58,6 +60,7 @@ RULES = [
     ("footnotes", structure.footnotes, ANY),
     ("source_line", provenance.source_line, NEWS),
     ("signature_block", provenance.signature_block, NEWS),
+    ("signature_div", provenance.signature_div, ANY),
     ("trailing_credit", provenance.trailing_credit, NEWS),
     ("container", provenance.container, ANY),
     ("title_fallback", structure.title_fallback, ANY),
