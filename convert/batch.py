@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__, assets
-from .profiles import Choice, choose
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
+from .profiles import Choice, choose
 from .settings import Settings
 from .site import site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer
