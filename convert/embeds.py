@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lxml.etree import Element, SubElement
 from lxml.html import fragment_fromstring, fragments_fromstring, tostring
@@ -183,6 +183,12 @@ def _fallback(player) -> list:
     return parts
 
 
+def _linkable(url: str) -> bool:
+    """A web address or a path on the post's site: what the allowlist keeps as a link."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme in ("http", "https") or (not scheme and not url.startswith("//"))
+
+
 def _shown(url: str) -> str:
     return url if len(url) <= MAX_SHOWN else url[:MAX_SHOWN] + "…"
 
@@ -194,8 +200,10 @@ def _figure(player):
     figure = Element("figure", {"class": "embed"})
     for url in urls:
         line = SubElement(figure, "p")
-        link = SubElement(line, "a", {"href": url})
-        link.text = _shown(url)
+        if _linkable(url):
+            SubElement(line, "a", {"href": url}).text = _shown(url)
+        else:   # file:, javascript:, data:… the allowlist would drop the link: name it as text
+            line.text = _shown(url)
     if any(not isinstance(part, str) or part.strip() for part in fallback):
         holder = SubElement(figure, "div")
         for part in fallback:
@@ -211,8 +219,11 @@ def _figure(player):
     named = f" {title!r}" if title else ""
     if not len(figure):
         return None, f"removed an embedded <{player.tag}>{named} that named no source and held no text"
-    where = ", ".join(_shown(u) for u in urls) if urls else "no source URL (its text is kept)"
-    return figure, f"embedded <{player.tag}>{named} kept as a link: {where}"
+    if not urls:
+        return figure, f"embedded <{player.tag}>{named} named no source URL; its text is kept"
+    linked = all(_linkable(u) for u in urls)
+    return figure, (f"embedded <{player.tag}>{named} kept as {'a link' if linked else 'text'}: "
+                    + ", ".join(_shown(u) for u in urls))
 
 
 def _lift(player) -> None:

@@ -105,6 +105,13 @@ def test_player_with_nothing_to_show_is_named():
     assert messages == ["removed an embedded <video> that named no source and held no text"]
 
 
+def test_a_player_url_no_reader_could_follow_is_named_as_text():
+    """file:, data:, javascript: — the allowlist would drop such a link: the URL stays as text."""
+    out, messages = to_figures('<iframe src="file:///etc/passwd"></iframe>')
+    assert clean(out) == '<figure class="embed"><p>file:///etc/passwd</p></figure>'
+    assert messages == ["embedded <iframe> kept as text: file:///etc/passwd"]
+
+
 def test_player_inside_removed_content_goes_with_it():
     """A frame in <noscript> goes with it; the sanitizer names that text, not a link it never kept."""
     out, messages = to_figures('<noscript><iframe src="https://player.vimeo.com/video/1"></iframe>x</noscript>')
