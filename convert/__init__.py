@@ -20,7 +20,8 @@ __all__ = ["Document", "Meta", "Settings", "read_post", "normalize", "load", "wr
 
 
 def load(path, settings: Settings | None = None) -> Document:
-    """Read and normalize one post with `settings` (defaults when None)."""
+    """Read and normalize one post with `settings` (defaults when None; profile `auto`
+    picks the post's site profile, see convert/profiles)."""
     settings = settings or Settings()
     return normalize(read_post(path, settings), settings.profile)
 

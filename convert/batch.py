@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 from . import __version__, assets
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
+from .profiles import Choice, choose
 from .settings import Settings
 from .site import posts_fingerprint, site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer
@@ -59,6 +60,8 @@ class Result:
     cached: bool = False
     skipped: bool = False
     """Not converted on purpose (`published: false`): neither written nor failed."""
+    profile: Choice | None = None
+    """The site profile the post was read with, and why (`--profile auto` picks it)."""
 
     @property
     def ok(self) -> bool:
@@ -347,14 +350,16 @@ def _real(folder: Path) -> Path:
     return folder.resolve()
 
 
-def cache_entry(path: Path, environment: str, known: list | None = None) -> list:
+def cache_entry(path: Path, environment: str, profile: str, known: list | None = None) -> list:
     """`[key, quick, uses_posts]`: the content hash of everything one post's outputs depend
     on, a quick key from the file's size and mtime in place of its bytes, and whether it
-    uses `post_url`/`link`. When `known` (the stored entry) has the same quick key, it is
+    uses `post_url`/`link`. The resolved profile is part of it (`auto` may pick another
+    when the site's posts change). When `known` (the stored entry) has the same quick key, it is
     returned unread: a rerun with nothing changed reads no post. OSError when unreadable."""
     info = path.stat()
     folder = path.resolve().parent if path.is_symlink() else _real(path.parent)
     context = hashlib.sha256(environment.encode())
+    context.update(f"{profile}\0".encode())
     context.update(_folder_fingerprint(folder).encode())
 
     def quick(uses_posts: bool) -> str:
@@ -390,17 +395,20 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     entries: dict[str, list] = {}
     results: list[Result] = []
     todo: list[Job] = []
+    choices: dict[str, Choice] = {}
     for job in jobs:
         stored = cache.get(job.name)
         try:
-            entries[job.name] = cache_entry(job.path, environment, stored)
+            choices[job.name] = choose(settings.profile, job.path)
+            entries[job.name] = cache_entry(job.path, environment, choices[job.name].name, stored)
         except OSError as exc:
             error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
         expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
         if stored and stored[0] == entries[job.name][0] and all(p.exists() for p in expected):
-            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
+            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True,
+                                  profile=choices[job.name]))
             cache[job.name] = entries[job.name]
         else:
             todo.append(job)
@@ -410,6 +418,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
         for result in chunk_results:
+            result.profile = choices[result.name]
             if result.ok and not result.skipped:
                 cache[result.name] = entries[result.name]
             else:

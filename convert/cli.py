@@ -154,6 +154,8 @@ def convert(paths, outdir, quiet, report_path, scheduler, **params) -> None:
         grouped = [w for r in results for w in r.warnings if w.kind in GROUPED_KINDS]
         for line in warning_lines(grouped):
             _say("warning", line)
+        for line in profile_lines(results):
+            _say("profile", line)
         click.echo(summary(results, outdir, seconds), err=True)
     if report_path:
         from . import report
@@ -290,6 +292,18 @@ def warning_lines(warnings: list[PostWarning]) -> list[str]:
         like = f", and {others} more like it" if others else ""
         lines.append(f"{first.message}{like} ({posts} post{'s' if posts > 1 else ''}, first: {first.path})")
     return list(dict.fromkeys(lines))
+
+
+def profile_lines(results: list[batch.Result]) -> list[str]:
+    """The profile each post was read with, one line per profile and reason, with a count:
+    `eastmoney for 128 posts: East Money feed markup … in 127 of 128 posts of the site at …`."""
+    counts: dict[tuple[str, str], int] = {}
+    for result in results:
+        if result.profile is not None:
+            key = (result.profile.name, result.profile.reason)
+            counts[key] = counts.get(key, 0) + 1
+    return [f"{name} for {count} post{'s' if count > 1 else ''}: {reason}"
+            for (name, reason), count in counts.items()]
 
 
 def _check_style(ctx, param, value):

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import authors, dates, permalink, profiles, sanitize, yamlsafe
+from . import authors, dates, embeds, permalink, profiles, sanitize, yamlsafe
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
@@ -299,8 +299,9 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
     data, body_md, fm_warnings = split_front_matter(text, name)
     warnings += fm_warnings
 
+    profile = profiles.choose(settings.profile, path, site=site, text=raw).name
     meta = Meta(source_path=name, source_sha256=hashlib.sha256(raw).hexdigest(),
-                site_title=site.title, site_url=site.url, genre=profiles.load(settings.profile).genre)
+                site_title=site.title, site_url=site.url, genre=profiles.load(profile).genre)
     budget = [MAX_EXTRA_NODES]
     for key, value in data.items():
         target = FIELDS.get(str(key))
@@ -324,9 +325,11 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         warnings += liquid_warnings
     rendered = render(body_md, is_html)
     try:
+        rendered, embedded = embeds.to_figures(rendered)
         html = sanitize.clean(rendered)
     except sanitize.NestingError as exc:
         raise PostError(str(exc), name) from None
+    warnings += [PostWarning(name, message, kind="embed") for message in embedded]
     warnings += [PostWarning(name, message, kind="dropped") for message in sanitize.removed(rendered)]
     if meta.genre == "blog" and not meta.canonical_url and site.url:
         meta.canonical_url = site.url + permalink.permalink_path(site.config, path, data)

@@ -35,8 +35,9 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 REMOVED = {"script", "style", "iframe", "embed", "noscript", "head", "title", "template", "svg", "math",
            "select", "textarea"}
-"""Elements removed with their content. An <object> is not among them: its content is the
-fallback meant for readers when the object cannot show, kept as text (its <param>s go)."""
+"""Elements removed with their content. Players (iframe, embed, video, audio, object) reach
+the allowlist only inside one of these: convert/embeds.py has made the others figures. An
+<object> is not among them: were one to arrive, its content is a fallback for readers."""
 CODE = {"script", "style", "head", "title"}
 """Removed elements whose content is code or document metadata, not the post's text."""
 _READABLE = REMOVED - CODE - {"embed"}

@@ -30,10 +30,10 @@ CONFIG_NAMES = ("octavo.toml", "pyproject.toml")
 
 
 def _profile(value: str) -> str:
-    from .profiles import names
+    from .profiles import AUTO, names
 
-    if value not in names():
-        raise ValueError(f"unknown profile {value!r} (known: {', '.join(names())})")
+    if value != AUTO and value not in names():
+        raise ValueError(f"unknown profile {value!r} (known: {AUTO}, {', '.join(names())})")
     return value
 
 
@@ -98,8 +98,9 @@ class Settings(Declared):
     formats: tuple[str, ...] = setting(("html", "pdf", "epub", "md", "cite"), "Formats to write: "
                                        "html, pdf, epub, md, csl, bib, ris, dc, or cite for the last four.",
                                        flag="-t/--to", check=_formats)
-    profile: str = setting("eastmoney", "Site profile (convert/profiles/NAME.json): chrome links, "
-                           "source lines, ticker markup.", flag="--profile", check=_profile)
+    profile: str = setting("auto", "Site profile (convert/profiles/NAME.json: chrome links, source "
+                           "lines, news or blog); auto picks it from the site's _config.yml and posts.",
+                           flag="--profile", check=_profile)
     lang: str | None = setting(None, "Language of the posts (BCP 47), over front matter and site.",
                                flag="--lang", check=_lang)
     timezone: str | None = setting(None, "Zone for dates without one (default: the site's; "

@@ -32,6 +32,7 @@ DRAFT = POSTS / "2024-03-04-not-yet.md"
 JEKYLL_SITES = ROOT.parent / "shared" / "corpus" / "jekyll"
 """Two real Jekyll sites (the workplace's; absent in a user's clone, so those tests skip)."""
 GENERIC = Settings(profile="generic")
+NEWS = Settings(profile="eastmoney")
 NS = {"d": "http://datacite.org/schema/kernel-4"}
 
 
@@ -175,7 +176,7 @@ def test_an_opening_heading_is_the_title_not_the_slug():
 
 def test_news_keeps_its_first_sentence_title(tmp_path):
     post = write_post(tmp_path, "2022-01-19-202201192253651534.md", "---\ndate: 2022-01-19\n---\n据悉，公司宣布一事。详情如下。\n")
-    assert convert.load(post).meta.title == "据悉，公司宣布一事"
+    assert convert.load(post, NEWS).meta.title == "据悉，公司宣布一事"
 
 
 # --- published: false -------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_the_permalink_is_a_blog_posts_canonical_url_unless_it_gives_one(tmp_pat
     plain = write_post(site / "_posts", "2024-01-02-plain.md", "---\ntitle: Plain\n---\nText.\n")
     assert blog(own).meta.canonical_url == "https://elsewhere.example/own"
     assert blog(plain).meta.canonical_url == "https://t.example/blog/2024/01/02/plain.html"
-    assert convert.load(plain).meta.canonical_url is None  # news: only what the post itself gives
+    assert convert.load(plain, NEWS).meta.canonical_url is None  # news: only what the post itself gives
 
 
 def test_a_config_alias_bomb_is_ignored_with_a_warning(tmp_path):

@@ -48,8 +48,8 @@ _TAGS = re.compile(r"<[^>]*>")
 @settings(max_examples=1000, deadline=None)
 @given(POSTS, st.sampled_from(["", "标题"]))
 def test_normalize_is_idempotent(html, title):
-    once = normalize(Document(meta=Meta(title=title, source_path="p.md"), body=clean(html)))
-    twice = normalize(once)
+    once = normalize(Document(meta=Meta(title=title, source_path="p.md"), body=clean(html)), "eastmoney")
+    twice = normalize(once, "eastmoney")
     assert twice.body == once.body
     assert twice.meta == once.meta
 
@@ -58,7 +58,7 @@ def test_normalize_is_idempotent(html, title):
 @settings(max_examples=500, deadline=None)
 @given(POSTS)
 def test_visible_text_of_paragraphs_survives(html):
-    doc = normalize(Document(meta=Meta(title="标题", source_path="p.md"), body=clean(html)))
+    doc = normalize(Document(meta=Meta(title="标题", source_path="p.md"), body=clean(html)), "eastmoney")
     kept = " ".join(_TAGS.sub(" ", doc.body).split())
     for match in re.finditer(r"<p>([^<]*)</p>", html):
         if match.group(1) == "&lt;&gt;":  # the empty source link, dropped on purpose

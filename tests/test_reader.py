@@ -99,8 +99,9 @@ def test_unrecoverable_front_matter_fails_the_file(tmp_path):
 def test_no_front_matter_title_from_body_or_file_name(tmp_path):
     doc = load(write(tmp_path, "# 大标题\n\n正文。\n".encode(), name="plain.md"))
     assert doc.meta.title == "大标题" and "<h1>" not in doc.body
-    doc = load(write(tmp_path, b"   \n", name="empty-post.md"))
-    assert doc.meta.title == "empty-post"
+    news = Settings(profile="eastmoney")
+    assert load(write(tmp_path, b"   \n", name="empty-post.md"), news).meta.title == "empty-post"
+    assert load(write(tmp_path, b"   \n", name="empty-post.md")).meta.title == "Empty Post"  # auto: a blog, as Jekyll
 
 
 def test_blank_line_before_front_matter_is_read_with_warning():
@@ -226,7 +227,7 @@ def test_generic_jekyll_post(tmp_path):
 def test_metadata_lifted_from_the_body_is_cleaned_too(tmp_path):
     """The summary blockquote becomes Meta.summary in normalize(): its bidi marks go too."""
     text = "---\ntitle: t\ndate: 2022-01-19 10:00:00 +0800\n---\n> 摘要\u202e内容\u200f\n\n正文。\n"
-    doc = load(write(tmp_path, text.encode()))
+    doc = load(write(tmp_path, text.encode()), Settings(profile="eastmoney"))
     assert doc.meta.summary == "摘要内容"
     assert [w.message for w in doc.warnings if w.kind == "metadata-controls"] == [
         "removed 2 control or bidi character(s) from summary (U+202E, U+200F)"]

@@ -21,7 +21,7 @@ def test_every_option_is_declared_with_a_doc_and_a_valid_default():
     for section, f in settings.declarations():
         assert f.metadata["doc"].strip(), (section, f.name)
     defaults = Settings()
-    assert defaults.profile == "eastmoney" and defaults.pdf.page_size == "A4"
+    assert defaults.profile == "auto" and defaults.pdf.page_size == "A4"
     assert defaults.pdf.variant == "pdf/a-3b" and defaults.markdown.flavor == "pandoc"
     assert defaults.formats == ("html", "pdf", "epub", "md", "csl", "bib", "ris", "dc")
 

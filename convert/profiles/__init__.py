@@ -1,18 +1,49 @@
-"""Site profiles: site-specific knowledge (chrome links, source lines, ticker markup) as data."""
+"""Site profiles: site-specific knowledge (chrome links, source lines, ticker markup) as data,
+and which profile a post gets when none is given (`auto`): see `choose`."""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 FILES = resources.files(__package__)
 """This package's folder, wherever it is installed: one NAME.json per profile."""
-DEFAULT = "eastmoney"
+AUTO = "auto"
+"""The profile setting that lets `choose` pick from the site's configuration and posts."""
+FALLBACK = "generic"
+"""The profile of a post no profile's detection claims: generic rules only."""
 GENRES = ("news", "blog")
-"""What kind of work a profile's posts are (Meta.genre): it picks the citation types."""
+"""What kind of work a profile's posts are (Meta.genre): it picks the citation types;
+the rules that read a news article's shape (rules/__init__.py) run only for news."""
+MAX_SCANNED = 400
+"""Posts of a site read to recognise it (evenly chosen from a larger site)."""
+SCANNED_BYTES = 256 * 1024
+"""How much of each post is searched for markers."""
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How `auto` recognises a profile's sites (the JSON's `detect`): `markers` (one pattern
+    over a post's raw text) found in at least `share` of the site's posts, and, when the
+    site's `_config.yml` declares a language, one of `languages` (primary subtags)."""
+
+    about: str
+    markers: re.Pattern
+    share: float
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The profile a post gets, and why (reported once per batch by the CLI)."""
+
+    name: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +62,7 @@ class Profile:
     trailing_credit_pattern: re.Pattern
     document_number_pattern: re.Pattern
     containers: dict[str, str]
+    detect: Detection | None = None
 
 
 def names() -> list[str]:
@@ -39,7 +71,7 @@ def names() -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def load(name: str = DEFAULT) -> Profile:
+def load(name: str = FALLBACK) -> Profile:
     """The named profile; ValueError listing the known ones when it does not exist."""
     if name not in names():
         raise ValueError(f"unknown profile {name!r} (known: {', '.join(names())})")
@@ -59,4 +91,90 @@ def load(name: str = DEFAULT) -> Profile:
         trailing_credit_pattern=re.compile(data["trailing_credit_pattern"]),
         document_number_pattern=re.compile(data["document_number_pattern"]),
         containers=dict(data["containers"]),
+        detect=_detection(data["detect"]) if "detect" in data else None,
     )
+
+
+def _detection(data: dict) -> Detection:
+    return Detection(about=data["about"], markers=re.compile("|".join(data["markers"])),
+                     share=float(data["share"]), languages=tuple(data.get("languages", ())))
+
+
+def choose(value: str, path: Path | None, *, site=None, text: bytes | None = None) -> Choice:
+    """The profile for the post at `path`: `value` itself unless it is `auto`; then the first
+    profile (by name) whose detection claims the post's site (its `_config.yml`'s language,
+    its posts' markers), or, for a post outside any site, the post itself; else FALLBACK.
+
+    The same post always gets the same answer (convert and cite never disagree): a site is
+    judged on its own files (its root's posts and `_posts/`), not on what a batch holds.
+    `text` is the post's bytes when the caller has read them already; `path` None: a post
+    that is not a file (a Document made in code), judged on `text` alone.
+    """
+    if value != AUTO:
+        return Choice(value, "given")
+    from ..site import site_for
+
+    if site is None and path is not None:
+        site = site_for(Path(path).resolve().parent)
+    if site is not None and site.root is not None:
+        choice = _site_choice(site.root, site.lang)
+        if choice is not None:
+            return choice
+    if text is None:
+        text = _head(Path(path)) if path is not None else b""
+    text = text[:SCANNED_BYTES]
+    for profile in _detecting():
+        if profile.detect.markers.search(text.decode("utf-8", "replace")):
+            return Choice(profile.name, f"{profile.detect.about} in the post")
+    return Choice(FALLBACK, "no profile's markers in the post")
+
+
+def _detecting() -> list[Profile]:
+    """The profiles that can be detected, in name order."""
+    return [profile for profile in map(load, names()) if profile.detect is not None]
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(SCANNED_BYTES)
+    except OSError:
+        return b""
+
+
+@functools.lru_cache(maxsize=64)
+def _site_choice(root: Path, lang: str | None) -> Choice | None:
+    """The profile of the site at `root` (None when it has no posts to judge by)."""
+    posts = site_posts(root)
+    if not posts:
+        return None
+    texts = [_head(path).decode("utf-8", "replace") for path in posts]
+    for profile in _detecting():
+        detect = profile.detect
+        if lang and detect.languages and lang.split("-")[0].lower() not in detect.languages:
+            continue
+        found = sum(1 for text in texts if detect.markers.search(text))
+        if found and found >= detect.share * len(texts):
+            return Choice(profile.name, f"{detect.about} in {found} of {len(texts)} posts of the site at {root}")
+    return Choice(FALLBACK, f"no profile's markers in most posts of the site at {root}"
+                            + (f" (language {lang})" if lang else ""))
+
+
+def site_posts(root: Path) -> list[Path]:
+    """The site's posts that `auto` reads: post files in its root folder and under `_posts/`
+    (no link leading out of the site), at most MAX_SCANNED, evenly chosen."""
+    from ..inputs import SKIP_NAMES, SUFFIXES
+    from ..site import site_files
+
+    suffixes = tuple(SUFFIXES)
+    try:
+        top = sorted(entry.path for entry in os.scandir(root)
+                     if entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(suffixes))
+    except OSError:
+        top = []
+    posts = [Path(p) for p in top] + site_files(root / "_posts", suffixes)
+    posts = [p for p in posts if not SKIP_NAMES.match(p.name)]
+    if len(posts) > MAX_SCANNED:
+        step = len(posts) / MAX_SCANNED
+        posts = [posts[int(i * step)] for i in range(MAX_SCANNED)]
+    return posts

@@ -65,12 +65,15 @@ def drop_navigation_links(root, ctx) -> None:
 
 def resolve_links(root, ctx) -> None:
     """Protocol-relative URLs get https:, site-relative links the site's URL; image paths
-    stay relative: they name local files beside the post.
+    stay relative: they name local files beside the post. A link showing its own URL (an
+    embedded player's, convert/embeds.py) shows the resolved one, which a printed page needs.
 
     `<p><a href="//example.com/x">甲</a></p>` → `<p><a href="https://example.com/x">甲</a></p>`;
     with meta.site_url = "https://s.org":
     `<p><a href="/about/">关于</a><img src="images/a.jpg"></p>` →
-    `<p><a href="https://s.org/about/">关于</a><img src="images/a.jpg"></p>`.
+    `<p><a href="https://s.org/about/">关于</a><img src="images/a.jpg"></p>`;
+    with meta.site_url = "https://s.org":
+    `<p><a href="/media/a.mp4">/media/a.mp4</a></p>` → `<p><a href="https://s.org/media/a.mp4">https://s.org/media/a.mp4</a></p>`.
     """
     base = (ctx.meta.site_url or "").rstrip("/") + "/"
     for tag, attr in [*((a, "href") for a in elements(root, "a") if a.get("href")),
@@ -80,3 +83,5 @@ def resolve_links(root, ctx) -> None:
             tag.set(attr, "https:" + url)
         elif attr == "href" and ctx.meta.site_url and not urlsplit(url).scheme and not url.startswith("#"):
             tag.set(attr, urljoin(base, url))
+        if attr == "href" and len(tag) == 0 and tag.text == url and tag.get(attr) != url:
+            tag.text = tag.get(attr)

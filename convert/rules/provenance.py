@@ -101,19 +101,33 @@ def document_number(root, ctx) -> None:
                     ctx.meta.doc_number = match.group("number").strip()
 
 
+def signature_div(root, ctx) -> None:
+    """A signature marked as one (Octavo's own `::: signature`, read back) is the signature
+    block, whatever the genre.
+
+    `<div class="signature"><p>国务院办公厅</p></div>` → `<footer class="signature"><p>国务院办公厅</p></footer>`,
+    meta.issuer = "国务院办公厅".
+    """
+    existing = _existing_signature(root)
+    if existing is not None:
+        existing.tag = "footer"
+        existing.set("class", "signature")
+        _record_signature(existing, ctx)
+
+
+def _existing_signature(root):
+    return next((tag for tag in elements(root, "footer", "div") if has_class(tag, "signature")), None)
+
+
 def signature_block(root, ctx) -> None:
-    """Right-aligned closing lines become one signature block with a machine-readable date.
+    """A news article's right-aligned closing lines become one signature block with a
+    machine-readable date.
 
     `<p class="right">国务院办公厅</p><p class="right">2021年12月30日</p>` →
     `<footer class="signature"><p>国务院办公厅</p><p><time datetime="2021-12-30">2021年12月30日</time></p></footer>`,
     meta.issuer = "国务院办公厅", meta.signed_date = "2021-12-30".
     """
-    existing = next((tag for tag in elements(root, "footer", "div") if has_class(tag, "signature")),
-                    None)
-    if existing is not None:
-        existing.tag = "footer"
-        existing.set("class", "signature")
-        _record_signature(existing, ctx)
+    if _existing_signature(root) is not None:
         return
     run: list = []
     for block in reversed(blocks(root)):

@@ -33,18 +33,27 @@ _HEADING_ATTRS = re.compile(r"\s*\{((?:\s*[.#][\w-]+)+)\s*\}\s*$")
 
 
 def extract_summary(root, ctx) -> None:
-    """A blockquote opening the body is the article's summary (and its abstract).
+    """A blockquote opening a news article is its summary (and its abstract).
 
     `<blockquote><p>摘要</p></blockquote><p>正文</p>` → `<div class="summary"><p>摘要</p></div><p>正文</p>`,
     meta.summary = "摘要".
     """
     first = next(iter(blocks(root)), None)
-    if first is None:
-        return
-    if first.tag == "blockquote":
+    if first is not None and first.tag == "blockquote":
         first.tag = "div"
         set_attributes(first, {"class": "summary"})
-    if first.tag == "div" and has_class(first, "summary") and not ctx.meta.summary:
+        summary_div(root, ctx)
+
+
+def summary_div(root, ctx) -> None:
+    """A summary marked as one (Octavo's own `::: summary`, read back) opening the body is
+    the abstract, whatever the genre.
+
+    `<div class="summary"><p>摘要</p></div><p>正文</p>` → `<div class="summary"><p>摘要</p></div><p>正文</p>`,
+    meta.summary = "摘要".
+    """
+    first = next(iter(blocks(root)), None)
+    if first is not None and first.tag == "div" and has_class(first, "summary") and not ctx.meta.summary:
         ctx.meta.summary = text_of(first) or None
 
 

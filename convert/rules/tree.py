@@ -7,7 +7,7 @@ from lxml.etree import Element, tostring
 
 INLINE_SPACE = " \t\n\u00a0\u3000"
 VOCABULARY = {"summary", "centered", "right", "doc-number", "signature", "source",
-              "footnote-ref", "footnotes", "footnote-back"}
+              "footnote-ref", "footnotes", "footnote-back", "embed"}
 """The only classes a normalized body carries; styles/ and every writer know these."""
 
 
