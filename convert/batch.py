@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__, assets
+from . import __version__, assets, resources
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .settings import Settings
@@ -58,6 +58,9 @@ class Result:
     cached: bool = False
     skipped: bool = False
     """Not converted on purpose (`published: false`): neither written nor failed."""
+    resources: list[dict] = field(default_factory=list)
+    """Provenance of the post's images (`Resource.record()`: src, url, sha256, path in
+    OUTDIR, media type, HTTP status and fetch time, or why it was left out)."""
 
     @property
     def ok(self) -> bool:
@@ -149,8 +152,10 @@ def strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictErr
     return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
 
 
-def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Result]:
-    """Read, normalize and write one chunk of posts (runs inside a worker).
+def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings,
+                  store: resources.Store | None = None) -> list[Result]:
+    """Read, normalize, resolve the images of (into OUTDIR's store) and write one chunk of
+    posts (runs inside a worker).
 
     Each format stands alone: one that fails costs only itself, the others are written.
     """
@@ -158,14 +163,16 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Res
 
     results = [Result(path=job.path, name=job.name) for job in jobs]
     docs: dict[int, Document] = {}
+    store = store or resources.Store(outdir)
     for i, job in enumerate(jobs):
         try:
-            with _time_limit(settings.read_timeout, str(job.path)):
-                doc = load(job.path, settings)
+            with _time_limit(settings.read_timeout + resources.fetch_budget(settings), str(job.path)):
+                doc = load(job.path, settings, store)
         except Exception as exc:  # a bug must not stop the batch; it is reported against the file
             results[i].errors[READ] = _as_error(exc, str(job.path))
             continue
         results[i].warnings = list(doc.warnings)
+        results[i].resources = [r.record() for r in doc.resources]
         if not (doc.meta.published or settings.unpublished):
             results[i].skipped = True
             results[i].warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
@@ -322,18 +329,22 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
         expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
-        if settings.cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
-            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
+        entry = cache.get(job.name)
+        if settings.cache and _still_valid(entry, keys[job.name]) and all(p.exists() for p in expected):
+            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True,
+                                  resources=entry["resources"]))
         else:
             todo.append(job)
     if progress and results:
         progress(len(results))
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    for chunk_results in _map(chunks, outdir, settings, executor):
+    store = resources.Store(outdir)
+    for chunk_results in _map(chunks, outdir, settings, executor, store):
         results.extend(chunk_results)
         for result in chunk_results:
-            if result.ok and not result.skipped:
-                cache[result.name] = keys[result.name]
+            if result.ok and not result.skipped and not _retry(result):
+                cache[result.name] = {"key": keys[result.name], "resources": result.resources,
+                                      "files": resources.fingerprint(result.resources)}
             else:
                 cache.pop(result.name, None)
         if progress:
@@ -344,12 +355,25 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     return sorted(results, key=lambda r: order.get(r.path, 0))
 
 
-def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]:
+def _still_valid(entry, key: str) -> bool:
+    """A cache entry made with `key` whose images (site files and stored copies) are as they were."""
+    return (isinstance(entry, dict) and entry.get("key") == key
+            and resources.fingerprint(entry.get("resources", [])) == entry.get("files"))
+
+
+def _retry(result: Result) -> bool:
+    """A post with a remote image that could not be fetched (a server's error, a time-out)
+    is not cached, so the next run tries again."""
+    return any(r.get("reason") and r.get("reason") != resources.NOT_FETCHED
+               and r["url"].startswith(("http://", "https://")) for r in result.resources)
+
+
+def _map(chunks, outdir, settings: Settings, executor, store) -> Iterable[list[Result]]:
     if executor is None and (settings.jobs <= 1 or len(chunks) <= 1):
         if chunks:
             warm(settings)
         for chunk in chunks:
-            yield convert_chunk(chunk, outdir, settings)
+            yield convert_chunk(chunk, outdir, settings, store)
         return
     from concurrent.futures import ProcessPoolExecutor  # --jobs 1 never starts processes
 
@@ -357,7 +381,7 @@ def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]
     pool = executor or ProcessPoolExecutor(max_workers=settings.jobs, initializer=_worker_start,
                                            initargs=(settings,))
     try:
-        futures = [pool.submit(convert_chunk, chunk, outdir, settings) for chunk in chunks]
+        futures = [pool.submit(convert_chunk, chunk, outdir, settings, store) for chunk in chunks]
         for chunk, future in zip(chunks, futures):
             try:
                 yield future.result()

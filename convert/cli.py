@@ -61,8 +61,9 @@ def settings_options(*keys: str):
             default = f.default_factory() if f.default is dataclasses.MISSING else f.default
             shown = ",".join(default) if isinstance(default, tuple) else default
             extra = f" [default: {shown}]" if shown not in (None, False, True) else ""
+            multiple = f.metadata.get("multiple", False)
             command = click.option(
-                *decls, default=None, is_flag=is_bool,
+                *decls, default=None, is_flag=is_bool, multiple=multiple,
                 type=click.Choice(choices) if choices else CLICK_TYPES.get(str(f.type)), help=f"{f.metadata['doc']}{extra}",
             )(command)
         return command
@@ -76,6 +77,8 @@ def build_settings(params: dict, start: Path | None) -> Settings:
     flags: dict = {}
     for section, f in declarations():
         value = params.pop(_param(section, f.name), None)
+        if f.metadata.get("multiple") and not value:
+            value = None      # a repeatable flag not given at all
         if section:
             flags.setdefault(section, {})[f.name] = value
         else:

@@ -14,6 +14,8 @@ _LABELS_HANS = {
     "issuer": "发文机关", "signed": "成文日期", "image": "图片",
     "accessibility": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，"
                      "无闪烁、声音或动画等危险内容。",
+    "accessibility_images": "电子书含{count}幅图片，其中{undescribed}幅没有文字说明；有目录与结构化"
+                            "标题导航，阅读顺序与原文一致，无闪烁、声音或动画等危险内容。",
 }
 _LABELS_HANT = {
     **_LABELS_HANS,
@@ -22,6 +24,8 @@ _LABELS_HANT = {
     "contents": "目錄", "document_number": "文號", "issuer": "發文機關", "image": "圖片",
     "accessibility": "純文字電子書：有目錄與結構化標題導覽，閱讀順序與原文一致，無圖片，"
                      "無閃爍、聲音或動畫等危險內容。",
+    "accessibility_images": "電子書含{count}幅圖片，其中{undescribed}幅沒有文字說明；有目錄與結構化"
+                            "標題導覽，閱讀順序與原文一致，無閃爍、聲音或動畫等危險內容。",
 }
 _LABELS_EN = {
     "summary": "Summary", "source": "Source", "original": "Original article", "published": "Published",
@@ -30,6 +34,9 @@ _LABELS_EN = {
     "document_number": "Document number", "issuer": "Issued by", "signed": "Signed", "image": "Image",
     "accessibility": "Text-only e-book with a table of contents and structured headings in reading "
                      "order; no images and no flashing, sound or motion hazards.",
+    "accessibility_images": "E-book with {count} image(s), {undescribed} of them without a description "
+                            "in words; a table of contents and structured headings in reading order; "
+                            "no flashing, sound or motion hazards.",
 }
 
 

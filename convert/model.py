@@ -132,6 +132,9 @@ class Document:
     """What was repaired, assumed or dropped while reading and normalizing."""
     source_bytes: bytes = b""
     """The post file exactly as read, for PDF/A attachments and archives."""
+    resources: list = field(default_factory=list)
+    """The body's images, resolved once for every writer (`convert.resources.Resource`:
+    the local copy or why it was left out, with provenance)."""
 
     @property
     def locale(self) -> Locale:

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from dataclasses import dataclass
 
-from .. import dates, images
+from .. import dates
 from ..colophon import cite_as, definition_list
 from ..errors import warn
 from ..model import Document, Meta
@@ -71,8 +71,6 @@ class Options(Declared):
                              flag="--page-size", check=_page_size)
     variant: str = setting("pdf/a-3b", "PDF variant; the A-3 ones keep the attached sources.",
                            flag="--pdf-variant", choices=PDF_VARIANTS)
-    allow_remote: bool = setting(False, "Let the PDF fetch remote images (never from private or "
-                                 "loopback addresses).", flag="--allow-remote")
     timeout: float = setting(120, "Seconds one PDF may take to render.", check=_positive)
     memory_mb: int = setting(1536, "Memory (MB) one PDF render may use beyond its worker's.", check=_positive)
 
@@ -138,12 +136,10 @@ def render(doc: Document, settings) -> bytes:
 
     from ..fetcher import STYLES_DIR, SafeFetcher
 
-    post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
-    fetcher = SafeFetcher(post_dir, allow_remote=settings.pdf.allow_remote)
-    base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
+    fetcher = SafeFetcher({Path(r.file).as_uri(): r.media_type for r in doc.resources if r.archived})
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
-        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+        document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=_FONT_CONFIG)
         document.metadata = _metadata(doc.meta)
         pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
@@ -157,14 +153,13 @@ def render(doc: Document, settings) -> bytes:
 
 
 def _page(doc: Document, settings) -> str:
-    """The standalone HTML page (html.page) with base + print CSS and the colophon after it."""
-    from .html import page, stylesheet
+    """The standalone HTML page (html.page) with base + print CSS and the colophon after it;
+    archived images are their files (served by the fetcher), the rest placeholders."""
+    from .html import page, stylesheet, with_images
 
     css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
            + page_css(settings.pdf.page_size))
-    allow_remote = settings.pdf.allow_remote
-    body = images.describe(doc.body, doc.locale, keep=lambda src: allow_remote or not images.is_web(src))
-    doc = Document(doc.meta, body, doc.warnings, doc.source_bytes)
+    doc = with_images(doc, lambda r: Path(r.file).as_uri())
     return page(doc, css=css, after=colophon(doc))
 
 
