@@ -60,7 +60,7 @@ def settings_options(*keys: str):
             choices = f.metadata.get("choices")
             default = f.default_factory() if f.default is dataclasses.MISSING else f.default
             shown = ",".join(default) if isinstance(default, tuple) else default
-            extra = f" [default: {shown}]" if shown not in (None, False, True) else ""
+            extra = f" [default: {shown}]" if shown not in (None, False, True, "") else ""
             multiple = f.metadata.get("multiple", False)
             command = click.option(
                 *decls, default=None, is_flag=is_bool, multiple=multiple,
