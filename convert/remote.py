@@ -226,9 +226,24 @@ class Fetcher:
         with open(self.store.folder / WARC_NAME, "ab") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                if handle.seek(0, io.SEEK_END) == 0:
+                    handle.write(_warcinfo())
                 handle.write(buffer.getvalue())
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _warcinfo() -> bytes:
+    """The warcinfo record opening a new WARC file: which software wrote it, and how."""
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(WARC_NAME, {
+        "software": f"Octavo/{__version__} (convert/remote.py)", "format": "WARC File Format 1.1",
+        "conformsTo": "https://iso.org/standard/68004.html", "robots": "ignore (images of posts being archived)",
+        "http-header-user-agent": USER_AGENT, "description": "every request and response of --fetch-assets"}))
+    return buffer.getvalue()
 
 
 def _left(deadline: float) -> float:

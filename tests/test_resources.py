@@ -89,6 +89,11 @@ def test_site_images_reach_html_markdown_and_epub_through_one_store(site, tmp_pa
     media, chapter = epub_media(out / "2024-01-01-pics.epub")
     assert len(media) == 3 and "image/webp" not in media                      # WebP converted for EPUB 3
     assert chapter.count("<img") == 3 and "data:" not in chapter
+    with zipfile.ZipFile(out / "2024-01-01-pics.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+    assert '<meta property="schema:accessMode">visual</meta>' in opf
+    assert "3 image(s), 1 of them without a description" in opf     # alt "Image", no caption: none
+    assert '<meta property="schema:accessModeSufficient">textual</meta>' not in opf
     stored = sorted(p.name for p in (out / resources.STORE).iterdir() if p.is_file())
     assert len(stored) == 3
 
@@ -193,9 +198,12 @@ def test_two_posts_one_request_recorded_in_the_warc(server, tmp_path):
     record = next(r for r in results[0].resources if r["url"].endswith("/table.png"))
     assert record["status"] == 200 and record["sha256"] == stored and record["fetched"]
     with open(out / resources.STORE / remote.WARC_NAME, "rb") as handle:
-        responses = [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode(),
-                      r.content_stream().read()) for r in ArchiveIterator(handle) if r.rec_type == "response"]
-    assert (f"{server.base}/table.png", "200", server.table) in responses
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                    r.http_headers.get_statuscode() if r.http_headers else None, r.content_stream().read())
+                   for r in ArchiveIterator(handle)]
+    assert records[0][0] == "warcinfo"
+    assert ("response", f"{server.base}/table.png", "200", server.table) in records
+    assert [r[1] for r in records if r[0] == "request"] == [r[1] for r in records if r[0] == "response"]
     convert_all([tmp_path / "posts"], out, fetch_assets=True, allow_hosts=(server.host,))
     assert server.hits["/table.png"] == 1                     # a later run reuses the store
 
@@ -222,7 +230,7 @@ def test_unsafe_or_broken_resources_are_refused_with_a_warning(server, tmp_path,
 def test_without_fetch_assets_nothing_is_requested_and_every_remote_image_is_named(server, tmp_path):
     remote_posts(tmp_path / "posts", server.base)
     results = convert_all([tmp_path / "posts"], tmp_path / "out", allow_hosts=(server.host,))
-    assert sum(server.hits.values()) == 0
+    assert server.connections == 0
     assert not (tmp_path / "out" / resources.STORE / remote.WARC_NAME).exists()
     [warning] = [w for w in results[1].warnings if w.kind == resources.OFFLINE]
     for name in ("table.png", "to-private.png", "page.png", "evil.svg", "big.png", "missing.png"):
@@ -235,7 +243,7 @@ def test_without_fetch_assets_nothing_is_requested_and_every_remote_image_is_nam
 def test_private_addresses_need_allow_host(server, tmp_path):
     remote_posts(tmp_path / "posts", server.base)
     results = convert_all([tmp_path / "posts"], tmp_path / "out", fetch_assets=True)
-    assert sum(server.hits.values()) == 0
+    assert server.connections == 0
     assert all(r["reason"].startswith("refused address") for r in results[0].resources)
 
 
@@ -273,6 +281,10 @@ def test_corpus_tables_survive_as_images_in_every_format(tmp_path):
     assert len(md_images(out / f"{stem}.md")) == 4
     media, chapter = epub_media(out / f"{stem}.epub")
     assert len(media) == 4 and chapter.count("<img") == 4
+    from test_epub import epubcheck_many
+
+    checked, messages = epubcheck_many([out / f"{stem}.epub"], tmp_path)
+    assert checked[str(out / f"{stem}.epub")][:2] == (0, 0), messages
     listing = subprocess.run(["pdfimages", "-list", str(out / f"{stem}.pdf")], capture_output=True,
                              text=True, check=True).stdout.splitlines()[2:]
     assert len(listing) == 4

@@ -1,0 +1,101 @@
+"""Benchmark: a batch whose images are archived (--fetch-assets, served from 127.0.0.1)
+against the same batch without (each image its description and URL), in one run.
+
+    .venv/bin/python bench/bench_images.py [--formats html,md,epub] [--jobs 1] [CORPUS_DIR]
+
+The corpus (finews by default) is copied to a temporary folder with its image host
+(dfscdn.dfcfw.com, where the feed keeps its tables and photos) replaced by a local server
+that answers every image path with a PNG of the size the file name states. Prints both
+wall times, their ratio, the requests made, and the store's files and bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from convert import batch, resources  # noqa: E402
+from convert.inputs import discover  # noqa: E402
+from convert.settings import Settings  # noqa: E402
+from imageserver import ImageServer, png  # noqa: E402
+
+FINEWS = ROOT.parent / "shared" / "corpus" / "finews"
+IMAGE_HOST = "https://dfscdn.dfcfw.com"
+
+
+def answer(path: str):
+    """A PNG as large as the name says (`…_w506h907.jpg`), else 600×400."""
+    match = re.search(r"_w(\d+)h(\d+)", path)
+    width, height = (int(match.group(1)), int(match.group(2))) if match else (600, 400)
+    return 200, {"Content-Type": "image/png"}, png(min(width, 4000), min(height, 4000), path[-24:])
+
+
+def staged(corpus: Path, folder: Path, base: str) -> Path:
+    """The corpus copied with its image host pointed at `base`."""
+    target = folder / "posts"
+    shutil.copytree(corpus, target, ignore=shutil.ignore_patterns(".*"))
+    for post in target.glob("*.md"):
+        text = post.read_text("utf-8")
+        if IMAGE_HOST in text:
+            post.write_text(text.replace(IMAGE_HOST, base), "utf-8")
+    return target
+
+
+def timed(posts: Path, outdir: Path, settings: Settings) -> tuple[float, list]:
+    jobs = discover([str(posts)], lambda message: None, outdir)
+    start = time.perf_counter()
+    results = batch.run(jobs, outdir, settings)
+    return time.perf_counter() - start, results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=FINEWS)
+    parser.add_argument("--formats", default="html,md,epub")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each; the fastest counts")
+    args = parser.parse_args()
+    server = ImageServer(fallback=answer)
+    times: dict[str, list[float]] = {"without": [], "with": []}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            posts = staged(args.corpus, Path(tmp), server.base)
+            common = dict(formats=args.formats, jobs=args.jobs, cache=False)
+            for n in range(args.rounds):
+                elapsed, plain = timed(posts, Path(tmp) / f"without{n}", Settings(**common))
+                times["without"].append(elapsed)
+                assert sum(server.hits.values()) == 0, "a run without --fetch-assets made a request"
+                outdir = Path(tmp) / f"with{n}"       # a fresh store: every image fetched again
+                elapsed, fetched = timed(posts, outdir, Settings(
+                    **common, fetch_assets=True, allow_hosts=(server.host,)))
+                times["with"].append(elapsed)
+            store = [p for p in (outdir / resources.STORE).glob("*") if p.is_file()]
+            warc = outdir / resources.STORE / "fetch.warc.gz"
+            warc_kb = warc.stat().st_size / 1024
+            copies = [p for p in store if p != warc]
+            used = sum(len([r for r in res.resources if "reason" not in r]) for res in fetched)
+            failed = sum(not r.ok for r in plain + fetched)
+    finally:
+        server.close()
+    without, with_images = min(times["without"]), min(times["with"])
+    print(f"{len(plain)} posts, formats {args.formats}, --jobs {args.jobs}, best of {args.rounds}")
+    print(f"without images (placeholders): {without:.2f} s")
+    print(f"with images (--fetch-assets):  {with_images:.2f} s  ({with_images / without:.2f}×)")
+    print(f"image uses {used}; requests {sum(server.hits.values())} for {len(server.hits)} URLs "
+          f"over {args.rounds} fresh stores; store {len(copies)} files, "
+          f"{sum(p.stat().st_size for p in copies) / 1024:.0f} KB; WARC {warc_kb:.0f} KB")
+    if failed:
+        print(f"{failed} failed results")
+
+
+if __name__ == "__main__":
+    main()
