@@ -101,12 +101,13 @@ def resolve(doc: Document, settings: Settings, store: Store | None = None) -> No
     post = Path(doc.meta.source_path).resolve() if doc.meta.source_path else None
     site = site_for(post.parent) if post else None
     root = (site.root if site and site.root else post.parent if post else None)
+    baseurl = "/" + str(site.config.get("baseurl") or "").strip("/") if site and site.root else "/"
     fetcher = None
     if settings.fetch_assets and store is not None:
         from .remote import Fetcher
 
         fetcher = Fetcher.for_store(store, settings)
-    doc.resources = [_resolve_one(src, doc.meta.site_url, post, root, store, settings, fetcher)
+    doc.resources = [_resolve_one(src, doc.meta.site_url, baseurl, post, root, store, settings, fetcher)
                      for src in sources]
     _warn(doc)
 
@@ -116,7 +117,7 @@ def images_of(body: str):
     return list(fragment.parse(body).iter("img")) if "<img" in body else []
 
 
-def _resolve_one(src, site_url, post, root, store, settings, fetcher) -> Resource:
+def _resolve_one(src, site_url, baseurl, post, root, store, settings, fetcher) -> Resource:
     parts = urlsplit(src)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
@@ -126,7 +127,10 @@ def _resolve_one(src, site_url, post, root, store, settings, fetcher) -> Resourc
         return _local(src, local, post, root, store, site_url=True)
     if scheme or parts.netloc:
         return Resource(src, src, reason=f"{scheme or 'network'}: sources are not archived")
-    return _local(src, unquote(parts.path), post, root, store)
+    path = unquote(parts.path)
+    if baseurl != "/" and path.startswith(baseurl + "/"):    # `relative_url` puts the baseurl first
+        path = path[len(baseurl):]
+    return _local(src, path, post, root, store)
 
 
 def _on_site(url: str, site_url: str | None) -> str | None:

@@ -60,7 +60,8 @@ def site(tmp_path) -> Path:
     root = tmp_path / "site"
     (root / "assets" / "img").mkdir(parents=True)
     (root / "_posts").mkdir()
-    (root / "_config.yml").write_text("title: Pics\nurl: https://blog.example.org\nlang: en\ntimezone: UTC\n")
+    (root / "_config.yml").write_text("title: Pics\nurl: https://blog.example.org\nbaseurl: /blog\n"
+                                      "lang: en\ntimezone: UTC\n")
     (root / "assets" / "img" / "a.png").write_bytes(png(2400, 900, "Quarterly table"))
     from PIL import Image
 
@@ -71,7 +72,9 @@ def site(tmp_path) -> Path:
     (root / "_posts" / "2024-01-01-pics.md").write_text(
         "---\ntitle: Pictures\n---\n"
         "![Image](/assets/img/a.png)\n\n"
-        '<figure><img src="{{ site.url }}/assets/img/b.webp" alt="图片"><figcaption>The red one</figcaption></figure>\n\n'
+        '<figure><img src="{{ site.url }}{{ site.baseurl }}/assets/img/b.webp" alt="图片">'
+        "<figcaption>The red one</figcaption></figure>\n\n"
+        'Again: <img src="{{ "/assets/img/a.png" | relative_url }}" alt="the same table">\n\n'
         "Near: ![a navy box](near.jpg), out: ![leak](/assets/img/leak.png) ![up](../../secret.png).\n",
         encoding="utf-8")
     return root
@@ -82,17 +85,18 @@ def test_site_images_reach_html_markdown_and_epub_through_one_store(site, tmp_pa
     [result] = convert_all([site / "_posts"], out)
     assert result.ok, result.errors
     html = imgs(out / "2024-01-01-pics.html")
-    assert len(html) == 3 and all(src.startswith("resources/") for src in html)
+    assert len(html) == 4 and all(src.startswith("resources/") for src in html)
+    assert html[0] == html[2]                                 # one image, two paths to it: one copy
     assert all((out / src).is_file() and (out / src).name.startswith(sha(out / src)) for src in html)
     assert sha(out / html[0]) == sha(site / "assets" / "img" / "a.png")      # the original, kept whole
     assert md_images(out / "2024-01-01-pics.md") == html
     media, chapter = epub_media(out / "2024-01-01-pics.epub")
     assert len(media) == 3 and "image/webp" not in media                      # WebP converted for EPUB 3
-    assert chapter.count("<img") == 3 and "data:" not in chapter
+    assert chapter.count("<img") == 4 and "data:" not in chapter
     with zipfile.ZipFile(out / "2024-01-01-pics.epub") as book:
         opf = book.read("EPUB/content.opf").decode()
     assert '<meta property="schema:accessMode">visual</meta>' in opf
-    assert "3 image(s), 1 of them without a description" in opf     # alt "Image", no caption: none
+    assert "4 image(s), 1 of them without a description" in opf     # alt "Image", no caption: none
     assert '<meta property="schema:accessModeSufficient">textual</meta>' not in opf
     stored = sorted(p.name for p in (out / resources.STORE).iterdir() if p.is_file())
     assert len(stored) == 3
@@ -115,7 +119,8 @@ def test_resolution_stays_inside_the_site_and_names_what_it_left_out(site, tmp_p
 def test_provenance_lists_each_resource(site, tmp_path):
     [result] = convert_all([site / "_posts"], tmp_path / "out", formats=("html",))
     archived = [r for r in result.resources if "reason" not in r]
-    assert [r["url"] for r in archived] == ["assets/img/a.png", "assets/img/b.webp", "_posts/near.jpg"]
+    assert [r["url"] for r in archived] == ["assets/img/a.png", "assets/img/b.webp", "assets/img/a.png",
+                                            "_posts/near.jpg"]
     for record in archived:
         assert (tmp_path / "out" / record["path"]).is_file()
         assert record["sha256"] == sha(Path(record["origin"]))
