@@ -20,11 +20,20 @@ class Denied(ValueError):
     """A resource the fetcher refuses to load (WeasyPrint logs it and goes on)."""
 
 
+IMAGE_SCHEME = "octavo-image"
+"""How the PDF's page names an archived image (`octavo-image:3`): not a file: URL, which
+WeasyPrint would read from disk itself, bypassing the embedding copy served here."""
+
+
+def image_url(index: int) -> str:
+    return f"{IMAGE_SCHEME}:{index}"
+
+
 class SafeFetcher(URLFetcher):
     """Serves data: URLs, files under STYLES_DIR and the archived images it is given
-    (`images`: file URI → media type); nothing else."""
+    (`images`: image_url → (file, media type)); nothing else."""
 
-    def __init__(self, images: dict[str, str] | None = None):
+    def __init__(self, images: dict[str, tuple[str, str]] | None = None):
         super().__init__(allow_redirects=False)
         self.images = dict(images or {})
         self.refused: list[str] = []
@@ -44,8 +53,8 @@ class SafeFetcher(URLFetcher):
             raise
 
     def _image(self, url: str) -> URLFetcherResponse:
-        path = Path(unquote(urlsplit(url).path))
-        data, media_type = imaging.for_embedding(path.read_bytes(), self.images[url])
+        file, media_type = self.images[url]
+        data, media_type = imaging.for_embedding(Path(file).read_bytes(), media_type)
         return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
     def _style(self, url: str) -> URLFetcherResponse:

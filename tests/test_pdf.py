@@ -380,13 +380,14 @@ def test_fetcher_policy(tmp_path):
     (tmp_path / "other.png").write_bytes(png())
     (tmp_path / "notes.txt").write_text("x")
     (tmp_path / "link.png").symlink_to("/etc/passwd")
-    fetcher = SafeFetcher({(tmp_path / "ok.png").as_uri(): "image/png"})
-    assert fetcher.fetch((tmp_path / "ok.png").as_uri()).read() == png()
+    fetcher = SafeFetcher({"octavo-image:0": (str(tmp_path / "ok.png"), "image/png")})
+    assert fetcher.fetch("octavo-image:0").read() == png()
     assert b"@page" in fetcher.fetch((STYLES_DIR / "pdf.css").as_uri()).read()
     for url in ["file:///etc/passwd", "file:///dev/urandom", "file:///proc/self/environ",
                 (tmp_path / "notes.txt").as_uri(), (tmp_path / "link.png").as_uri(),
                 (tmp_path / ".." / "x.png").as_uri(), "file://remote-host/share/x.png",
-                (tmp_path / "other.png").as_uri(), "http://example.com/x.png", "ftp://example.com/x"]:
+                (tmp_path / "ok.png").as_uri(), (tmp_path / "other.png").as_uri(), "octavo-image:1",
+                "http://example.com/x.png", "ftp://example.com/x"]:
         with pytest.raises(Denied):
             fetcher.fetch(url)
 

@@ -294,3 +294,24 @@ def test_corpus_tables_survive_as_images_in_every_format(tmp_path):
                              text=True, check=True).stdout.splitlines()[2:]
     assert len(listing) == 4
     assert not [w for w in result.warnings if w.kind in (resources.LEFT_OUT, resources.OFFLINE)]
+
+
+@pytest.mark.slow
+def test_pdf_embeds_the_downscaled_copies_with_their_pixels(site, tmp_path):
+    """The PDF holds each image's embedding copy (downscaled, converted), whose pixels are the
+    image's own: extracted back with poppler's pdfimages."""
+    from PIL import Image
+
+    out = tmp_path / "out"
+    [result] = convert_all([site / "_posts"], out, formats=("pdf",))
+    assert result.ok, result.errors
+    pdf_file = out / "2024-01-01-pics.pdf"
+    listing = subprocess.run(["pdfimages", "-list", str(pdf_file)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    sizes = sorted((int(row.split()[3]), int(row.split()[4])) for row in listing)
+    assert sizes == [(120, 80), (200, 100), (1600, 600), (1600, 600)]     # 2400×900 → 1600 wide
+    subprocess.run(["pdfimages", "-png", str(pdf_file), str(tmp_path / "img")], check=True)
+    extracted = {Image.open(p).size: Image.open(p).convert("RGB") for p in tmp_path.glob("img-*.png")}
+    assert extracted[(200, 100)].getpixel((100, 50))[0] > 200 > extracted[(200, 100)].getpixel((100, 50))[1] + 100
+    assert extracted[(1600, 600)].getpixel((800, 250)) == (255, 255, 255)  # between two rules
+    assert extracted[(120, 80)].getpixel((60, 40))[2] > 80                 # navy, not garbage

@@ -134,9 +134,10 @@ def render(doc: Document, settings) -> bytes:
     """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
     from weasyprint import HTML
 
-    from ..fetcher import STYLES_DIR, SafeFetcher
+    from ..fetcher import STYLES_DIR, SafeFetcher, image_url
 
-    fetcher = SafeFetcher({Path(r.file).as_uri(): r.media_type for r in doc.resources if r.archived})
+    fetcher = SafeFetcher({image_url(n): (r.file, r.media_type) for n, r in enumerate(doc.resources)
+                           if r.archived})
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
         document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
@@ -154,12 +155,14 @@ def render(doc: Document, settings) -> bytes:
 
 def _page(doc: Document, settings) -> str:
     """The standalone HTML page (html.page) with base + print CSS and the colophon after it;
-    archived images are their files (served by the fetcher), the rest placeholders."""
+    archived images are named by their index (served by the fetcher), the rest placeholders."""
+    from ..fetcher import image_url
     from .html import page, stylesheet, with_images
 
     css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
            + page_css(settings.pdf.page_size))
-    doc = with_images(doc, lambda r: Path(r.file).as_uri())
+    index = {id(r): n for n, r in enumerate(doc.resources)}
+    doc = with_images(doc, lambda r: image_url(index[id(r)]))
     return page(doc, css=css, after=colophon(doc))
 
 
