@@ -315,3 +315,21 @@ def test_pdf_embeds_the_downscaled_copies_with_their_pixels(site, tmp_path):
     assert extracted[(200, 100)].getpixel((100, 50))[0] > 200 > extracted[(200, 100)].getpixel((100, 50))[1] + 100
     assert extracted[(1600, 600)].getpixel((800, 250)) == (255, 255, 255)  # between two rules
     assert extracted[(120, 80)].getpixel((60, 40))[2] > 80                 # navy, not garbage
+
+
+def test_a_server_that_does_not_answer_in_time_is_left_out(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(remote, "CONNECT_SECONDS", 0.3)
+    srv = ImageServer(fallback=lambda path: time.sleep(1.5) or (200, {}, png()))
+    try:
+        post = tmp_path / "posts" / "2024-03-01-slow.md"
+        post.parent.mkdir()
+        post.write_text(f"---\ntitle: Slow\nlang: en\n---\n![chart]({srv.base}/slow.png)\n", "utf-8")
+        [result] = convert_all([post.parent], tmp_path / "out", formats=("html",), fetch_assets=True,
+                               allow_hosts=(srv.host,))
+    finally:
+        srv.close()
+    [record] = result.resources
+    assert "timed out" in record["reason"] and "path" not in record
+    assert "slow.png" in next(w.message for w in result.warnings if w.kind == resources.LEFT_OUT)
