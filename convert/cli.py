@@ -133,7 +133,10 @@ def convert(paths, outdir, quiet, **params) -> None:
             _say("error", str(error) if stage == batch.READ else f"{error.path}: {stage}: {error.message}")
     if not quiet:
         cached, unpublished = sum(r.cached for r in results), sum(r.skipped for r in results)
-        notes = ", ".join(note for note in (cached and f"{cached} unchanged", unpublished and f"{unpublished} skipped")
+        images = [record for r in results for record in r.resources]
+        kept = sum("reason" not in record for record in images)
+        notes = ", ".join(note for note in (cached and f"{cached} unchanged", unpublished and f"{unpublished} skipped",
+                                            images and f"images: {kept} archived, {len(images) - kept} left out")
                           if note)
         click.echo(f"octavo: {len(results) - len(failed) - unpublished} of {len(results)} converted into "
                    f"{outdir}" + (f" ({notes})" if notes else ""), err=True)

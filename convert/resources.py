@@ -185,7 +185,8 @@ def keep(src: str, url: str, data: bytes, store: Store | None, *, fallback: Path
         return Resource(src, url, digest, path, str(file), media_type, **provenance)
     if fallback is not None and kept == data:
         return Resource(src, url, digest, None, str(fallback), media_type, **provenance)
-    return Resource(src, url, digest, reason="needs cleaning and there is no store", **provenance)
+    return Resource(src, url, digest, reason="its EXIF holds a location or a rotation, and without an "
+                    "output folder there is no cleaned copy to show", **provenance)
 
 
 def _remote(src: str, settings: Settings, fetcher) -> Resource:

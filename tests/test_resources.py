@@ -333,3 +333,17 @@ def test_a_server_that_does_not_answer_in_time_is_left_out(tmp_path, monkeypatch
     [record] = result.resources
     assert "timed out" in record["reason"] and "path" not in record
     assert "slow.png" in next(w.message for w in result.warnings if w.kind == resources.LEFT_OUT)
+
+
+def test_command_line_fetches_with_its_flags(server, tmp_path):
+    import sys
+
+    remote_posts(tmp_path / "posts", server.base)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "convert", "convert", str(tmp_path / "posts"), "-o", str(out),
+                           "-t", "html", "--jobs", "1", "--fetch-assets", "--allow-host", server.host,
+                           "--allow-host", "intranet.example:8080"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "(images: 3 archived, 4 left out)" in proc.stderr       # big.png is under the 20 MB default
+    assert "page.png (not an image (an HTML page))" in proc.stderr
+    assert (out / resources.STORE / remote.WARC_NAME).is_file()
