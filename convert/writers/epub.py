@@ -124,7 +124,9 @@ def accessibility(doc: Document) -> dict:
     # a one-item list would reach pandoc as a scalar, which it ignores: always two sets
     sufficient = ["textual,visual", "visual"] if undescribed else ["textual", "textual,visual"]
     summary = loc.label("accessibility_images").format(count=len(shown), undescribed=undescribed)
+    described = [] if undescribed else ["alternativeText"]
     return {"accessModes": ["textual", "visual"], "accessModeSufficient": sufficient,
+            "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described,
             "accessibilitySummary": summary}
 
 
