@@ -347,3 +347,21 @@ def test_command_line_fetches_with_its_flags(server, tmp_path):
     assert "(images: 3 archived, 4 left out)" in proc.stderr       # big.png is under the 20 MB default
     assert "page.png (not an image (an HTML page))" in proc.stderr
     assert (out / resources.STORE / remote.WARC_NAME).is_file()
+
+
+def test_epub_accessibility_follows_the_images():
+    from convert.model import Document, Meta
+    from convert.writers import epub
+
+    shown = resources.Resource("a.png", "a.png", "ab", "resources/ab.png", "/x/ab.png", "image/png")
+    body = '<figure><img alt="Image" src="a.png"><figcaption>成交明细</figcaption></figure>'
+    described = epub.accessibility(Document(Meta(lang="zh-CN"), body, resources=[shown]))
+    assert described["accessModes"] == ["textual", "visual"]
+    assert "textual" in described["accessModeSufficient"]
+    assert "alternativeText" in described["accessibilityFeatures"]
+    assert "1幅图片，其中0幅没有文字说明" in described["accessibilitySummary"]
+    bare = epub.accessibility(Document(Meta(lang="en"), '<p><img alt="" src="a.png"></p>', resources=[shown]))
+    assert "textual" not in bare["accessModeSufficient"] and "alternativeText" not in bare["accessibilityFeatures"]
+    left_out = resources.Resource("a.png", "a.png", reason="HTTP 404")
+    text_only = epub.accessibility(Document(Meta(lang="en"), body, resources=[left_out]))
+    assert text_only["accessModes"] == ["textual"] and "no images" in text_only["accessibilitySummary"]
