@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -50,11 +51,18 @@ def staged(corpus: Path, folder: Path, base: str) -> Path:
     return target
 
 
-def timed(posts: Path, outdir: Path, settings: Settings) -> tuple[float, list]:
+def cpu() -> float:
+    """CPU seconds used so far by this process and its reaped children (pandoc)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(posts: Path, outdir: Path, settings: Settings) -> tuple[float, float, list]:
+    """Wall seconds, CPU seconds (steadier on a shared machine) and the results."""
     jobs = discover([str(posts)], lambda message: None, outdir)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), cpu()
     results = batch.run(jobs, outdir, settings)
-    return time.perf_counter() - start, results
+    return time.perf_counter() - start, cpu() - start_cpu, results
 
 
 def main() -> None:
@@ -65,20 +73,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each; the fastest counts")
     args = parser.parse_args()
     server = ImageServer(fallback=answer)
-    times: dict[str, list[float]] = {"without": [], "with": []}
+    times: dict[str, list[tuple[float, float]]] = {"without": [], "with": []}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             posts = staged(args.corpus, Path(tmp), server.base)
             common = dict(formats=args.formats, jobs=args.jobs, cache=False)
             for n in range(args.rounds):
                 before = sum(server.hits.values())
-                elapsed, plain = timed(posts, Path(tmp) / f"without{n}", Settings(**common))
-                times["without"].append(elapsed)
+                *spent, plain = timed(posts, Path(tmp) / f"without{n}", Settings(**common))
+                times["without"].append(tuple(spent))
                 assert sum(server.hits.values()) == before, "a run without --fetch-assets made a request"
                 outdir = Path(tmp) / f"with{n}"       # a fresh store: every image fetched again
-                elapsed, fetched = timed(posts, outdir, Settings(
+                *spent, fetched = timed(posts, outdir, Settings(
                     **common, fetch_assets=True, allow_hosts=(server.host,)))
-                times["with"].append(elapsed)
+                times["with"].append(tuple(spent))
             store = [p for p in (outdir / resources.STORE).glob("*") if p.is_file()]
             warc = outdir / resources.STORE / "fetch.warc.gz"
             warc_kb = warc.stat().st_size / 1024
@@ -88,10 +96,12 @@ def main() -> None:
             failed = sum(not r.ok for r in plain + fetched)
     finally:
         server.close()
-    without, with_images = min(times["without"]), min(times["with"])
     print(f"{len(plain)} posts, formats {args.formats}, --jobs {args.jobs}, best of {args.rounds}")
-    print(f"without images (placeholders): {without:.2f} s")
-    print(f"with images (--fetch-assets):  {with_images:.2f} s  ({with_images / without:.2f}×)")
+    wall = {k: min(t[0] for t in v) for k, v in times.items()}
+    spent = {k: min(t[1] for t in v) for k, v in times.items()}
+    print(f"without images (placeholders): {wall['without']:.2f} s wall, {spent['without']:.2f} s CPU")
+    print(f"with images (--fetch-assets):  {wall['with']:.2f} s wall, {spent['with']:.2f} s CPU "
+          f"({wall['with'] / wall['without']:.2f}× wall, {spent['with'] / spent['without']:.2f}× CPU)")
     print(f"image uses {used}; requests {sum(server.hits.values())} for {len(server.hits)} URLs "
           f"over {args.rounds} fresh stores; store {copies} files, {copies_kb:.0f} KB; WARC {warc_kb:.0f} KB")
     if failed:
