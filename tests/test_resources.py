@@ -365,3 +365,39 @@ def test_epub_accessibility_follows_the_images():
     left_out = resources.Resource("a.png", "a.png", reason="HTTP 404")
     text_only = epub.accessibility(Document(Meta(lang="en"), body, resources=[left_out]))
     assert text_only["accessModes"] == ["textual"] and "no images" in text_only["accessibilitySummary"]
+
+
+@pytest.mark.parametrize("fmt,media_type,embedded", [
+    ("TIFF", "image/tiff", "image/png"), ("BMP", "image/bmp", "image/png"),
+    ("WEBP", "image/webp", "image/jpeg"), ("AVIF", "image/avif", "image/jpeg"), ("PNG", "image/png", "image/png")])
+def test_formats_outside_epub_core_are_converted_for_embedding(fmt, media_type, embedded):
+    import io
+
+    from PIL import Image
+
+    from convert import imaging
+
+    data = io.BytesIO()
+    Image.new("RGB", (2000, 500), "teal").save(data, format=fmt)
+    assert imaging.sniff(data.getvalue()) == media_type
+    out, kind = imaging.for_embedding(data.getvalue(), media_type)
+    assert kind == embedded and imaging.sniff(out) == embedded
+    assert Image.open(io.BytesIO(out)).size == (1600, 400)
+
+
+def test_svg_loses_external_references_and_refuses_script():
+    from convert import imaging
+
+    svg = (b'<?xml version="1.0"?><!-- c --><svg xmlns="http://www.w3.org/2000/svg" '
+           b'xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="http://evil.example/x.png"/>'
+           b'<use href="#a"/><rect style="fill: url(http://evil.example/p)" width="4" height="4"/></svg>')
+    assert imaging.sniff(svg) == "image/svg+xml"
+    clean = imaging.clean(svg, "image/svg+xml")
+    assert b"evil.example" not in clean and b'href="#a"' in clean and b"<!--" not in clean
+    for active in (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+                   b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>'):
+        with pytest.raises(imaging.NotAnImage):
+            imaging.clean(active, "image/svg+xml")
+    entity = imaging.clean(b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                           b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>', "image/svg+xml")
+    assert b"passwd" not in entity and b"root:" not in entity and b"&x;" not in entity
