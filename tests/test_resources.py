@@ -401,3 +401,16 @@ def test_svg_loses_external_references_and_refuses_script():
     entity = imaging.clean(b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                            b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>', "image/svg+xml")
     assert b"passwd" not in entity and b"root:" not in entity and b"&x;" not in entity
+
+
+def test_one_request_per_url_across_worker_processes(server, tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(2 * batch.CHUNK + 1):      # three chunks over two worker processes
+        (posts / f"2024-04-{n + 1:02d}-p{n}.md").write_text(
+            f"---\ntitle: P{n}\nlang: en\n---\n![Trading table]({server.base}/table.png)\n", "utf-8")
+    results = convert_all([posts], tmp_path / "out", formats=("html",), jobs=2, fetch_assets=True,
+                          allow_hosts=(server.host,))
+    assert all(r.ok for r in results) and len(results) == 2 * batch.CHUNK + 1
+    assert server.hits["/table.png"] == 1
+    assert len({r.resources[0]["path"] for r in results}) == 1
