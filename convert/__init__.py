@@ -19,11 +19,17 @@ from .writers import WRITERS, writer  # noqa: E402
 __all__ = ["Document", "Meta", "Settings", "read_post", "normalize", "load", "write", "WRITERS"]
 
 
-def load(path, settings: Settings | None = None) -> Document:
+def load(path, settings: Settings | None = None, store=None) -> Document:
     """Read and normalize one post with `settings` (defaults when None; profile `auto`
-    picks the post's site profile, see convert/profiles)."""
+    picks the post's site profile, see convert/profiles), and resolve its
+    images (convert/resources.py): into `store` (a `resources.Store`) when given, else the
+    site's own files are used in place and nothing is fetched."""
+    from . import resources
+
     settings = settings or Settings()
-    return normalize(read_post(path, settings), settings.profile)
+    doc = normalize(read_post(path, settings), settings.profile)
+    resources.resolve(doc, settings, store)
+    return doc
 
 
 def write(doc: Document, fmt: str, settings: Settings | None = None) -> bytes:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__, assets
+from . import __version__, assets, resources
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .profiles import Choice, choose
@@ -62,6 +62,9 @@ class Result:
     """Not converted on purpose (`published: false`): neither written nor failed."""
     profile: Choice | None = None
     """The site profile the post was read with, and why (`--profile auto` picks it)."""
+    resources: list[dict] = field(default_factory=list)
+    """Provenance of the post's images (`Resource.record()`: src, url, sha256, path in
+    OUTDIR, media type, HTTP status and fetch time, or why it was left out)."""
 
     @property
     def ok(self) -> bool:
@@ -153,19 +156,21 @@ def strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictErr
     return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
 
 
-def read_job(job: Job, settings: Settings) -> tuple[Result, Document | None]:
-    """Read and normalize one post, capped in time: its Result (the READ error, skipped when
-    unpublished, the warnings) and its Document when it is to be written."""
+def read_job(job: Job, settings: Settings, store: resources.Store | None = None) -> tuple[Result, Document | None]:
+    """Read and normalize one post and resolve its images (into `store` when given), capped
+    in time: its Result (the READ error, skipped when unpublished, the warnings, the
+    images' provenance) and its Document when it is to be written."""
     from . import load
 
     result = Result(path=job.path, name=job.name)
     try:
-        with _time_limit(settings.read_timeout, str(job.path)):
-            doc = load(job.path, settings)
+        with _time_limit(settings.read_timeout + resources.fetch_budget(settings), str(job.path)):
+            doc = load(job.path, settings, store)
     except Exception as exc:  # a bug must not stop the batch; it is reported against the file
         result.errors[READ] = _as_error(exc, str(job.path))
         return result, None
     result.warnings = list(doc.warnings)
+    result.resources = [r.record() for r in doc.resources]
     if not (doc.meta.published or settings.unpublished):
         result.skipped = True
         result.warnings.append(PostWarning(str(job.path), UNPUBLISHED, kind="unpublished"))
@@ -203,15 +208,18 @@ def read_all(jobs: list[Job], settings: Settings) -> list[tuple[Result, Document
     return out
 
 
-def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings) -> list[Result]:
-    """Read, normalize and write one chunk of posts (runs inside a worker).
+def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings,
+                  store: resources.Store | None = None) -> list[Result]:
+    """Read, normalize, resolve the images of (into OUTDIR's store) and write one chunk of
+    posts (runs inside a worker).
 
     Each format stands alone: one that fails costs only itself, the others are written.
     """
     results: list[Result] = []
     docs: dict[int, Document] = {}
+    store = store or resources.Store(outdir)
     for i, job in enumerate(jobs):
-        result, doc = read_job(job, settings)
+        result, doc = read_job(job, settings, store)
         results.append(result)
         if doc is not None:
             docs[i] = doc
@@ -350,12 +358,13 @@ def _real(folder: Path) -> Path:
     return folder.resolve()
 
 
-def cache_entry(path: Path, environment: str, profile: str, known: list | None = None) -> list:
-    """`[key, quick, uses_posts]`: the content hash of everything one post's outputs depend
+def cache_entry(path: Path, environment: str, profile: str, known: dict | None = None) -> dict:
+    """`{key, quick, uses_posts}`: the content hash of everything one post's outputs depend
     on, a quick key from the file's size and mtime in place of its bytes, and whether it
     uses `post_url`/`link`. The resolved profile is part of it (`auto` may pick another
-    when the site's posts change). When `known` (the stored entry) has the same quick key, it is
-    returned unread: a rerun with nothing changed reads no post. OSError when unreadable."""
+    when the site's posts change). When `known` (the stored entry) has the same quick key,
+    its key is taken unread: a rerun with nothing changed reads no post. OSError when
+    unreadable."""
     info = path.stat()
     folder = path.resolve().parent if path.is_symlink() else _real(path.parent)
     context = hashlib.sha256(environment.encode())
@@ -369,15 +378,15 @@ def cache_entry(path: Path, environment: str, profile: str, known: list | None =
             digest.update(posts_fingerprint(site_for(folder)).encode())
         return digest.hexdigest()
 
-    if known and known[1] == quick(known[2]):
-        return known
+    if known and known["quick"] == quick(known["uses_posts"]):
+        return {name: known[name] for name in ("key", "quick", "uses_posts")}
     raw = path.read_bytes()
     uses_posts = bool(_LINKS_POSTS.search(raw))
     if uses_posts:
         context.update(posts_fingerprint(site_for(folder)).encode())
     key = context.copy()
     key.update(raw)
-    return [key.hexdigest(), quick(uses_posts), uses_posts]
+    return {"key": key.hexdigest(), "quick": quick(uses_posts), "uses_posts": uses_posts}
 
 
 def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor | None = None,
@@ -392,7 +401,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     cache_path = outdir / CACHE_FILE
     cache = _load_cache(cache_path) if settings.cache else {}
     environment = environment_fingerprint(settings)
-    entries: dict[str, list] = {}
+    entries: dict[str, dict] = {}
     results: list[Result] = []
     todo: list[Job] = []
     choices: dict[str, Choice] = {}
@@ -406,21 +415,24 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
         expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
-        if stored and stored[0] == entries[job.name][0] and all(p.exists() for p in expected):
+        if stored and stored["key"] == entries[job.name]["key"] and _images_unchanged(stored) \
+                and all(p.exists() for p in expected):
             results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True,
-                                  profile=choices[job.name]))
-            cache[job.name] = entries[job.name]
+                                  profile=choices[job.name], resources=stored["resources"]))
+            cache[job.name] = {**stored, **entries[job.name]}
         else:
             todo.append(job)
     if progress and results:
         progress(list(results))
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    for chunk_results in _map(chunks, outdir, settings, executor):
+    store = resources.Store(outdir)
+    for chunk_results in _map(chunks, outdir, settings, executor, store):
         results.extend(chunk_results)
         for result in chunk_results:
             result.profile = choices[result.name]
-            if result.ok and not result.skipped:
-                cache[result.name] = entries[result.name]
+            if result.ok and not result.skipped and not _retry(result):
+                cache[result.name] = {**entries[result.name], "resources": result.resources,
+                                      "files": resources.fingerprint(result.resources)}
             else:
                 cache.pop(result.name, None)
         if progress:
@@ -431,12 +443,24 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     return sorted(results, key=lambda r: order.get(r.path, 0))
 
 
-def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]:
+def _images_unchanged(entry: dict) -> bool:
+    """Whether a cached post's images (site files and stored copies) are as they were."""
+    return resources.fingerprint(entry["resources"]) == entry["files"]
+
+
+def _retry(result: Result) -> bool:
+    """A post with a remote image that could not be fetched (a server's error, a time-out)
+    is not cached, so the next run tries again."""
+    return any(r.get("reason") and r.get("reason") != resources.NOT_FETCHED
+               and r["url"].startswith(("http://", "https://")) for r in result.resources)
+
+
+def _map(chunks, outdir, settings: Settings, executor, store) -> Iterable[list[Result]]:
     if executor is None and (settings.jobs <= 1 or len(chunks) <= 1):
         if chunks:
             warm(settings)
         for chunk in chunks:
-            yield convert_chunk(chunk, outdir, settings)
+            yield convert_chunk(chunk, outdir, settings, store)
         return
     from concurrent.futures import ProcessPoolExecutor  # --jobs 1 never starts processes
 
@@ -444,7 +468,7 @@ def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]
     pool = executor or ProcessPoolExecutor(max_workers=settings.jobs, initializer=_worker_start,
                                            initargs=(settings,))
     try:
-        futures = [pool.submit(convert_chunk, chunk, outdir, settings) for chunk in chunks]
+        futures = [pool.submit(convert_chunk, chunk, outdir, settings, store) for chunk in chunks]
         for chunk, future in zip(chunks, futures):
             try:
                 yield future.result()
@@ -457,9 +481,13 @@ def _map(chunks, outdir, settings: Settings, executor) -> Iterable[list[Result]]
             pool.shutdown(cancel_futures=True)
 
 
-def _load_cache(path: Path) -> dict[str, list]:
-    """The stored entries (see cache_entry); anything else in the file (an older layout,
-    damage) is ignored, which costs a re-conversion, never a stale output."""
+CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "resources": list, "files": dict}
+"""One stored entry per post: cache_entry's keys, and its images' provenance and fingerprint."""
+
+
+def _load_cache(path: Path) -> dict[str, dict]:
+    """The stored entries; anything else in the file (an older layout, damage) is ignored,
+    which costs a re-conversion, never a stale output."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -467,4 +495,4 @@ def _load_cache(path: Path) -> dict[str, list]:
     if not isinstance(data, dict):
         return {}
     return {name: entry for name, entry in data.items()
-            if isinstance(entry, list) and len(entry) == 3 and all(isinstance(v, str) for v in entry[:2])}
+            if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in CACHE_FIELDS.items())}

@@ -11,6 +11,7 @@ navigation, or the PDF's cover, title page and contents with page numbers).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from html import escape
@@ -18,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import unquote
 
 from . import fragment
 from .errors import PostWarning
@@ -345,11 +345,11 @@ def book_meta(book: Plan, options: Options, lang: str, output: Path) -> Meta:
         source_path=str(output), source_sha256=hashlib.sha256(basis.encode()).hexdigest())
 
 
-def chapter_html(chapter: Chapter, depth: int) -> str:
-    """One article as a chapter: its header (title, date, source), its body and its
-    provenance (original URL, the copies left out), headings demoted by `depth` (h1 → h2
-    under a part), every id prefixed with the chapter's anchor so none collides, and
-    local images made absolute so they are found from any folder."""
+def chapter_html(chapter: Chapter, depth: int) -> tuple[str, list]:
+    """One article as a chapter, and its archived images: its header (title, date, source),
+    its body and its provenance (original URL, the copies left out), headings demoted by
+    `depth` (h1 → h2 under a part), every id prefixed with the chapter's anchor so none
+    collides, and each archived image renamed for the book (see _chapter_images)."""
     from .writers.html import header, provenance
 
     doc, anchor = chapter.doc, chapter.anchor
@@ -369,9 +369,9 @@ def chapter_html(chapter: Chapter, depth: int) -> str:
     title.set("id", anchor)
     title.set("class", "chapter-title")
     title.set("lang", doc.meta.lang)
-    _absolute_images(root, doc.meta.source_path)
+    images = _chapter_images(root, doc, anchor)
     return (f'<article class="chapter" lang="{escape(doc.meta.lang)}">'
-            f"{fragment.serialize(root)}</article>\n")
+            f"{fragment.serialize(root)}</article>\n"), images
 
 
 def _copy_text(copy: Document) -> str:
@@ -392,19 +392,21 @@ def _prefix_ids(root, anchor: str) -> None:
             element.set("href", f"#{anchor}-{href[1:]}")
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+def _chapter_images(root, doc: Document, anchor: str) -> list:
+    """The chapter's archived images (convert/resources.py), each `src` made unique in the
+    book (`ch-x:3`: two chapters may both say `a.png`), so the writers find every image as
+    they do one article's; an image not archived keeps its `src` for its placeholder."""
+    from .resources import by_src
 
-
-def _absolute_images(root, source_path: str) -> None:
-    """A relative image source becomes a file: URL in the post's own folder (the PDF's
-    fetcher still serves only images inside the chapters' folders)."""
-    if not source_path:
-        return
-    folder = Path(source_path).resolve().parent
+    known, renamed = by_src(doc), {}
     for img in root.iter("img"):
-        src = (img.get("src") or "").strip()
-        if src and not _SCHEME.match(src) and not src.startswith("/"):
-            img.set("src", (folder / unquote(src.split("#")[0].split("?")[0])).as_uri())
+        resource = known.get((img.get("src") or "").strip())
+        if resource is None or not resource.archived:
+            continue
+        if id(resource) not in renamed:
+            renamed[id(resource)] = dataclasses.replace(resource, src=f"{anchor}:{len(renamed)}")
+        img.set("src", renamed[id(resource)].src)
+    return list(renamed.values())
 
 
 def bind(docs: list[Document], options: Options, output: Path, *, failed: list[str] = ()) -> Document:
@@ -417,9 +419,11 @@ def bind(docs: list[Document], options: Options, output: Path, *, failed: list[s
     book = plan(docs, options, lang)
     meta = book_meta(book, options, lang, output)
     depth = 1 if options.group_by != "none" else 0
-    html = []
+    html, images = [], []
     for part in book.parts:
-        chapters = "".join(chapter_html(c, depth) for c in part.chapters)
+        made = [chapter_html(c, depth) for c in part.chapters]
+        chapters = "".join(text for text, _ in made)
+        images += [image for _, chapter_images in made for image in chapter_images]
         if part.title is None:
             html.append(chapters)
         else:
@@ -428,4 +432,4 @@ def bind(docs: list[Document], options: Options, output: Path, *, failed: list[s
     html.append(bookmatter.sources(book, meta, options.style))
     html.append(bookmatter.colophon(book, meta, options, failed))
     return Document(meta, "".join(html), warnings=book.left_out,
-                    chapters=[c.doc for c in book.chapters])
+                    chapters=[c.doc for c in book.chapters], resources=images)

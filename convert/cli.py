@@ -67,9 +67,10 @@ def settings_options(*keys: str):
             choices = f.metadata.get("choices")
             default = f.default_factory() if f.default is dataclasses.MISSING else f.default
             shown = ",".join(default) if isinstance(default, tuple) else default
-            extra = f" [default: {shown}]" if shown not in (None, False, True) else ""
+            extra = f" [default: {shown}]" if shown not in (None, False, True, "") else ""
+            multiple = f.metadata.get("multiple", False)
             command = click.option(
-                *decls, default=None, is_flag=is_bool,
+                *decls, default=None, is_flag=is_bool, multiple=multiple,
                 type=click.Choice(choices) if choices else CLICK_TYPES.get(str(f.type)), help=f"{f.metadata['doc']}{extra}",
             )(command)
         return command
@@ -83,6 +84,8 @@ def build_settings(params: dict, start: Path | None) -> Settings:
     flags: dict = {}
     for section, f in declarations():
         value = params.pop(_param(section, f.name), None)
+        if f.metadata.get("multiple") and not value:
+            value = None      # a repeatable flag not given at all
         if section:
             flags.setdefault(section, {})[f.name] = value
         else:
@@ -183,16 +186,20 @@ def summary(results: list[batch.Result], outdir: Path, seconds: float) -> str:
 
     tally = counts(results)
     made = tally["converted"] + tally["cached"]
+    images = [record for r in results for record in r.resources]
+    kept = sum("reason" not in record for record in images)
     notes = ", ".join(text for n, text in ((tally["cached"], f"{tally['cached']} unchanged"),
                                            (tally["skipped"], f"{tally['skipped']} skipped"),
-                                           (tally["failed"], f"{tally['failed']} failed")) if n)
+                                           (tally["failed"], f"{tally['failed']} failed"),
+                                           (images, f"images: {kept} archived, {len(images) - kept} left out"))
+                      if n)
     warned = f"; {tally['warned']} with warnings" if tally["warned"] else ""
     return (f"octavo: {made} of {tally['total']} converted into {outdir}" + (f" ({notes})" if notes else "")
             + f"{warned}; {seconds:.1f} s")
 
 
 BOOK_KEYS = ("profile", "timezone", "site_title", "site_url", "styles", "strict", "unpublished", "jobs",
-             "pdf.page_size", "pdf.variant", "pdf.allow_remote",
+             "pdf.page_size", "pdf.variant",
              *(f"book.{f.name}" for section, f in declarations() if section == "book"))
 """What `octavo book` takes: the reading options as `convert` has them (but --lang, which
 is the book's own), the PDF's, and the book's."""

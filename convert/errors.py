@@ -90,12 +90,15 @@ class PostWarning:
         return self.kind not in BY_DESIGN
 
 
-BY_DESIGN = frozenset({"navigation", "chart", "title-from-file-name", "duplicate", "book-selection"})
+BY_DESIGN = frozenset({"navigation", "chart", "title-from-file-name", "duplicate", "book-selection",
+                       "offline-resource"})
 """Warning kinds that are not repairs: what normalization removes on purpose (the profile's
 navigation links, live chart images), what Jekyll itself does (a blog post without a
-title is titled from its file name) and what `octavo book` is asked to do (a second copy of
-an article it holds left out, an undated post outside --since/--until). Reported, so
-nothing goes unsaid; --strict lets them pass."""
+title is titled from its file name), what `octavo book` is asked to do (a second copy of
+an article it holds left out, an undated post outside --since/--until) and what the user
+chose (remote images left as their description and URL when --fetch-assets is not given).
+Reported, so nothing goes unsaid; --strict lets them pass (an image that could not be
+archived, kind `resource`, it does not)."""
 
 
 _SINK: ContextVar[list[PostWarning] | None] = ContextVar("octavo_warnings", default=None)

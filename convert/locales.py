@@ -18,6 +18,8 @@ _LABELS_HANS = {
     "articles": "收录文章", "period": "时间范围", "made": "制作", "book_identifier": "本书标识符",
     "duplicates": "重复稿件（未收录）", "failed": "未能读取（未收录）", "selection": "筛选条件",
     "arrangement": "编排", "count": "{n} 篇", "book": "合集", "cover": "封面",
+    "accessibility_images": "电子书含{count}幅图片，其中{undescribed}幅没有文字说明；有目录与结构化"
+                            "标题导航，阅读顺序与原文一致，无闪烁、声音或动画等危险内容。",
 }
 _LABELS_HANT = {
     **_LABELS_HANS,
@@ -30,6 +32,8 @@ _LABELS_HANT = {
     "articles": "收錄文章", "period": "時間範圍", "made": "製作", "book_identifier": "本書標識符",
     "duplicates": "重複稿件（未收錄）", "failed": "未能讀取（未收錄）", "selection": "篩選條件",
     "arrangement": "編排", "book": "合集", "cover": "封面",
+    "accessibility_images": "電子書含{count}幅圖片，其中{undescribed}幅沒有文字說明；有目錄與結構化"
+                            "標題導覽，閱讀順序與原文一致，無閃爍、聲音或動畫等危險內容。",
 }
 _LABELS_EN = {
     "summary": "Summary", "author": "Author", "source": "Source", "original": "Original article", "published": "Published",
@@ -42,6 +46,9 @@ _LABELS_EN = {
     "articles": "Articles", "period": "Period", "made": "Made", "book_identifier": "Book identifier",
     "duplicates": "Duplicates left out", "failed": "Could not be read (left out)", "selection": "Selection",
     "arrangement": "Arrangement", "count": "{n} articles", "book": "Collection", "cover": "Cover",
+    "accessibility_images": "E-book with {count} image(s), {undescribed} of them without a description "
+                            "in words; a table of contents and structured headings in reading order; "
+                            "no flashing, sound or motion hazards.",
 }
 
 

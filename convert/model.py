@@ -141,6 +141,9 @@ class Document:
     chapters: list["Document"] = field(default_factory=list)
     """A bound book's articles, in reading order (their bodies are already in `body`, as
     chapter sections): what the writers attach and cite. Empty for one article."""
+    resources: list = field(default_factory=list)
+    """The body's images, resolved once for every writer (`convert.resources.Resource`:
+    the local copy or why it was left out, with provenance)."""
 
     @property
     def locale(self) -> Locale:

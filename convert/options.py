@@ -12,10 +12,11 @@ from .errors import UsageError
 
 
 def setting(default, doc: str, *, flag: str | None = None, check: Callable[[Any], Any] | None = None,
-            choices: tuple | None = None, factory: Callable | None = None):
-    """Declare one option: its default, one line of documentation, its flag (if any) and a
-    check that returns the cleaned value or raises ValueError with the reason."""
-    metadata = {"doc": doc, "flag": flag, "check": check, "choices": choices}
+            choices: tuple | None = None, factory: Callable | None = None, multiple: bool = False):
+    """Declare one option: its default, one line of documentation, its flag (if any; given
+    several times when `multiple`) and a check that returns the cleaned value or raises
+    ValueError with the reason."""
+    metadata = {"doc": doc, "flag": flag, "check": check, "choices": choices, "multiple": multiple}
     if factory is not None:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)

@@ -84,6 +84,18 @@ def _jobs(value) -> int:
     return value
 
 
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$")
+
+
+def _hosts(value) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    hosts = tuple(dict.fromkeys(str(v).strip().lower() for v in items if str(v).strip()))
+    for host in hosts:
+        if not _HOST.match(host):
+            raise ValueError(f"{host!r} is not HOST or HOST:PORT")
+    return hosts
+
+
 def _seconds(value) -> float:
     value = float(value)
     if not 0 < value <= 3600:
@@ -117,6 +129,12 @@ class Settings(Declared):
                            flag="--strict")
     unpublished: bool = setting(False, "Convert posts whose front matter says `published: false` "
                                 "(skipped by default, as Jekyll skips them).", flag="--unpublished")
+    fetch_assets: bool = setting(False, "Fetch the posts' remote images into OUTDIR/resources (once per "
+                                 "URL; every exchange recorded in OUTDIR/resources/fetch.warc.gz). "
+                                 "Without it nothing is ever fetched.", flag="--fetch-assets")
+    allow_hosts: tuple[str, ...] = setting((), "HOST or HOST:PORT that --fetch-assets may reach although "
+                                           "its address is private, loopback or link-local (repeatable).",
+                                           flag="--allow-host", check=_hosts, multiple=True)
     jobs: int = setting(None, "Worker processes (default: all cores).", flag="-j/--jobs", check=_jobs,
                         factory=lambda: os.cpu_count() or 1)
     cache: bool = setting(True, "Skip posts whose outputs are up to date (OUTDIR/.octavo-cache.json).",

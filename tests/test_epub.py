@@ -323,7 +323,8 @@ def test_remote_image_becomes_linked_description(epoch):
         '<p>x</p><figure><img src="https://example.com/k.png" alt="K线图"><figcaption>图注</figcaption></figure>'))
     with unzip(epub.write(doc, Settings())) as z:
         chapter = z.read("EPUB/text/ch001.xhtml").decode()
-    assert '<a href="https://example.com/k.png" class="image-placeholder">［图片：K线图］</a>' in chapter
+    assert ('<span class="image-placeholder">［图片：K线图］ <a href="https://example.com/k.png">'
+            'https://example.com/k.png</a></span>') in chapter
     assert "图注" in chapter and "<img" not in chapter
 
 

@@ -16,6 +16,7 @@ import convert
 from conftest import CORPUS_POSTS, REFERENCE, SHARED, corpus_ids, posts
 from convert.model import Document, Meta
 from convert.writers import markdown
+from convert.writers.html import with_images
 from convert.errors import UsageError
 from convert.settings import Settings
 from warncheck import BY_DESIGN, WarningWatch
@@ -115,7 +116,8 @@ def round_trip(doc: Document, folder, watch=None) -> Document:
 def test_round_trip_over_the_corpus(post, tmp_path, warning_watch):
     doc = warning_watch.load(post)
     back = round_trip(doc, tmp_path, warning_watch)
-    assert shape(back.body) == shape(doc.body)
+    # what the Markdown holds: images not archived are their description and URL
+    assert shape(back.body) == shape(with_images(doc, lambda r: r.path or r.src).body)
     assert back.meta.title == doc.meta.title
     assert back.meta.date == doc.meta.date
     assert back.meta.canonical_url == doc.meta.canonical_url

@@ -17,7 +17,9 @@ import pytest
 import convert
 from convert import citation
 from convert.errors import ExportError, UsageError
-from convert.fetcher import STYLES_DIR, Denied, SafeFetcher, is_public
+from convert import resources
+from convert.fetcher import STYLES_DIR, Denied, SafeFetcher
+from convert.remote import is_public
 from convert.model import Document, Meta
 from convert.sandbox import run_limited
 from convert.writers import pdf
@@ -341,9 +343,9 @@ def secrets() -> list[bytes]:
     return found + ([hostname] if len(hostname) >= 6 else [])
 
 
-@pytest.mark.parametrize("allow_remote", [False, True])
+@pytest.mark.parametrize("fetch_assets", [False, True])
 @pytest.mark.parametrize("route", ["load", "raw"])
-def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route, allow_remote,
+def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route, fetch_assets,
                                                         reference):
     post_dir = tmp_path / "post"
     post_dir.mkdir()
@@ -353,13 +355,16 @@ def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route
     body = hostile_body(listener.port)
     post = post_dir / "hostile.md"
     post.write_text(f"---\ntitle: 恶意文章\ndate: 2022-01-19 17:07:03 +0800\n---\n{body}\n", "utf-8")
+    settings = Settings(fetch_assets=fetch_assets)   # loopback is refused without --allow-host
+    store = resources.Store(tmp_path / "out")
     if route == "load":
-        doc = convert.load(post)
-    else:  # unsanitized body: the fetcher alone must hold
+        doc = convert.load(post, settings, store)
+    else:  # unsanitized body: resolving and the fetcher alone must hold
         doc = Document(Meta(title="恶意文章", source_path=str(post)), body,
                        source_bytes=post.read_bytes())
+        resources.resolve(doc, settings, store)
     out = tmp_path / "hostile.pdf"
-    out.write_bytes(pdf.write(doc, Settings(pdf=pdf.Options(allow_remote=allow_remote))))
+    out.write_bytes(pdf.write(doc, settings))
     assert listener.connections == 0
     run("qpdf", "--check", out)
     assert "2 embedded files" in run("pdfdetach", "-list", out)
@@ -371,20 +376,22 @@ def test_hostile_post_reads_nothing_outside_its_folder(tmp_path, listener, route
 
 
 def test_fetcher_policy(tmp_path):
-    (tmp_path / "ok.png").write_bytes(b"\x89PNG")
+    from imageserver import png
+
+    (tmp_path / "ok.png").write_bytes(png())
+    (tmp_path / "other.png").write_bytes(png())
     (tmp_path / "notes.txt").write_text("x")
     (tmp_path / "link.png").symlink_to("/etc/passwd")
-    fetcher = SafeFetcher(tmp_path)
-    assert fetcher.fetch((tmp_path / "ok.png").as_uri()).read() == b"\x89PNG"
+    fetcher = SafeFetcher({"octavo-image:0": (str(tmp_path / "ok.png"), "image/png")})
+    assert fetcher.fetch("octavo-image:0").read() == png()
     assert b"@page" in fetcher.fetch((STYLES_DIR / "pdf.css").as_uri()).read()
     for url in ["file:///etc/passwd", "file:///dev/urandom", "file:///proc/self/environ",
                 (tmp_path / "notes.txt").as_uri(), (tmp_path / "link.png").as_uri(),
                 (tmp_path / ".." / "x.png").as_uri(), "file://remote-host/share/x.png",
+                (tmp_path / "ok.png").as_uri(), (tmp_path / "other.png").as_uri(), "octavo-image:1",
                 "http://example.com/x.png", "ftp://example.com/x"]:
         with pytest.raises(Denied):
             fetcher.fetch(url)
-    with pytest.raises(Denied):
-        SafeFetcher(tmp_path, allow_remote=True).fetch("http://localhost:9/x.png")
 
 
 @pytest.mark.parametrize("address,public", [

@@ -131,7 +131,7 @@ def test_the_resolved_profile_keys_the_cache(tmp_path):
     third = batch.run(discover([str(site)], lambda m: None, out), out, settings)
     assert {r.profile.name for r in third} == {"generic"}
     assert not any(r.cached for r in third if r.path == first)
-    assert batch.cache_entry(first, "env", "eastmoney")[0] != batch.cache_entry(first, "env", "generic")[0]
+    assert batch.cache_entry(first, "env", "eastmoney")["key"] != batch.cache_entry(first, "env", "generic")["key"]
 
 
 def test_the_cli_reports_the_choice_once_per_profile(tmp_path):

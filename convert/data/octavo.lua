@@ -1,15 +1,17 @@
 --[[ Octavo's pandoc filter, shared by `pandoc --lua-filter` (one document) and
 batch.lua (many documents in one process), so both paths give the same bytes.
 
-EPUB: nothing may point outside the book. Raw HTML is dropped; images were already
-replaced by their description in Python (convert/images.py, the one image policy), and
-any image left is dropped to its caption so the writer never fetches one; only http(s),
+EPUB: nothing may point outside the book. Raw HTML is dropped; Python (convert/images.py,
+the one image policy) gave each archived image as a data: URI, which pandoc stores in the
+book without fetching anything, and replaced every other image by its description; any
+other image left is dropped to its caption so the writer never fetches one; only http(s),
 mailto and in-book links stay links. Figures keep their captions.
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
 back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {.centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no heading ids; web images
-stay (Python described the others), a figure's caption a centered line after
+and the other divs are unwrapped. No spans, no raw HTML, no heading ids; the images
+Python left point at archived copies (it described the others) and stay, without
+attributes, a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
 pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: pipe tables
@@ -22,6 +24,8 @@ local KNOWN_DIVS = { summary = true, centered = true, signature = true, source =
 local function drop() return {} end
 
 local function is_web(url) return url:match('^https?://') ~= nil end
+
+local function is_data(url) return url:match('^data:') ~= nil end
 
 local function is_safe_target(url)
   return is_web(url) or url:match('^mailto:') ~= nil or url:match('^#') ~= nil
@@ -40,7 +44,11 @@ local function epub(doc)
   return doc:walk {
     RawBlock = drop,
     RawInline = drop,
-    Image = function(img) return img.caption end,
+    Image = function(img)
+      if not is_data(img.src) then return img.caption end
+      img.attr = pandoc.Attr()
+      return img
+    end,
     Link = function(link)
       if not is_safe_target(link.target) then return link.content end
       link.content = unlink(link.content)
@@ -140,7 +148,7 @@ local function markdown(doc, strict)
     RawInline = drop,
     Span = function(span) return span.content end,
     Image = function(img)
-      if not is_web(img.src) then return img.caption end
+      if is_data(img.src) then return img.caption end
       img.attr = pandoc.Attr()
       return img
     end,

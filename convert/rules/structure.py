@@ -10,6 +10,7 @@ from lxml.etree import Element
 from .tree import (
     add_class,
     blocks,
+    classes,
     clear,
     detach,
     elements,
@@ -132,12 +133,21 @@ def section_heads(root, ctx) -> None:
             block.tag = "h2"
 
 
+CAPTION_CLASSES = {"caption", "image-caption", "figure-caption", "wp-caption-text", "img-caption"}
+"""Classes Jekyll themes and posts give a caption paragraph under an image."""
+_CAPTION_TAGS = ("em", "i", "small")
+
+
 def figures(root, ctx) -> None:
-    """A block holding only images becomes a figure, a centered line under it its caption;
-    an image whose source the allowlist removed (data:, javascript:) goes, with a warning.
+    """A block holding only images becomes a figure, and its caption a figcaption: a centered
+    line under it, an emphasized line right after the image (Jekyll's `![](a.png)` then
+    `*caption*`), an emphasized paragraph under it, or one with a caption class. An image
+    whose source the allowlist removed (data:, javascript:) goes, with a warning.
 
     `<div class="centered"><img src="a.jpg" width="552"></div><p class="centered">图片来源：X</p>` →
     `<figure><img alt="" src="a.jpg"><figcaption>图片来源：X</figcaption></figure>`;
+    `<p><img alt="" src="a.png">\n<em>Net buying</em></p>` →
+    `<figure><img alt="" src="a.png"><figcaption>Net buying</figcaption></figure>`;
     `<p>甲<img alt="x"></p>` → `<p>甲</p>`.
     """
     for img in elements(root, "img"):
@@ -157,16 +167,53 @@ def figures(root, ctx) -> None:
     for block in blocks(root):
         if block.tag in ("p", "div") and first(block, "img") is not None:
             children = meaningful_children(block)
-            if all(not isinstance(c, str) and c.tag == "img" for c in children):
+            inline_caption = _inline_caption(children)
+            if inline_caption is not None:
+                children = children[:-1]
+            if children and all(not isinstance(c, str) and c.tag == "img" for c in children):
                 block.tag = "figure"
                 block.attrib.clear()
+                if inline_caption is not None:
+                    _make_caption(block, inline_caption)
         if block.tag == "figure" and first(block, "figcaption") is None:
             caption = block.getnext()
-            if caption is not None and caption.tag == "p" and has_class(caption, "centered") \
-                    and len(text_of(caption)) <= MAX_CAPTION:
-                caption.tag = "figcaption"
-                del caption.attrib["class"]
+            if caption is not None and _is_caption(caption):
                 block.append(detach(caption))
+                _make_caption(block, caption)
+
+
+def _inline_caption(children: list):
+    """The emphasized line closing an image paragraph (`<img>` then `<em>caption</em>`)."""
+    if len(children) < 2 or isinstance(children[-1], str) or children[-1].tag not in _CAPTION_TAGS:
+        return None
+    last = children[-1]
+    return last if 0 < len(text_of(last)) <= MAX_CAPTION and first(last, "img") is None else None
+
+
+def _is_caption(block) -> bool:
+    """A paragraph under a figure that is its caption: centered, emphasized or so classed."""
+    if block.tag != "p" or not 0 < len(text_of(block)) <= MAX_CAPTION or first(block, "img") is not None:
+        return False
+    return (has_class(block, "centered") or bool(set(classes(block)) & CAPTION_CLASSES)
+            or sole_child(block, *_CAPTION_TAGS) is not None)
+
+
+def _make_caption(figure, element) -> None:
+    """Turn `element` (inside `figure`, at its end) into the figure's figcaption."""
+    emphasis = sole_child(element, *_CAPTION_TAGS) if element.tag == "p" else element
+    if element.tag == "p" and emphasis is not None:
+        unwrap(emphasis)
+    element.tag = "figcaption"
+    element.attrib.clear()
+    if element.getparent() is not figure:
+        figure.append(detach(element))
+    for br in [c for c in figure if c.tag == "br"]:       # the line break before the caption
+        detach(br)
+    before = element.getprevious()
+    if before is not None and before.tail and not before.tail.strip():
+        before.tail = None
+    trim_edges(element)
+    element.tail = None
 
 
 def footnotes(root, ctx) -> None:

@@ -1,9 +1,10 @@
 """EPUB 3 through pandoc: full OPF metadata, a title page, a nav from the headings, a colophon.
 
 pandoc writes the book from the clean body (one chapter for the article, one for the
-colophon); every metadata field comes from `doc.meta`. Images are never fetched or
-embedded: each becomes its description, linked when it was on the web (see
-convert/data/octavo.lua). Afterwards the archive is rebuilt with Octavo's stylesheet,
+colophon); every metadata field comes from `doc.meta`. pandoc fetches nothing: an archived
+image (convert/resources.py) reaches it as a data: URI of its embedding copy (downscaled,
+in a core EPUB 3 type, convert/imaging.py), which pandoc stores in the book and lists in
+the OPF; every other image is its description and URL (convert/images.py). Afterwards the archive is rebuilt with Octavo's stylesheet,
 `dcterms:modified` = meta.converted and every zip entry dated meta.converted, so that
 with SOURCE_DATE_EPOCH two runs (and the single and batch paths) give identical bytes.
 A bound book (a Document with `chapters`, convert/book.py) goes the same way, one file
@@ -12,13 +13,14 @@ per chapter, with a cover and its citation records added to the archive (_book_j
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
 from datetime import timezone
 from html import escape
 
-from .. import fragment, images
+from .. import fragment, imaging
 from ..citation import creators
 from ..colophon import cite_as, definition_list, prepare
 from ..model import Document, Meta
@@ -43,13 +45,12 @@ def _chapter_title(xhtml: str) -> str:
     return _FILE_TITLE.sub(lambda _: f"<title>{text}</title>", xhtml, count=1)
 
 ACCESSIBILITY = {
-    "accessModes": ["textual"],
-    "accessModeSufficient": ["textual"],
     "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder",
                               "displayTransformability"],
     "accessibilityHazards": ["none"],
 }
-"""schema.org accessibility metadata: text only (images are replaced by their description)."""
+"""schema.org accessibility metadata every book shares; the access modes and the summary
+depend on its images (accessibility())."""
 
 
 def write(doc: Document, settings) -> bytes:
@@ -69,12 +70,14 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
 def job(doc: Document) -> Job:
     """The pandoc job: the article as chapter one, the colophon as the last chapter.
 
-    The book holds no images (nothing is fetched): each becomes its description.
+    Archived images go in as data: URIs (pandoc embeds them); the rest are placeholders.
     """
+    from .html import with_images
+
     if doc.chapters:
         return _book_job(doc)
     title = doc.meta.title or doc.stem
-    body = images.describe(doc.body, doc.locale, keep=lambda src: False)
+    body = with_images(doc, _data_uri).body
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
     return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
                meta=metadata(doc), options={"toc_depth": 2, "split_level": 1})
@@ -101,9 +104,40 @@ def metadata(doc: Document) -> dict:
         "coverage": meta.coverage,
         "toc-title": loc.label("contents"),
         **ACCESSIBILITY,
-        "accessibilitySummary": loc.label("accessibility"),
+        **accessibility(doc),
     }
     return {name: value for name, value in fields.items() if value}
+
+
+def _data_uri(resource) -> str:
+    """The embedding copy of an archived image as a data: URI (pandoc stores it in the book)."""
+    with open(resource.file, "rb") as handle:
+        data, media_type = imaging.for_embedding(handle.read(), resource.media_type)
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def accessibility(doc: Document) -> dict:
+    """Access modes and summary, honest about the images: visual as well as textual when the
+    book holds any, and the summary says how many have no description in words."""
+    from ..images import description
+    from ..resources import by_src, images_of
+
+    known = by_src(doc)
+    shown = [img for img in images_of(doc.body)
+             if known.get((img.get("src") or "").strip()) is not None
+             and known[(img.get("src") or "").strip()].archived]
+    loc = doc.locale
+    if not shown:
+        return {"accessModes": ["textual"], "accessModeSufficient": ["textual"],
+                "accessibilitySummary": loc.label("accessibility")}
+    undescribed = sum(1 for img in shown if not description(img))
+    # a one-item list would reach pandoc as a scalar, which it ignores: always two sets
+    sufficient = ["textual,visual", "visual"] if undescribed else ["textual", "textual,visual"]
+    summary = loc.label("accessibility_images").format(count=len(shown), undescribed=undescribed)
+    described = [] if undescribed else ["alternativeText"]
+    return {"accessModes": ["textual", "visual"], "accessModeSufficient": sufficient,
+            "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described,
+            "accessibilitySummary": summary}
 
 
 def colophon(doc: Document) -> str:
@@ -119,7 +153,9 @@ def _book_job(doc: Document) -> Job:
     two levels deep when there are parts, pandoc's title page."""
     from ..bookmatter import contents
 
-    root = fragment.parse(images.describe(doc.body, doc.locale, keep=lambda src: False))
+    from .html import with_images
+
+    root = fragment.parse(with_images(doc, _data_uri).body)
     for wrapper in list(root.iter("article", "header")) + root.findall("section[@class='part']"):
         wrapper.drop_tag()
     depth = 2 if any(level == 2 for level, _, _ in contents(doc)) else 1

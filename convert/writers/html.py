@@ -6,11 +6,12 @@ provenance footer) is shared by every paged output.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from html import escape
 from pathlib import Path
 
-from .. import __version__, assets, citation
+from .. import __version__, assets, citation, images, resources
 from ..model import Document
 
 SUFFIX = ".html"
@@ -74,5 +75,13 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
 
 
 def write(doc: Document, settings) -> bytes:
-    """The standalone page, UTF-8."""
-    return page(doc, css=stylesheet("base.css", settings.styles)).encode("utf-8")
+    """The standalone page, UTF-8; images point at their copies in the store beside it
+    (`resources/…`, relative, so the folder moves as a whole)."""
+    return page(with_images(doc, lambda r: r.path or r.src), css=stylesheet("base.css", settings.styles)).encode("utf-8")
+
+
+def with_images(doc: Document, src_for) -> Document:
+    """`doc` with each archived image pointed at by `src_for(resource)` and every other
+    image a placeholder (the one image policy, convert/images.py)."""
+    body = images.place(doc.body, doc.locale, resources.by_src(doc), src_for)
+    return dataclasses.replace(doc, body=body)

@@ -21,7 +21,6 @@ from datetime import datetime
 
 import yaml
 
-from .. import images
 from ..model import Document, Meta
 from ..options import Declared, setting
 from ..pandoc import Job, reader_html, run, run_many
@@ -69,9 +68,12 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
 def job(doc: Document, flavor: str) -> Job:
     """The pandoc job converting the body (front matter is written by Octavo, not pandoc).
 
-    Web images stay images; an image file beside the post becomes its description.
+    An archived image points at its copy in the store beside the file (`resources/…`);
+    any other becomes its description and URL (convert/images.py).
     """
-    body = images.describe(doc.body, doc.locale, keep=images.is_web)
+    from .html import with_images
+
+    body = with_images(doc, lambda r: r.path or r.src).body
     return Job(html=reader_html(body), to=FLAVORS[flavor], path=doc.meta.source_path,
                meta={"lang": doc.meta.lang}, options={"wrap_text": "none"})
 

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from dataclasses import dataclass
 
-from .. import dates, images
+from .. import dates
 from ..colophon import cite_as, definition_list, prepare
 from ..errors import warn
 from ..model import Document, Meta
@@ -77,8 +77,6 @@ class Options(Declared):
                              flag="--page-size", check=_page_size)
     variant: str = setting("pdf/a-3b", "PDF variant; the A-3 ones keep the attached sources.",
                            flag="--pdf-variant", choices=PDF_VARIANTS)
-    allow_remote: bool = setting(False, "Let the PDF fetch remote images (never from private or "
-                                 "loopback addresses).", flag="--allow-remote")
     timeout: float = setting(120, "Seconds one PDF may take to render.", check=_positive)
     memory_mb: int = setting(1536, "Memory (MB) one PDF render may use beyond its worker's.", check=_positive)
 
@@ -158,17 +156,13 @@ def render(doc: Document, settings) -> bytes:
     """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
     from weasyprint import HTML
 
-    from ..fetcher import STYLES_DIR, SafeFetcher
+    from ..fetcher import STYLES_DIR, SafeFetcher, image_url
 
-    post_dir = Path(doc.meta.source_path).resolve().parent if doc.meta.source_path else None
-    chapter_dirs = {Path(c.meta.source_path).resolve().parent for c in doc.chapters if c.meta.source_path}
-    if doc.chapters:   # a bound book: images beside its chapters (their src made absolute)
-        post_dir = None
-    fetcher = SafeFetcher(post_dir, allow_remote=settings.pdf.allow_remote, image_dirs=tuple(sorted(chapter_dirs)))
-    base_url = (post_dir.as_uri() + "/") if post_dir else STYLES_DIR.as_uri() + "/"
+    fetcher = SafeFetcher({image_url(n): (r.file, r.media_type) for n, r in enumerate(doc.resources)
+                           if r.archived})
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
-        document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+        document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=_FONT_CONFIG)
         document.metadata = _metadata(doc.meta)
         pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
@@ -182,16 +176,17 @@ def render(doc: Document, settings) -> bytes:
 
 
 def _page(doc: Document, settings) -> str:
-    """The standalone HTML page (html.page) with base + print CSS and the colophon after it."""
-    from .html import page, stylesheet
+    """The standalone HTML page (html.page) with base + print CSS and the colophon after it;
+    archived images are named by their index (served by the fetcher), the rest placeholders."""
+    from ..fetcher import image_url
+    from .html import page, stylesheet, with_images
 
     css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
            + page_css(settings.pdf.page_size))
-    allow_remote = settings.pdf.allow_remote
-    body = images.describe(doc.body, doc.locale, keep=lambda src: allow_remote or not images.is_web(src))
+    index = {id(r): n for n, r in enumerate(doc.resources)}
+    doc = with_images(doc, lambda r: image_url(index[id(r)]))
     if doc.chapters:
-        return _book_page(doc, body, css, settings)
-    doc = Document(doc.meta, body, doc.warnings, doc.source_bytes)
+        return _book_page(doc, doc.body, css, settings)
     return page(doc, css=css, after=colophon(doc))
 
 
