@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from . import __version__, assets
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
+from .paths import forget, real
 from .settings import Settings
 from .site import site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer
@@ -295,7 +296,7 @@ def _folder_fingerprint(folder: Path) -> str:
 def cache_key(path: Path, environment: str) -> str:
     """Content hash of everything one post's outputs depend on (OSError when unreadable)."""
     digest = hashlib.sha256(environment.encode())
-    digest.update(_folder_fingerprint(path.resolve().parent).encode())
+    digest.update(_folder_fingerprint(real(path).parent).encode())
     digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -307,31 +308,35 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     `executor` may be any concurrent.futures.Executor (a Dask client works too);
     by default a process pool of `settings.jobs` workers, or in-process for one job.
     """
+    forget()
     outdir.mkdir(parents=True, exist_ok=True)
     cache_path = outdir / CACHE_FILE
-    cache = _load_cache(cache_path) if settings.cache else {}
-    environment = environment_fingerprint(settings)
     keys: dict[str, str] = {}
     results: list[Result] = []
     todo: list[Job] = []
-    for job in jobs:
-        try:
-            keys[job.name] = cache_key(job.path, environment)
-        except OSError as exc:
-            error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
-            results.append(Result(path=job.path, name=job.name, errors={READ: error}))
-            continue
-        expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
-        if settings.cache and cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
-            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
-        else:
-            todo.append(job)
+    if settings.cache:
+        cache = _load_cache(cache_path)
+        environment = environment_fingerprint(settings)
+        for job in jobs:
+            try:
+                keys[job.name] = cache_key(job.path, environment)
+            except OSError as exc:
+                error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
+                results.append(Result(path=job.path, name=job.name, errors={READ: error}))
+                continue
+            expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
+            if cache.get(job.name) == keys[job.name] and all(p.exists() for p in expected):
+                results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True))
+            else:
+                todo.append(job)
+    else:   # nothing to compare with or to record: the reader reports an unreadable post
+        cache, todo = {}, list(jobs)
     if progress and results:
         progress(len(results))
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     for chunk_results in _map(chunks, outdir, settings, executor):
         results.extend(chunk_results)
-        for result in chunk_results:
+        for result in chunk_results if settings.cache else ():
             if result.ok and not result.skipped:
                 cache[result.name] = keys[result.name]
             else:

@@ -22,6 +22,7 @@ from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
 from .model import Document, Meta
+from .paths import real
 from .settings import Settings
 from .site import Site, site_for
 
@@ -328,7 +329,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         raw = path.read_bytes()
     except OSError as exc:
         raise PostError(f"cannot read: {exc.strerror or exc}", name) from None
-    site = site or site_for(path.resolve().parent)
+    site = site or site_for(real(path).parent)
     if settings.timezone or settings.site_title or settings.site_url:
         site = dataclasses.replace(site, timezone=settings.timezone or site.timezone,
                                    title=settings.site_title or site.title, url=settings.site_url or site.url)
