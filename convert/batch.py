@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import signal
-import subprocess
 import tempfile
 import threading
 from concurrent.futures import Executor
@@ -234,6 +232,8 @@ def _code_fingerprint() -> str:
 
 def _fonts_fingerprint() -> str:
     """The installed fonts as fontconfig lists them (file, size): they shape every PDF."""
+    import subprocess
+
     try:
         listing = subprocess.run(["fc-list", "--format", "%{file}\\n"], capture_output=True, timeout=30,
                                  check=False).stdout
@@ -249,6 +249,8 @@ def _fonts_fingerprint() -> str:
 
 
 def _version(package: str) -> str:
+    import importlib.metadata   # here: its import (email, socket…) costs more than a small run
+
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

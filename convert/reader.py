@@ -11,7 +11,6 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -51,7 +50,6 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_YAML = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -171,7 +169,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
     _refuse_alias_bombs(block, path, skipped + 2)
     try:
-        data = _YAML.load(block, Loader=_Loader) or {}
+        data = yaml.load(block, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + 2 + (mark.line if mark else 0)
