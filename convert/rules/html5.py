@@ -66,31 +66,36 @@ def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def _write(element, out: list) -> None:
+def _write(element, out: list, raw_tail: bool) -> None:
+    """The element and its tail (as it is when `raw_tail`: the parent is a raw-text element)."""
     name = element.tag
     if not isinstance(name, str):  # a comment or processing instruction
         out.append(lxml.etree.tostring(element, encoding="unicode", with_tail=False))
     else:
-        listed = _LIST_ATTRIBUTES_OF.get(name, ())
         out.append("<" + name)
-        for key, value in sorted(element.attrib.items()):
-            if key in _LIST_ATTRIBUTES or key in listed:
-                value = " ".join(value.split())
-            out.append(f" {key}={_quoted(value)}")
+        attributes = element.items()
+        if attributes:
+            listed = _LIST_ATTRIBUTES_OF.get(name, ())
+            for key, value in sorted(attributes):
+                if key in _LIST_ATTRIBUTES or key in listed:
+                    value = " ".join(value.split())
+                out.append(f" {key}={_quoted(value)}")
         out.append(">")
         if not (name in VOID and not element.text and not len(element)):
             _write_contents(element, out)
             out.append(f"</{name}>")
-    if element.tail:
-        parent = element.getparent()
-        out.append(element.tail if parent is not None and parent.tag in _RAW_TEXT else _escape(element.tail))
+    tail = element.tail
+    if tail:
+        out.append(tail if raw_tail else _escape(tail))
 
 
 def _write_contents(element, out: list) -> None:
-    if element.text:
-        out.append(element.text if element.tag in _RAW_TEXT else _escape(element.text))
+    raw = element.tag in _RAW_TEXT
+    text = element.text
+    if text:
+        out.append(text if raw else _escape(text))
     for child in element:
-        _write(child, out)
+        _write(child, out, raw)
 
 
 def serialize(root) -> str:

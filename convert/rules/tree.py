@@ -141,26 +141,39 @@ def detach(tag):
 
 
 def trim_edges(tag) -> None:
-    """Remove leading/trailing <br> and whitespace (full-width indentation too) inside a block."""
+    """Remove leading/trailing <br> and whitespace (full-width indentation too) inside a block.
+
+    Text is set only when trimming changes it (lxml's setters are not free)."""
     while True:  # the start: the tag's text, then a <br> and its tail, and so on
-        if tag.text:
-            tag.text = tag.text.lstrip(INLINE_SPACE) or None
-            if tag.text:
+        text = tag.text
+        if text:
+            trimmed = text.lstrip(INLINE_SPACE)
+            if trimmed:
+                if trimmed != text:
+                    tag.text = trimmed
                 break
+            tag.text = None
         elif len(tag) and tag[0].tag == "br":
             detach(tag[0])
         else:
             break
     while True:  # the end: the last child's tail, or the last <br>, or the text of an empty tag
         if not len(tag):
-            if tag.text:
-                tag.text = tag.text.rstrip(INLINE_SPACE) or None
+            text = tag.text
+            if text:
+                trimmed = text.rstrip(INLINE_SPACE)
+                if trimmed != text:
+                    tag.text = trimmed or None
             break
         last = tag[-1]
-        if last.tail:
-            last.tail = last.tail.rstrip(INLINE_SPACE) or None
-            if last.tail:
+        tail = last.tail
+        if tail:
+            trimmed = tail.rstrip(INLINE_SPACE)
+            if trimmed:
+                if trimmed != tail:
+                    last.tail = trimmed
                 break
+            last.tail = None
         elif last.tag == "br":
             tag.remove(last)
         else:
