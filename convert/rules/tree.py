@@ -19,14 +19,10 @@ def elements(root, *names: str) -> list:
 def outermost(root, matches) -> list:
     """Descendant elements for which `matches(tag)` holds, in document order, without those
     inside a match (removing a match removes them too, so a rule never revisits them)."""
-    found = []
-    stack = list(reversed(blocks(root)))
-    while stack:
-        tag = stack.pop()
-        if matches(tag):
+    found: list = []
+    for tag in root.iterdescendants(Element):
+        if matches(tag) and not (found and any(parent in found for parent in tag.iterancestors())):
             found.append(tag)
-        else:
-            stack.extend(reversed(blocks(tag)))
     return found
 
 
@@ -37,7 +33,7 @@ def first(root, *names: str):
 
 def blocks(root) -> list:
     """The element children, in order (text between them ignored)."""
-    return [child for child in root if isinstance(child.tag, str)]
+    return list(root.iterchildren(Element))
 
 
 def meaningful_children(tag) -> list:
@@ -51,6 +47,16 @@ def meaningful_children(tag) -> list:
     return out
 
 
+def has_meaningful_children(tag) -> bool:
+    """Whether meaningful_children(tag) would find any (without building the list)."""
+    if tag.text and tag.text.strip(INLINE_SPACE):
+        return True
+    for child in tag:
+        if child.tag != "br" or (child.tail and child.tail.strip(INLINE_SPACE)):
+            return True
+    return False
+
+
 def sole_child(tag, *names: str):
     """The one element child named in `names` when it is the tag's only meaningful content."""
     children = meaningful_children(tag)
@@ -61,7 +67,9 @@ def sole_child(tag, *names: str):
 
 def get_text(tag) -> str:
     """All the text inside the tag (its own tail left out); libxml2's text serializer is
-    three times as fast as joining itertext()."""
+    three times as fast as joining itertext(), and a tag without children has only its text."""
+    if not len(tag):
+        return tag.text or ""
     return tostring(tag, method="text", encoding="unicode", with_tail=False)
 
 
