@@ -12,7 +12,7 @@ from pathlib import Path
 from .batch import CACHE_FILE, Job
 from .controls import strip_controls
 from .errors import UsageError
-from .paths import forget, real
+from .paths import forget, inside, real
 from .writers import writer
 
 SUFFIXES = {".md", ".markdown", ".html", ".htm"}
@@ -49,7 +49,7 @@ def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
             if skip and path.resolve().is_relative_to(skip):
                 raise UsageError(f"the input folder {item} lies in the output folder {outdir}: outputs would "
                                  "replace or mix with the posts; write into another folder with -o OUTDIR")
-            files.extend(p for p in _walk(path, warn) if not (skip and real(p).is_relative_to(skip)))
+            files.extend(p for p in _walk(path, warn) if not (skip and inside(real(p), skip)))
         elif not path.exists() or _regular(path, warn):
             files.append(path)
     return _name_jobs(files, warn)
@@ -115,8 +115,8 @@ def _walk(root: Path, warn) -> list[Path]:
     for path in sorted(everything):
         if path.suffix.lower() not in SUFFIXES or path.name.startswith(".") or SKIP_NAMES.match(path.name):
             continue
-        rel_parts = path.relative_to(root).parts
-        if any(part.startswith(".") or part in SKIP_DIRS for part in rel_parts[:-1]):
+        folders = path.parts[len(root.parts):-1]   # rglob's paths start with root's parts
+        if any(part.startswith(".") or part in SKIP_DIRS for part in folders):
             continue
         if any(path.is_relative_to(folder) for folder in outputs):
             continue
