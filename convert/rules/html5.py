@@ -5,6 +5,8 @@ single spaces: the bytes every writer and the golden files were made with."""
 
 from __future__ import annotations
 
+import threading
+
 import lxml.etree
 
 VOID = frozenset({
@@ -24,15 +26,22 @@ _PRESERVE_SPACE = frozenset({"pre", "textarea"})
 _ASCII_SPACE = " \n\t\f\r"
 
 
+_PARSERS = threading.local()
+"""One feed parser per thread, reused (a new one costs as much as parsing a short post):
+a feed parser holds state, so threads (which may share the rules) each have their own."""
+
+
 def parse(html: str):
     """The body fragment as a tree; returns its root element (the <body>).
 
     Text made only of ASCII whitespace becomes one newline (if it held one) or one space,
     outside <pre> and <textarea>: the normal form the golden outputs were made with.
     """
-    parser = lxml.etree.HTMLParser()  # its own: a feed parser holds state (threads may share rules)
+    parser = getattr(_PARSERS, "parser", None) or lxml.etree.HTMLParser()
+    _PARSERS.parser = None   # taken: should feeding fail, no half-fed parser is left for the next post
     parser.feed(f"<body>{html}</body>")
     body = parser.close().find("body")
+    _PARSERS.parser = parser
     _fold_blank_text(body)
     return body
 
