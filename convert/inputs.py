@@ -3,6 +3,8 @@ replace an input."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import stat
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from .batch import CACHE_FILE, Job
 from .controls import strip_controls
 from .errors import UsageError
+from .paths import forget, inside, real
 from .writers import writer
 
 SUFFIXES = {".md", ".markdown", ".html", ".htm"}
@@ -17,6 +20,8 @@ SKIP_NAMES = re.compile(r"^(readme|changelog|license|contributing)(\.|$)", re.I)
 """Project documents that share a post's suffix but are not posts (directory walks only)."""
 SKIP_DIRS = {"_site", "node_modules", ".git", ".venv"}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+"""What Path.exists() takes for "no such file"."""
 
 
 def safe_name(stem: str) -> str:
@@ -33,6 +38,7 @@ def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
     unreadable post. Files under `outdir` are never inputs: Octavo's own Markdown outputs
     would otherwise be converted again when OUTDIR lies inside an input folder.
     """
+    forget()
     files: list[Path] = []
     skip = outdir.resolve() if outdir else None
     for item in inputs:
@@ -43,7 +49,7 @@ def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:
             if skip and path.resolve().is_relative_to(skip):
                 raise UsageError(f"the input folder {item} lies in the output folder {outdir}: outputs would "
                                  "replace or mix with the posts; write into another folder with -o OUTDIR")
-            files.extend(p for p in _walk(path, warn) if not (skip and p.resolve().is_relative_to(skip)))
+            files.extend(p for p in _walk(path, warn) if not (skip and inside(real(p), skip)))
         elif not path.exists() or _regular(path, warn):
             files.append(path)
     return _name_jobs(files, warn)
@@ -54,20 +60,20 @@ def check_clashes(jobs: list[Job], outdir: Path, formats) -> None:
     symbolic link, or as a hard link), before anything is written."""
     inputs: dict[object, Path] = {}
     for job in jobs:
-        if job.path.exists():
-            inputs[job.path.resolve()] = job.path
+        try:
             info = job.path.stat()
-            inputs[(info.st_dev, info.st_ino)] = job.path
+        except OSError as exc:
+            if exc.errno not in _MISSING:
+                raise
+            continue
+        inputs[real(job.path)] = job.path
+        inputs[(info.st_dev, info.st_ino)] = job.path
     suffixes = [writer(f).SUFFIX for f in formats]
-    for job in jobs:
-        for target in [outdir / f"{job.name}{suffix}" for suffix in suffixes] + [outdir / CACHE_FILE]:
-            clash = inputs.get(target.resolve())
-            if clash is None and target.exists():
-                info = target.stat()
-                clash = inputs.get((info.st_dev, info.st_ino))
-            if clash is not None:
-                raise UsageError(f"the output {target} would replace the input {clash}; "
-                                 "write into another folder with -o OUTDIR")
+    for target in [outdir / f"{job.name}{suffix}" for job in jobs for suffix in suffixes] + [outdir / CACHE_FILE]:
+        clash = _replaced_input(target, inputs)
+        if clash is not None:
+            raise UsageError(f"the output {target} would replace the input {clash}; "
+                             "write into another folder with -o OUTDIR")
 
 
 def check_book_output(jobs: list[Job], output: Path) -> None:
@@ -80,9 +86,27 @@ def check_book_output(jobs: list[Job], output: Path) -> None:
             raise UsageError(f"the book {output} would replace the input {job.path}; name another file with -o")
 
 
-def _regular(path: Path, warn) -> bool:
-    mode = path.stat().st_mode
-    if not stat.S_ISREG(mode):
+def _replaced_input(target: Path, inputs: dict[object, Path]) -> Path | None:
+    """The input that writing `target` would replace: by real path, or by inode through a
+    link; None when `target` does not exist yet (its real path is then no input's either)."""
+    try:
+        info = os.lstat(target)
+    except OSError as exc:
+        if exc.errno not in _MISSING:
+            raise
+        return None
+    if not stat.S_ISLNK(info.st_mode):
+        return inputs.get(real(target)) or inputs.get((info.st_dev, info.st_ino))
+    clash = inputs.get(target.resolve())
+    if clash is None and target.exists():
+        info = target.stat()
+        clash = inputs.get((info.st_dev, info.st_ino))
+    return clash
+
+
+def _regular(path: Path, warn, mode: int | None = None) -> bool:
+    """Whether `path` (whose `mode` may be known already) is a regular file; else a warning."""
+    if not stat.S_ISREG(path.stat().st_mode if mode is None else mode):
         warn(f"{path}: not a regular file (FIFO, device or folder), skipped")
         return False
     return True
@@ -93,27 +117,35 @@ def _walk(root: Path, warn) -> list[Path]:
     are Octavo's own output folders below it (they hold its cache file), whose Markdown and
     HTML would otherwise be converted again."""
     real_root = root.resolve()
-    outputs = sorted({cache.parent for cache in root.rglob(CACHE_FILE) if cache.parent != root})
+    everything = list(root.rglob("*"))
+    outputs = sorted({path.parent for path in everything if path.name == CACHE_FILE and path.parent != root})
     for folder in outputs:
         warn(f"{folder}: an Octavo output folder ({CACHE_FILE}), skipped")
     found = []
-    for path in sorted(root.rglob("*")):
-        rel_parts = path.relative_to(root).parts
-        if any(part.startswith(".") or part in SKIP_DIRS for part in rel_parts[:-1]):
+    for path in sorted(everything):
+        if path.suffix.lower() not in SUFFIXES or path.name.startswith(".") or SKIP_NAMES.match(path.name):
+            continue
+        folders = path.parts[len(root.parts):-1]   # rglob's paths start with root's parts
+        if any(part.startswith(".") or part in SKIP_DIRS for part in folders):
             continue
         if any(path.is_relative_to(folder) for folder in outputs):
             continue
-        if path.suffix.lower() not in SUFFIXES or path.name.startswith(".") or SKIP_NAMES.match(path.name):
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as exc:
+            if exc.errno not in _MISSING:
+                raise
             continue
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(real_root):
+        if stat.S_ISLNK(mode):
+            if not path.resolve().is_relative_to(real_root):
                 warn(f"{path}: symbolic link leads outside {root}, skipped")
                 continue
-        if path.is_dir():
+            if not path.exists():
+                continue
+            mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             warn(f"{path}: a folder named like a post, skipped")
-            continue
-        if path.exists() and _regular(path, warn):
+        elif _regular(path, warn, mode):
             found.append(path)
     return found
 
@@ -124,10 +156,10 @@ def _name_jobs(files: list[Path], warn) -> list[Job]:
     seen_paths: set[Path] = set()
     used: set[str] = set()
     for path in files:
-        real = path.resolve()
-        if real in seen_paths:
+        resolved = real(path)
+        if resolved in seen_paths:
             continue
-        seen_paths.add(real)
+        seen_paths.add(resolved)
         base = safe_name(path.stem)
         name, n = base, 1
         while name.lower() in used:

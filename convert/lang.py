@@ -103,12 +103,16 @@ def _is_list(block: str) -> bool:
     return short >= 0.8 * len(items)
 
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
+@functools.lru_cache(maxsize=1)
+def _cjk() -> re.Pattern:
+    """CJK characters (compiled on first use: the class spans the supplementary planes and
+    takes ~8 ms to compile, which a run whose posts all declare a language never needs)."""
+    return re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 def letters(text: str) -> int:
     """How much text there is to detect: letters, CJK characters counting two."""
-    return sum(ch.isalpha() for ch in text) + len(_CJK.findall(text))
+    return sum(ch.isalpha() for ch in text) + len(_cjk().findall(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,7 +11,6 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -22,6 +21,7 @@ from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
 from .model import Document, Meta
+from .paths import real
 from .settings import Settings
 from .site import Site, site_for
 
@@ -40,7 +40,6 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethr
 for _name in CONTAINERS:
     _MARKDOWN.use(container_plugin, _name)
 
-_YAML = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -160,7 +159,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
         raise PostError("front matter larger than 64 KB", path, skipped + 1)
     try:
         yamlsafe.refuse_alias_bombs(block, MAX_YAML_NODES)
-        data = _YAML.load(block, Loader=yamlsafe.Loader) or {}
+        data = yaml.load(block, Loader=yamlsafe.Loader) or {}
     except yamlsafe.AliasBomb as exc:
         raise PostError(f"front matter {exc}", path, skipped + 2 + exc.line) from None
     except yaml.YAMLError as exc:
@@ -290,7 +289,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         raw = path.read_bytes()
     except OSError as exc:
         raise PostError(f"cannot read: {exc.strerror or exc}", name) from None
-    site = site or site_for(path.resolve().parent)
+    site = site or site_for(real(path).parent)
     if settings.timezone or settings.site_title or settings.site_url:
         site = dataclasses.replace(site, timezone=settings.timezone or site.timezone,
                                    title=settings.site_title or site.title, url=settings.site_url or site.url)

@@ -142,19 +142,22 @@ def removed(html: str) -> list[str]:
     return lines
 
 
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    attributes=ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    clean_content_tags=REMOVED,
+    strip_comments=True,
+    link_rel=None,
+    attribute_filter=_keep_attribute,
+)
+"""The allowlist built once: nh3.clean() builds it again on every call, half of its time."""
+
+
 def clean(html: str) -> str:
     """Sanitize rendered HTML against the allowlist, after keeping alignment as classes.
 
     Raises NestingError for markup nested deeper than MAX_DEPTH.
     """
     check_nesting(html)
-    return nh3.clean(
-        mark_presentation(html),
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        clean_content_tags=REMOVED,
-        strip_comments=True,
-        link_rel=None,
-        attribute_filter=_keep_attribute,
-    )
+    return _CLEANER.clean(mark_presentation(html))

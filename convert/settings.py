@@ -14,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -210,6 +209,8 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
             path = candidate / name
             if not path.is_file():
                 continue
+            import tomllib   # only when there is a file to read: most runs have none
+
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -62,14 +62,15 @@ def test_an_html_input_and_its_html_output_clash_too(tmp_path):
     assert run.returncode == 2 and "page.html" in run.stderr
 
 
-@pytest.mark.parametrize("quiet", [[], ["-q"]])
-def test_a_missing_input_is_a_failure_named_in_an_error(tmp_path, quiet):
+@pytest.mark.parametrize("quiet, cache", [([], []), (["-q"], []), ([], ["--no-cache"])])
+def test_a_missing_input_is_a_failure_named_in_an_error(tmp_path, quiet, cache):
+    """With the cache, its key finds the file missing; without, the reader does: the same error."""
     good = tmp_path / "good.md"
     good.write_text(GOOD, encoding="utf-8")
-    run = octavo("convert", tmp_path / "nope.md", good, "-o", tmp_path / "out", "-t", "html", *quiet)
+    run = octavo("convert", tmp_path / "nope.md", good, "-o", tmp_path / "out", "-t", "html", *quiet, *cache)
     assert run.returncode == 1
     errors = _errors(run)
-    assert len(errors) == 1 and "nope.md" in errors[0]
+    assert len(errors) == 1 and "nope.md" in errors[0] and "cannot read: No such file or directory" in errors[0]
     assert (tmp_path / "out" / "good.html").exists()
     if not quiet:
         assert "1 of 2 converted" in run.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from .tree import blocks, classes, detach, elements, get_text, text_of, unwrap
+from .tree import classes, detach, elements, get_text, text_of, unwrap
 
 
 def _host_matches(url: str, hosts) -> bool:
@@ -50,10 +50,8 @@ def drop_navigation_links(root, ctx) -> None:
     (with a warning of kind "navigation", which the reporter folds into one line).
     """
     prof = ctx.profile
-    for block in blocks(root):
-        links = elements(block, "a")
-        if not links or not all(prof.navigation_link_text.search(text_of(a))
-                                for a in links):
+    for block, links in _links_by_block(root).items():
+        if not all(prof.navigation_link_text.search(text_of(a)) for a in links):
             continue
         rest = get_text(block)
         for a in links:
@@ -61,6 +59,19 @@ def drop_navigation_links(root, ctx) -> None:
         if prof.navigation_separators.match(rest):
             ctx.warn(f"dropped site navigation: {text_of(block)!r}", kind="navigation")
             detach(block)
+
+
+def _links_by_block(root) -> dict:
+    """Each block (child of `root`) holding links → its links, in document order (one walk
+    over the links rather than one search per block)."""
+    found: dict = {}
+    for link in root.iterdescendants("a"):
+        block = link
+        while (parent := block.getparent()) is not root:
+            block = parent
+        if block is not link:
+            found.setdefault(block, []).append(link)
+    return found
 
 
 def resolve_links(root, ctx) -> None:

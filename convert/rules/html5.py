@@ -5,6 +5,8 @@ single spaces: the bytes every writer and the golden files were made with."""
 
 from __future__ import annotations
 
+import threading
+
 import lxml.etree
 
 VOID = frozenset({
@@ -24,15 +26,22 @@ _PRESERVE_SPACE = frozenset({"pre", "textarea"})
 _ASCII_SPACE = " \n\t\f\r"
 
 
+_PARSERS = threading.local()
+"""One feed parser per thread, reused (a new one costs as much as parsing a short post):
+a feed parser holds state, so threads (which may share the rules) each have their own."""
+
+
 def parse(html: str):
     """The body fragment as a tree; returns its root element (the <body>).
 
     Text made only of ASCII whitespace becomes one newline (if it held one) or one space,
     outside <pre> and <textarea>: the normal form the golden outputs were made with.
     """
-    parser = lxml.etree.HTMLParser()  # its own: a feed parser holds state (threads may share rules)
+    parser = getattr(_PARSERS, "parser", None) or lxml.etree.HTMLParser()
+    _PARSERS.parser = None   # taken: should feeding fail, no half-fed parser is left for the next post
     parser.feed(f"<body>{html}</body>")
     body = parser.close().find("body")
+    _PARSERS.parser = parser
     _fold_blank_text(body)
     return body
 
@@ -66,31 +75,36 @@ def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def _write(element, out: list) -> None:
+def _write(element, out: list, raw_tail: bool) -> None:
+    """The element and its tail (as it is when `raw_tail`: the parent is a raw-text element)."""
     name = element.tag
     if not isinstance(name, str):  # a comment or processing instruction
         out.append(lxml.etree.tostring(element, encoding="unicode", with_tail=False))
     else:
-        listed = _LIST_ATTRIBUTES_OF.get(name, ())
         out.append("<" + name)
-        for key, value in sorted(element.attrib.items()):
-            if key in _LIST_ATTRIBUTES or key in listed:
-                value = " ".join(value.split())
-            out.append(f" {key}={_quoted(value)}")
+        attributes = element.items()
+        if attributes:
+            listed = _LIST_ATTRIBUTES_OF.get(name, ())
+            for key, value in sorted(attributes):
+                if key in _LIST_ATTRIBUTES or key in listed:
+                    value = " ".join(value.split())
+                out.append(f" {key}={_quoted(value)}")
         out.append(">")
         if not (name in VOID and not element.text and not len(element)):
             _write_contents(element, out)
             out.append(f"</{name}>")
-    if element.tail:
-        parent = element.getparent()
-        out.append(element.tail if parent is not None and parent.tag in _RAW_TEXT else _escape(element.tail))
+    tail = element.tail
+    if tail:
+        out.append(tail if raw_tail else _escape(tail))
 
 
 def _write_contents(element, out: list) -> None:
-    if element.text:
-        out.append(element.text if element.tag in _RAW_TEXT else _escape(element.text))
+    raw = element.tag in _RAW_TEXT
+    text = element.text
+    if text:
+        out.append(text if raw else _escape(text))
     for child in element:
-        _write(child, out)
+        _write(child, out, raw)
 
 
 def serialize(root) -> str:

@@ -121,7 +121,7 @@ def section_heads(root, ctx) -> None:
     `<p><strong>部分信托公司收到监管窗口指导。</strong></p>` → `<p><strong>部分信托公司收到监管窗口指导。</strong></p>`.
     """
     for block in blocks(root):
-        if block.tag != "p" or own_classes(block):
+        if block.tag != "p" or not len(block) or own_classes(block):   # no child: no <strong> either
             continue
         strong = sole_child(block, "strong", "b")
         if strong is None:

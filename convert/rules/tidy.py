@@ -11,6 +11,7 @@ from .tree import (
     elements,
     first,
     has_class,
+    has_meaningful_children,
     meaningful_children,
     outermost,
     own_classes,
@@ -44,7 +45,7 @@ def tidy_blocks(root, ctx) -> None:
     # Children before their parents, so no tag here lies inside one already dropped.
     for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
-        if not meaningful_children(tag) and first(tag, "img") is None:
+        if not has_meaningful_children(tag) and first(tag, "img") is None:
             detach(tag)
 
 

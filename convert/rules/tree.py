@@ -19,14 +19,10 @@ def elements(root, *names: str) -> list:
 def outermost(root, matches) -> list:
     """Descendant elements for which `matches(tag)` holds, in document order, without those
     inside a match (removing a match removes them too, so a rule never revisits them)."""
-    found = []
-    stack = list(reversed(blocks(root)))
-    while stack:
-        tag = stack.pop()
-        if matches(tag):
+    found: list = []
+    for tag in root.iterdescendants(Element):
+        if matches(tag) and not (found and any(parent in found for parent in tag.iterancestors())):
             found.append(tag)
-        else:
-            stack.extend(reversed(blocks(tag)))
     return found
 
 
@@ -37,7 +33,7 @@ def first(root, *names: str):
 
 def blocks(root) -> list:
     """The element children, in order (text between them ignored)."""
-    return [child for child in root if isinstance(child.tag, str)]
+    return list(root.iterchildren(Element))
 
 
 def meaningful_children(tag) -> list:
@@ -51,6 +47,16 @@ def meaningful_children(tag) -> list:
     return out
 
 
+def has_meaningful_children(tag) -> bool:
+    """Whether meaningful_children(tag) would find any (without building the list)."""
+    if tag.text and tag.text.strip(INLINE_SPACE):
+        return True
+    for child in tag:
+        if child.tag != "br" or (child.tail and child.tail.strip(INLINE_SPACE)):
+            return True
+    return False
+
+
 def sole_child(tag, *names: str):
     """The one element child named in `names` when it is the tag's only meaningful content."""
     children = meaningful_children(tag)
@@ -61,7 +67,9 @@ def sole_child(tag, *names: str):
 
 def get_text(tag) -> str:
     """All the text inside the tag (its own tail left out); libxml2's text serializer is
-    three times as fast as joining itertext()."""
+    three times as fast as joining itertext(), and a tag without children has only its text."""
+    if not len(tag):
+        return tag.text or ""
     return tostring(tag, method="text", encoding="unicode", with_tail=False)
 
 
@@ -141,26 +149,39 @@ def detach(tag):
 
 
 def trim_edges(tag) -> None:
-    """Remove leading/trailing <br> and whitespace (full-width indentation too) inside a block."""
+    """Remove leading/trailing <br> and whitespace (full-width indentation too) inside a block.
+
+    Text is set only when trimming changes it (lxml's setters are not free)."""
     while True:  # the start: the tag's text, then a <br> and its tail, and so on
-        if tag.text:
-            tag.text = tag.text.lstrip(INLINE_SPACE) or None
-            if tag.text:
+        text = tag.text
+        if text:
+            trimmed = text.lstrip(INLINE_SPACE)
+            if trimmed:
+                if trimmed != text:
+                    tag.text = trimmed
                 break
+            tag.text = None
         elif len(tag) and tag[0].tag == "br":
             detach(tag[0])
         else:
             break
     while True:  # the end: the last child's tail, or the last <br>, or the text of an empty tag
         if not len(tag):
-            if tag.text:
-                tag.text = tag.text.rstrip(INLINE_SPACE) or None
+            text = tag.text
+            if text:
+                trimmed = text.rstrip(INLINE_SPACE)
+                if trimmed != text:
+                    tag.text = trimmed or None
             break
         last = tag[-1]
-        if last.tail:
-            last.tail = last.tail.rstrip(INLINE_SPACE) or None
-            if last.tail:
+        tail = last.tail
+        if tail:
+            trimmed = tail.rstrip(INLINE_SPACE)
+            if trimmed:
+                if trimmed != tail:
+                    last.tail = trimmed
                 break
+            last.tail = None
         elif last.tag == "br":
             tag.remove(last)
         else:

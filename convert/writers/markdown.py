@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import yaml
 
 from ..model import Document, Meta
 from ..options import Declared, setting
-from ..pandoc import Job, reader_html, run, run_many
+
+if TYPE_CHECKING:   # pandoc.py is imported where it runs: Settings imports this module for Options
+    from ..pandoc import Job
 
 SUFFIX = ".md"
 FLAVORS = {
@@ -56,11 +59,15 @@ _Dumper.add_representer(
 
 def write(doc: Document, settings) -> bytes:
     """The Markdown file for one document, from its own sandboxed pandoc process."""
+    from ..pandoc import run
+
     return _assemble(doc, run(job(doc, settings.markdown.flavor)))
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """Markdown for many documents from one pandoc process; a failed one is its ExportError."""
+    from ..pandoc import run_many
+
     results = run_many([job(doc, settings.markdown.flavor) for doc in docs])
     return [r if isinstance(r, Exception) else _assemble(doc, r) for r, doc in zip(results, docs)]
 
@@ -71,6 +78,7 @@ def job(doc: Document, flavor: str) -> Job:
     An archived image points at its copy in the store beside the file (`resources/…`);
     any other becomes its description and URL (convert/images.py).
     """
+    from ..pandoc import Job, reader_html
     from .html import with_images
 
     body = with_images(doc, lambda r: r.path or r.src).body

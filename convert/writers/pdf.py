@@ -11,7 +11,6 @@ import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ from ..colophon import cite_as, definition_list, prepare
 from ..errors import warn
 from ..model import Document, Meta
 from ..options import Declared, setting
-from ..sandbox import run_limited
 
 SUFFIX = ".pdf"
 
@@ -118,6 +116,8 @@ def write(doc: Document, settings) -> bytes:
     Characters no installed font can draw are warnings (the render's, sent back from the
     child), never a failure.
     """
+    from ..sandbox import run_limited   # here, not at the top: Settings imports this module for Options
+
     warm(settings)
     chapters = len(doc.chapters)
     pdf, warnings = run_limited(_render_reporting, doc, settings,
@@ -236,6 +236,8 @@ def colophon(doc: Document) -> str:
 
 def _metadata(meta: Meta):
     """WeasyPrint document metadata from Meta (never from the page head): Info + XMP."""
+    from xml.etree.ElementTree import fromstring, tostring
+
     from weasyprint.pdf.metadata import DocumentMetadata
 
     class ArchivalMetadata(DocumentMetadata):
@@ -265,6 +267,8 @@ DC = "http://purl.org/dc/elements/1.1/"
 
 def _add_dublin_core(rdf, meta: Meta) -> None:
     """Append one rdf:Description with dc:publisher, dc:identifier, dc:source, dc:language."""
+    from xml.etree.ElementTree import SubElement
+
     node = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
     if meta.publisher:
         bag = SubElement(SubElement(node, f"{{{DC}}}publisher"), f"{{{RDF}}}Bag")

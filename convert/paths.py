@@ -1,0 +1,34 @@
+"""Real paths for many files of a few folders: each folder resolved once, a file joined to
+its folder's real path unless the file itself is a symbolic link (Path.resolve() walks
+every component of every file, several times per post)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_folder(folder: str, cwd: str) -> Path:
+    """The real path of `folder`; `cwd` is part of the key, a relative folder depends on it."""
+    return Path(os.path.realpath(folder))
+
+
+def real(path: Path) -> Path:
+    """What `path.resolve()` gives (links followed, `..` taken physically), at one lstat
+    when the folder was seen before. Folders are remembered until `forget()`."""
+    if path.name in ("", "..") or path.is_symlink():
+        return path.resolve()
+    return _real_folder(os.fspath(path.parent), os.getcwd()) / path.name
+
+
+def forget() -> None:
+    """Drop the remembered folders (a run starts afresh: a link may have been moved)."""
+    _real_folder.cache_clear()
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """`path.is_relative_to(folder)` for two real (absolute) paths, without the exception
+    it raises and catches for every path outside."""
+    return path.parts[:len(folder.parts)] == folder.parts
