@@ -4,11 +4,12 @@ batch.lua (many documents in one process), so both paths give the same bytes.
 EPUB: nothing may point outside the book. Raw HTML is dropped; images were already
 replaced by their description in Python (convert/images.py, the one image policy), and
 any image left is dropped to its caption so the writer never fetches one; only http(s),
-mailto and in-book links stay links. Figures keep their captions.
+mailto and in-book links stay links. Figures keep their captions. Math spans (TeX) become pandoc Math.
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
-back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {.centered}`;
+back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {#id .centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no heading ids; web images
+and the other divs are unwrapped. No spans, no raw HTML, no link attributes, no heading
+ids but in pandoc's flavour; web images
 stay (Python described the others), a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
@@ -146,6 +147,8 @@ local function markdown(doc, strict)
     end,
     Link = function(link)
       if not (is_safe_target(link.target) or is_relative(link.target)) then return link.content end
+      link.attr = pandoc.Attr()
+      return link
     end,
     Figure = function(fig)
       local blocks = pandoc.Blocks { pandoc.Para(pandoc.utils.blocks_to_inlines(fig.content)) }
@@ -160,7 +163,7 @@ local function markdown(doc, strict)
     end,
     Header = function(h)
       local centered = h.classes:includes('centered') and not strict
-      h.attr = pandoc.Attr('', centered and { 'centered' } or {})
+      h.attr = pandoc.Attr(strict and '' or h.identifier, centered and { 'centered' } or {})
       return h
     end,
     Div = function(div)
@@ -176,7 +179,23 @@ local function markdown(doc, strict)
   }
 end
 
+-- Math kept as TeX in Octavo's body (`<span class="math inline">\(x\)</span>`) becomes
+-- pandoc Math: MathML in the EPUB (--mathml), `$x$` in Markdown.
+local function tex_math(doc)
+  return doc:walk {
+    Span = function(span)
+      if not span.classes:includes('math') then return nil end
+      local tex = pandoc.utils.stringify(span)
+      if span.classes:includes('display') then
+        return pandoc.Math('DisplayMath', (tex:gsub('^%s*\\%[', ''):gsub('\\%]%s*$', '')))
+      end
+      return pandoc.Math('InlineMath', (tex:gsub('^%s*\\%(', ''):gsub('\\%)%s*$', '')))
+    end,
+  }
+end
+
 local function octavo(doc)
+  doc = tex_math(doc)
   if FORMAT:match('^epub') then return epub(doc) end
   if FORMAT == 'gfm' or FORMAT == 'commonmark' then return markdown(doc, true) end
   return markdown(doc, false)

@@ -15,7 +15,7 @@ from ..controls import strip_meta_controls
 from ..errors import PostWarning
 from ..model import Document, Meta
 from ..profiles import DEFAULT, Profile, load
-from . import chrome, provenance, structure, tidy
+from . import anchors, chrome, provenance, structure, tidy
 from .html5 import parse, serialize
 
 
@@ -32,6 +32,7 @@ class Context:
 
 
 RULES = [
+    ("anchor_names", anchors.anchor_names),
     ("drop_hidden", tidy.drop_hidden),
     ("unwrap_stock_links", chrome.unwrap_stock_links),
     ("drop_chart_images", chrome.drop_chart_images),
@@ -55,6 +56,8 @@ RULES = [
     ("container", provenance.container),
     ("title_fallback", structure.title_fallback),
     ("drop_foreign_classes", tidy.drop_foreign_classes),
+    ("unique_ids", anchors.unique_ids),
+    ("in_page_links", anchors.in_page_links),
 ]
 """(name, function) in the order they run; each function's docstring shows before → after."""
 

@@ -63,13 +63,14 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
 def job(doc: Document) -> Job:
     """The pandoc job: the article as chapter one, the colophon as the last chapter.
 
-    The book holds no images (nothing is fetched): each becomes its description.
+    The book holds no images (nothing is fetched): each becomes its description; math
+    (TeX in the body) becomes MathML.
     """
     title = doc.meta.title or doc.stem
     body = images.describe(doc.body, doc.locale, keep=lambda src: False)
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
     return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
-               meta=metadata(doc), options={"toc_depth": 2, "split_level": 1})
+               meta=metadata(doc), options={"toc_depth": 2, "split_level": 1, "html_math_method": "mathml"})
 
 
 def metadata(doc: Document) -> dict:

@@ -6,11 +6,12 @@ provenance footer) is shared by every paged output.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from html import escape
 from pathlib import Path
 
-from .. import __version__, assets, citation
+from .. import __version__, assets, citation, math
 from ..model import Document
 
 SUFFIX = ".html"
@@ -74,5 +75,8 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
 
 
 def write(doc: Document, settings) -> bytes:
-    """The standalone page, UTF-8."""
+    """The standalone page, UTF-8; math as MathML (the PDF, made from `page`, keeps TeX)."""
+    body = math.mathml(doc.body, doc.meta.source_path)
+    if body is not doc.body:
+        doc = dataclasses.replace(doc, body=body)
     return page(doc, css=stylesheet("base.css", settings.styles)).encode("utf-8")
