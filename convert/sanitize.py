@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import unquote
 
 import nh3
 from lxml.etree import Element
@@ -143,24 +144,29 @@ def removed(html: str) -> list[str]:
 
 
 _SPAN = re.compile(r"<span\b([^>]*)>|</span>")
-_KEPT_SPAN = re.compile(r'\bclass="math (?:inline|display)"|\bid="')
+_MATH_SPAN = re.compile(r'\bclass="math (?:inline|display)"')
+_SPAN_ID = re.compile(r'\bid="([^"]*)"')
+_FRAGMENT = re.compile(r'href="#([^"]+)"')
 
 
 def unwrap_spans(html: str) -> str:
-    """Spans are presentation, except math (`<span class="math inline">` holds TeX) and an
-    anchor (`<span id>`, a link's target): others leave, their content kept.
+    """Spans are presentation (a news site's stock tickers), except math (`<span class="math
+    inline">` holds TeX) and a span some link of the post points to (`<span id>`): others
+    leave, their content kept.
 
-    `<p><span style="x">甲</span><span class="math inline">\\(x\\)</span></p>` →
+    `<p><span id="q">甲</span><span class="math inline">\\(x\\)</span></p>` →
     `<p>甲<span class="math inline">\\(x\\)</span></p>`.
     """
     if "<span" not in html:
         return html
+    targets = {unquote(m) for m in _FRAGMENT.findall(html)} if 'href="#' in html else set()
     kept: list[bool] = []
 
     def replace(match: re.Match) -> str:
         if match.group(0) == "</span>":
             return "</span>" if kept and kept.pop() else ""
-        keep = bool(_KEPT_SPAN.search(match.group(1)))
+        ident = _SPAN_ID.search(match.group(1))
+        keep = bool(_MATH_SPAN.search(match.group(1)) or (ident and ident.group(1) in targets))
         kept.append(keep)
         return match.group(0) if keep else ""
 
