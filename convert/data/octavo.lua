@@ -135,10 +135,39 @@ local function first_known_class(classes)
   end
 end
 
+-- Text Jekyll's kramdown would turn typographic (quotes, -- ... << >>) or read as math
+-- ($$) is written escaped, so reading the Markdown back gives the same characters.
+local function escape_typography(str)
+  local text = str.text
+  if not (text:find('["\']') or text:find('%-%-') or text:find('%.%.%.') or text:find('<<')
+          or text:find('>>') or text:find('%$%$')) then
+    return nil
+  end
+  local out, plain, i = pandoc.List(), '', 1
+  local function flush()
+    if plain ~= '' then out:insert(pandoc.Str(plain)) end
+    plain = ''
+  end
+  while i <= #text do
+    local c, pair = text:sub(i, i), text:sub(i, i + 1)
+    if c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$' then
+      local run = text:match('^' .. c:gsub('%p', '%%%0') .. '+', i)
+      flush()
+      out:insert(pandoc.RawInline('markdown', (run:gsub('.', '\\%0'))))
+      i = i + #run
+    else
+      plain = plain .. c
+      i = i + 1
+    end
+  end
+  flush()
+  return out
+end
+
 local function markdown(doc, strict)
+  doc = doc:walk { RawBlock = drop, RawInline = drop }
   return doc:walk {
-    RawBlock = drop,
-    RawInline = drop,
+    Str = escape_typography,
     Span = function(span) return span.content end,
     Image = function(img)
       if not is_web(img.src) then return img.caption end
