@@ -73,6 +73,7 @@ def _build(options_json: str) -> MarkdownIt:
     md.inline.ruler.before("text", "kramdown_span_ial", _span_ial)
     md.inline.ruler2.push("kramdown_span_ial", _apply_span_ials)
     md.core.ruler.after("inline", "kramdown_ial", _apply_block_ials)
+    md.core.ruler.after("kramdown_ial", "kramdown_explicit_ids", _explicit_header_ids)
     md.core.ruler.before("text_join", "kramdown_typography", _typography)
     md.core.ruler.before("text_join", "kramdown_abbreviations", _abbreviations)
     md.core.ruler.before("text_join", "kramdown_header_ids", _header_ids)
@@ -521,11 +522,8 @@ def kramdown_id(text: str) -> str:
     return gen or "section"
 
 
-def _header_ids(state) -> None:
-    """`## Title {#id}` keeps its id; other headings get kramdown's automatic ids (when
-    `auto_ids`), made unique in the post with -1, -2…"""
-    options = state.md.options["kramdown"]
-    counts: dict[str, int] = {}
+def _explicit_header_ids(state) -> None:
+    """`## Title {#id}` keeps its id (read before typography could touch the id's `--`)."""
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
@@ -538,8 +536,18 @@ def _header_ids(state) -> None:
             inline.content = _HEADER_ID.sub("", inline.content)
             if not token.attrGet("id"):
                 token.attrSet("id", explicit.group(1))
-        if token.attrGet("id") or not options.get("auto_ids"):
+
+
+def _header_ids(state) -> None:
+    """Headings without an id get kramdown's automatic ids (when `auto_ids`), made unique
+    in the post with -1, -2…"""
+    options = state.md.options["kramdown"]
+    counts: dict[str, int] = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.attrGet("id") or not options.get("auto_ids"):
             continue
+        inline = tokens[index + 1]
         text = heading_text(inline)
         base = gfm_id(text) if options.get("gfm_ids") else kramdown_id(text)
         counts[base] = counts.get(base, -1) + 1
