@@ -74,6 +74,7 @@ def _build(options_json: str) -> MarkdownIt:
     md.inline.ruler2.push("kramdown_span_ial", _apply_span_ials)
     md.core.ruler.after("inline", "kramdown_ial", _apply_block_ials)
     md.core.ruler.after("kramdown_ial", "kramdown_explicit_ids", _explicit_header_ids)
+    md.core.ruler.after("kramdown_explicit_ids", "kramdown_table_parts", _table_parts)
     md.core.ruler.before("text_join", "kramdown_typography", _typography)
     md.core.ruler.before("text_join", "kramdown_abbreviations", _abbreviations)
     md.core.ruler.before("text_join", "kramdown_header_ids", _header_ids)
@@ -693,6 +694,64 @@ def _table_code_pipes(state, start: int, end: int, silent: bool) -> bool:
             if fixed != text:
                 _replace_line(state, line, fixed)
         line += 1
+    return False
+
+
+_BODY_SEPARATOR = re.compile(r"^[-+:\s]*-[-+:\s]*$")
+_FOOTER_SEPARATOR = re.compile(r"^[=+:\s]*=[=+:\s]*$")
+
+
+def _table_parts(state) -> None:
+    """kramdown's separator lines inside a table's body: `|----|` starts a new <tbody>,
+    `|====|` puts the rows after it in the <tfoot> (GFM reads both as rows of dashes)."""
+    tokens = state.tokens
+    if not any(t.type == "tbody_open" for t in tokens):
+        return
+    out: list[Token] = []
+    index, footer = 0, False
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "tr_open" and out and out[-1].type in ("tbody_open", "tr_close") and _in_body(out):
+            end = index
+            while tokens[end].type != "tr_close":
+                end += 1
+            text = "".join(t.content for t in tokens[index:end] if t.type == "inline")
+            kind = "body" if _BODY_SEPARATOR.match(text) else "foot" if _FOOTER_SEPARATOR.match(text) else None
+            if kind:
+                section = "tfoot" if footer else "tbody"
+                if out[-1].type == f"{section}_open":
+                    out.pop()   # nothing in it yet: no empty section
+                else:
+                    out.append(_block_token(f"{section}_close", section, -1))
+                footer = footer or kind == "foot"
+                out.append(_block_token("tfoot_open" if footer else "tbody_open", "tfoot" if footer else "tbody", 1))
+                index = end + 1
+                continue
+        if token.type == "tbody_close" and footer:
+            footer = False
+            if out[-1].type == "tfoot_open":
+                out.pop()
+            else:
+                out.append(_block_token("tfoot_close", "tfoot", -1))
+        else:
+            out.append(token)
+        index += 1
+    tokens[:] = out
+
+
+def _block_token(kind: str, tag: str, nesting: int) -> Token:
+    token = Token(kind, tag, nesting)
+    token.block = True
+    return token
+
+
+def _in_body(out: list[Token]) -> bool:
+    """Whether the tokens so far end inside a table's <tbody> or <tfoot>."""
+    for token in reversed(out):
+        if token.type in ("tbody_open", "tfoot_open"):
+            return True
+        if token.type in ("tbody_close", "tfoot_close", "thead_open", "table_close", "table_open"):
+            return False
     return False
 
 

@@ -262,3 +262,11 @@ def test_jekyll_sites_show_no_kramdown_syntax_and_links_resolve(site, tmp_path):
     assert leaks == {} and broken == {}
     results, messages = epubcheck_many(books, tmp_path)
     assert {path: counts for path, counts in results.items() if counts[:2] != (0, 0)} == {}, messages
+
+
+def test_table_separator_lines_make_bodies_and_a_footer():
+    html = render("| H |\n|---|\n| a |\n|---|\n| b |\n|===|\n| F |\n")
+    root = lxml.html.fromstring(f"<div>{html}</div>")
+    assert [len(body.findall("tr")) for body in root.iter("tbody")] == [1, 1]
+    assert [td.text for td in root.find(".//tfoot").iter("td")] == ["F"]
+    assert "---" not in html and "===" not in html

@@ -42,7 +42,8 @@ def unique_ids(root, ctx) -> None:
 def in_page_links(root, ctx) -> None:
     """A link to `#x` with no element `x` in the post is no link: its text stays, with a
     warning (a browser would go nowhere; an EPUB with it is invalid). A fragment that
-    resolves is written as the id reads (pandoc matches ids only so).
+    resolves is written as the id reads (pandoc matches ids only so). A bare `#` is a
+    theme's placeholder (a button to nowhere): unwrapped without a word, nothing is lost.
 
     `<p><a href="#gone">甲</a> <a href="#%E4%B9%99">乙</a></p><h2 id="乙">丙</h2>` →
     `<p>甲 <a href="#乙">乙</a></p><h2 id="乙">丙</h2>`.
@@ -55,6 +56,8 @@ def in_page_links(root, ctx) -> None:
         target = unquote(href[1:])
         if target in ids:
             link.set("href", "#" + target)
+        elif not target:
+            unwrap(link)
         else:
             ctx.warn(f"link to {href!r} has no target in the post; kept its text: {text_of(link)!r}",
                      kind="dangling-link")
