@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 import re
 
-from latex2mathml.converter import convert
-
 from .errors import warn
 
 _MATH = re.compile(r'<span class="math (inline|display)">\\[(\[](.*?)\\[)\]]</span>', re.S)
@@ -22,6 +20,7 @@ def mathml(body: str, path: str) -> str:
     """The body with each TeX math span as a `<math>` element (the TeX kept as its annotation)."""
     if '<span class="math' not in body:
         return body
+    from latex2mathml.converter import convert   # here: its import costs more than most pages
 
     def replace(match: re.Match) -> str:
         kind, tex = match.group(1), html.unescape(match.group(2))
