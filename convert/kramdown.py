@@ -44,6 +44,9 @@ JEKYLL_DEFAULTS = {
 
 MAX_NESTING = 16
 """`markdown="1"` blocks parsed inside one another at most; deeper ones stay raw HTML."""
+MAX_TOCS = 4
+"""Lists marked `{:toc}` made into contents lists per post (a post needs one; the rest stay
+lists, so a hostile post cannot multiply its headings)."""
 
 
 @functools.lru_cache(maxsize=32)
@@ -58,7 +61,7 @@ def _build(options_json: str) -> MarkdownIt:
         return md
     md.enable("smartquotes")
     md.use(deflist_plugin)
-    md.block.ruler.before("table", "kramdown_table_code", _table_code_pipes)
+    md.core.ruler.after("normalize", "kramdown_table_code", _table_code_pipes)
     md.block.ruler.before("html_block", "kramdown_markdown_html", _markdown_html,
                           {"alt": ["paragraph", "reference", "blockquote"]})
     md.block.ruler.before("paragraph", "kramdown_extension", _block_extension,
@@ -306,8 +309,16 @@ def _apply_span_ials(state) -> None:
 _EXTENSION_START = re.compile(r"\{::(comment|nomarkdown|options)\b([^{}]*?)(/)?\}")
 
 
-def _extension_end(src: str, name: str, start: int) -> re.Match | None:
-    return re.compile(r"\{:/(?:%s)?\}" % name).search(src, start)
+def _extension_end(src: str, name: str, start: int, env: dict) -> re.Match | None:
+    """The `{:/name}` or `{:/}` closing an extension opened before `start`; None when there
+    is none (remembered per post, so a thousand unclosed openings cost one search)."""
+    unclosed = env.setdefault("kramdown_unclosed", {})
+    if start >= unclosed.get((name, src), len(src) + 1):
+        return None
+    found = re.compile(r"\{:/(?:%s)?\}" % name).search(src, start)
+    if found is None:
+        unclosed[(name, src)] = min(start, unclosed.get((name, src), start))
+    return found
 
 
 def _block_extension(state, start: int, end: int, silent: bool) -> bool:
@@ -325,7 +336,7 @@ def _block_extension(state, start: int, end: int, silent: bool) -> bool:
         if not silent:
             state.line = start + 1
         return True
-    close = _extension_end(state.src, name, match.end())
+    close = _extension_end(state.src, name, match.end(), state.env)
     if close is None:
         return False
     last = start
@@ -353,7 +364,7 @@ def _span_extension(state, silent: bool) -> bool:
     if match.group(3):
         state.pos = match.end()
         return True
-    close = _extension_end(state.src, match.group(1), match.end())
+    close = _extension_end(state.src, match.group(1), match.end(), state.env)
     if close is None:
         return False
     if not silent and match.group(1) == "nomarkdown":
@@ -561,7 +572,8 @@ def _toc(state) -> None:
     """A list marked `{:toc}` becomes the contents list: a link to each heading with an id
     at `toc_levels` (not those of class `no_toc`), nested by level."""
     tokens = state.tokens
-    marked = [i for i, t in enumerate(tokens) if t.type in ("bullet_list_open", "ordered_list_open") and t.meta.get("toc")]
+    marked = [i for i, t in enumerate(tokens)
+              if t.type in ("bullet_list_open", "ordered_list_open") and t.meta.get("toc")][:MAX_TOCS]
     if not marked:
         return
     levels = set(state.md.options["kramdown"]["toc_levels"])
@@ -678,23 +690,38 @@ _DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 
 
-def _table_code_pipes(state, start: int, end: int, silent: bool) -> bool:
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _table_code_pipes(state) -> None:
     """Pipes inside code spans of a table's rows are cell text, not separators (kramdown):
-    escaped in the source before the GFM table rule reads the rows. Never consumes a line."""
-    if silent or start + 1 >= end:
-        return False
-    head = state.src[state.bMarks[start]:state.eMarks[start]]
-    if "|" not in head or not _DELIMITER_ROW.match(state.src[state.bMarks[start + 1]:state.eMarks[start + 1]]):
-        return False
-    line = start
-    while line < end and not state.isEmpty(line):
-        text = state.src[state.bMarks[line]:state.eMarks[line]]
-        if "`" in text:
-            fixed = _CODE_SPAN.sub(lambda m: m.group(1) + re.sub(r"(?<!\\)\|", r"\\|", m.group(2)) + m.group(1), text)
-            if fixed != text:
-                _replace_line(state, line, fixed)
-        line += 1
-    return False
+    escaped (`\\|`, which the GFM table rule reads as a pipe) in one pass over the source
+    before blocks are parsed; fenced code is left alone."""
+    if "`" not in state.src or "|" not in state.src:
+        return
+    lines = state.src.split("\n")
+    fence, in_table, changed = None, False, False
+    for index, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if fence:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence, in_table = opener.group(1), False
+            continue
+        if not line.strip():
+            in_table = False
+            continue
+        if not in_table and "|" in line and index + 1 < len(lines) and "|" in lines[index + 1] \
+                and _DELIMITER_ROW.match(lines[index + 1]):
+            in_table = True
+        if in_table and "`" in line:
+            fixed = _CODE_SPAN.sub(lambda m: m.group(1) + re.sub(r"(?<!\\)\|", r"\\|", m.group(2)) + m.group(1), line)
+            if fixed != line:
+                lines[index], changed = fixed, True
+    if changed:
+        state.src = "\n".join(lines)
 
 
 _BODY_SEPARATOR = re.compile(r"^[-+:\s]*-[-+:\s]*$")
@@ -708,10 +735,12 @@ def _table_parts(state) -> None:
     if not any(t.type == "tbody_open" for t in tokens):
         return
     out: list[Token] = []
-    index, footer = 0, False
+    index, in_body, footer = 0, False, False
     while index < len(tokens):
         token = tokens[index]
-        if token.type == "tr_open" and out and out[-1].type in ("tbody_open", "tr_close") and _in_body(out):
+        if token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tr_open" and in_body:
             end = index
             while tokens[end].type != "tr_close":
                 end += 1
@@ -727,14 +756,17 @@ def _table_parts(state) -> None:
                 out.append(_block_token("tfoot_open" if footer else "tbody_open", "tfoot" if footer else "tbody", 1))
                 index = end + 1
                 continue
-        if token.type == "tbody_close" and footer:
-            footer = False
-            if out[-1].type == "tfoot_open":
-                out.pop()
-            else:
-                out.append(_block_token("tfoot_close", "tfoot", -1))
-        else:
-            out.append(token)
+        elif token.type == "tbody_close":
+            in_body = False
+            if footer:
+                footer = False
+                if out[-1].type == "tfoot_open":
+                    out.pop()
+                else:
+                    out.append(_block_token("tfoot_close", "tfoot", -1))
+                index += 1
+                continue
+        out.append(token)
         index += 1
     tokens[:] = out
 
@@ -753,14 +785,3 @@ def _in_body(out: list[Token]) -> bool:
         if token.type in ("tbody_close", "tfoot_close", "thead_open", "table_close", "table_open"):
             return False
     return False
-
-
-def _replace_line(state, line: int, text: str) -> None:
-    """Replace one source line, shifting the line marks after it."""
-    old_start, old_end = state.bMarks[line], state.eMarks[line]
-    delta = len(text) - (old_end - old_start)
-    state.src = state.src[:old_start] + text + state.src[old_end:]
-    state.eMarks[line] += delta
-    for later in range(line + 1, len(state.bMarks)):
-        state.bMarks[later] += delta
-        state.eMarks[later] += delta
