@@ -270,3 +270,13 @@ def test_table_separator_lines_make_bodies_and_a_footer():
     assert [len(body.findall("tr")) for body in root.iter("tbody")] == [1, 1]
     assert [td.text for td in root.find(".//tfoot").iter("td")] == ["F"]
     assert "---" not in html and "===" not in html
+
+
+def test_site_settings_reach_the_post_and_markdownify(tmp_path):
+    """`_config.yml`'s kramdown options shape the body and Liquid's `markdownify` alike."""
+    (tmp_path / "_config.yml").write_text("kramdown:\n  auto_id_prefix: p-\n  smart_quotes: apos,apos,quot,quot\n")
+    post = tmp_path / "2024-01-01-x.md"
+    post.write_text('---\ntitle: X\n---\n## "One"\n\n{{ "## Two" | markdownify }}\n')
+    doc = convert.read_post(post)
+    assert '<h2 id="p-one">"One"</h2>' in doc.body
+    assert '<h2 id="p-two">Two</h2>' in doc.body
