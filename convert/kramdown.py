@@ -399,6 +399,8 @@ def _markdown_html(state, start: int, end: int, silent: bool) -> bool:
             return False
         if next_open is not None and next_open.start() < next_close.start():
             level, pos = level + 1, next_open.end()
+            if level > MAX_NESTING:
+                return False   # unbalanced, or nested past reason: raw HTML (and linear time)
         else:
             level, pos, close = level - 1, next_close.end(), next_close
     last = start
@@ -414,11 +416,10 @@ def _markdown_html(state, start: int, end: int, silent: bool) -> bool:
     head.map = [start, start + 1]
     inner = state.src[match.end():close.start()]
     state.env["kramdown_depth"] = depth + 1
-    if match.group(4) == "span":
+    if match.group(4) == "span":   # read as span-level text (the core inline rule parses it)
         tokens = [Token("inline", "", 0, content=inner.strip(), children=[])]
-        state.md.inline.parse(inner.strip(), state.md, state.env, tokens[0].children)
     else:
-        tokens = state.md.block.parse(_dedent(inner), state.md, state.env, [])
+        tokens = state.md.block.parse(_dedent(inner), state.md, state.env, []) or []
     state.env["kramdown_depth"] = depth
     for token in tokens:
         token.level += state.level

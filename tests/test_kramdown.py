@@ -4,10 +4,10 @@ resolving in the HTML and the EPUB."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
-import io
 from pathlib import Path
 
 import lxml.html
@@ -15,6 +15,7 @@ import pytest
 
 import convert
 from convert import kramdown
+from convert.writers import epub as epub_writer
 from convert.settings import Settings
 
 from conftest import ROOT
@@ -245,21 +246,21 @@ def test_jekyll_sites_show_no_kramdown_syntax_and_links_resolve(site, tmp_path):
     """Both real sites, converted with no flags: no kramdown syntax outside code, every
     in-page link of the HTML resolves, and epubcheck finds no error in any EPUB."""
     from test_epub import epubcheck_many
-    leaks, broken, books = {}, {}, []
+    leaks, broken, docs = {}, {}, []
     for post in _site_posts(site):
-        try:
-            doc = convert.load(post)
-        except convert.errors.PostError:
-            continue
+        doc = convert.load(post)
         html = convert.write(doc, "html").decode()
         if KRAMDOWN_SYNTAX.search(prose(html)):
             leaks[post.name] = KRAMDOWN_SYNTAX.search(prose(html)).group()
         if dangling(html):
             broken[post.name] = dangling(html)
-        book = tmp_path / f"{post.stem}.epub"
-        book.write_bytes(convert.write(doc, "epub"))
-        books.append(book)
+        docs.append(doc)
     assert leaks == {} and broken == {}
+    books = []
+    for doc, data in zip(docs, epub_writer.write_many(docs, Settings())):
+        assert isinstance(data, bytes), data
+        books.append(tmp_path / f"{doc.stem}.epub")
+        books[-1].write_bytes(data)
     results, messages = epubcheck_many(books, tmp_path)
     assert {path: counts for path, counts in results.items() if counts[:2] != (0, 0)} == {}, messages
 
@@ -280,3 +281,16 @@ def test_site_settings_reach_the_post_and_markdownify(tmp_path):
     doc = convert.read_post(post)
     assert '<h2 id="p-one">"One"</h2>' in doc.body
     assert '<h2 id="p-two">Two</h2>' in doc.body
+
+
+def test_html_math_is_mathml_and_unreadable_tex_stays_with_a_warning(tmp_path):
+    post = tmp_path / "2024-01-01-m.md"
+    post.write_text("---\ntitle: M\n---\nGood $$\\sqrt{x}$$ and bad $$\\frac{1}{$$.\n")
+    doc = convert.load(post, GENERIC)
+    with convert.errors.collecting() as warnings:
+        html = convert.write(doc, "html", GENERIC).decode()
+    assert "<msqrt>" in html and '<annotation encoding="application/x-tex">\\sqrt{x}</annotation>' in html
+    assert '<span class="math inline">\\(\\frac{1}{\\)</span>' in html
+    assert [w.kind for w in warnings] == ["math"]
+    pdf_page = convert.writers.html.page(doc)
+    assert "<math" not in pdf_page and "\\(\\sqrt{x}\\)" in pdf_page   # the PDF shows TeX
