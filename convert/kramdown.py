@@ -13,7 +13,7 @@ parser once per distinct `markdown:`/`kramdown:` configuration (cached) with:
 - math `$$…$$` kept as TeX: `<span class="math inline">\\(…\\)</span>`, or
   `<span class="math display">\\[…\\]</span>` alone in its paragraph (as pandoc writes it);
 - `auto_ids` (kramdown-parser-gfm's algorithm, or kramdown's own for `input: kramdown`),
-  `auto_id_prefix`, `smart_quotes` and kramdown's typographic symbols.
+  `auto_id_prefix`, `smart_quotes`, `parse_block_html` and kramdown's typographic symbols.
 
 A site whose `markdown:` is not kramdown (jekyll-commonmark) gets CommonMark with GFM
 tables and strikethrough, and none of kramdown's extensions.
@@ -38,7 +38,7 @@ CONTAINERS = ("summary", "signature", "source", "centered")
 
 JEKYLL_DEFAULTS = {
     "input": "GFM", "auto_ids": True, "auto_id_prefix": "", "toc_levels": "1..6",
-    "smart_quotes": "lsquo,rsquo,ldquo,rdquo", "hard_wrap": False,
+    "smart_quotes": "lsquo,rsquo,ldquo,rdquo", "hard_wrap": False, "parse_block_html": False,
 }
 """Jekyll's kramdown defaults (Jekyll::Configuration::DEFAULTS), the site's `kramdown:` over them."""
 
@@ -99,7 +99,8 @@ def options_for(config: dict | None) -> dict:
     options["engine"] = "kramdown" if engine == "kramdown" else "commonmark"
     options["gfm_ids"] = str(options.get("input") or "GFM").lower().startswith("gfm")
     options["toc_levels"] = sorted(_levels(options.get("toc_levels")))
-    keep = ("engine", "gfm_ids", "auto_ids", "auto_id_prefix", "toc_levels", "smart_quotes", "hard_wrap")
+    keep = ("engine", "gfm_ids", "auto_ids", "auto_id_prefix", "toc_levels", "smart_quotes", "hard_wrap",
+            "parse_block_html")
     return {key: options.get(key) for key in keep}
 
 
@@ -380,19 +381,37 @@ _MARKDOWN_TAG = re.compile(
     r"""<([A-Za-z][\w-]*)((?:\s+[^\s>]+)*?)\s+markdown=(["']?)(1|block|span)\3((?:\s+[^\s>]+)*?)\s*>""")
 
 
+_BLOCK_TAG = re.compile(r"""<(address|article|aside|blockquote|details|div|dl|fieldset|figure|footer|header|"""
+                        r"""main|nav|section)((?:\s+[^\s>]+)*?)\s*>""", re.I)
+"""Block elements whose content kramdown reads as Markdown when `parse_block_html` is on."""
+
+
+def _open_tag(state, start: int) -> tuple[str, str, str, int] | None:
+    """(name, other attributes, mode, end of the tag) of an HTML block whose content is
+    Markdown: `markdown="1|block|span"`, or any block element under `parse_block_html`."""
+    begin = state.bMarks[start] + state.tShift[start]
+    match = _MARKDOWN_TAG.match(state.src, begin)
+    if match:
+        return match.group(1), (match.group(2) + match.group(5)).strip(), match.group(4), match.end()
+    if state.md.options["kramdown"].get("parse_block_html"):
+        match = _BLOCK_TAG.match(state.src, begin)
+        if match and "markdown=" not in match.group(2):
+            return match.group(1), match.group(2).strip(), "block", match.end()
+    return None
+
+
 def _markdown_html(state, start: int, end: int, silent: bool) -> bool:
     """`<div markdown="1">…</div>`: the element's content is read as Markdown (kramdown's
-    `markdown` attribute; the attribute itself is not kept)."""
+    `markdown` attribute, not kept; every block element's when `parse_block_html` is on)."""
     if state.sCount[start] - state.blkIndent >= 4:
         return False
-    begin = state.bMarks[start]
-    match = _MARKDOWN_TAG.match(state.src, begin + state.tShift[start])
+    found = _open_tag(state, start)
     depth = state.env.get("kramdown_depth", 0)
-    if not match or depth >= MAX_NESTING:
+    if not found or depth >= MAX_NESTING:
         return False
-    name = match.group(1)
+    name, attributes, mode, tag_end = found
     opening, closing = re.compile(r"<%s[\s>]" % re.escape(name), re.I), re.compile(r"</%s\s*>" % re.escape(name), re.I)
-    pos, level, close = match.end(), 1, None
+    pos, level, close = tag_end, 1, None
     while level:
         next_open, next_close = opening.search(state.src, pos), closing.search(state.src, pos)
         if next_close is None:
@@ -410,13 +429,12 @@ def _markdown_html(state, start: int, end: int, silent: bool) -> bool:
         return False
     if silent:
         return True
-    attributes = (match.group(2) + match.group(5)).strip()
     head = state.push("html_block", "", 0)
     head.content = f"<{name}{' ' + attributes if attributes else ''}>\n"
     head.map = [start, start + 1]
-    inner = state.src[match.end():close.start()]
+    inner = state.src[tag_end:close.start()]
     state.env["kramdown_depth"] = depth + 1
-    if match.group(4) == "span":   # read as span-level text (the core inline rule parses it)
+    if mode == "span":   # read as span-level text (the core inline rule parses it)
         tokens = [Token("inline", "", 0, content=inner.strip(), children=[])]
     else:
         tokens = state.md.block.parse(_dedent(inner), state.md, state.env, []) or []

@@ -294,3 +294,10 @@ def test_html_math_is_mathml_and_unreadable_tex_stays_with_a_warning(tmp_path):
     assert [w.kind for w in warnings] == ["math"]
     pdf_page = convert.writers.html.page(doc)
     assert "<math" not in pdf_page and "\\(\\sqrt{x}\\)" in pdf_page   # the PDF shows TeX
+
+
+def test_parse_block_html_from_the_config():
+    text = '<div class="x">\n**bold**\n</div>\n\n<div markdown="0">\n**raw**\n</div>\n'
+    assert "<strong>bold</strong>" in render(text, kramdown={"parse_block_html": True})
+    assert "**raw**" in render(text, kramdown={"parse_block_html": True})
+    assert "**bold**" in render(text)   # Jekyll's default: HTML blocks stay HTML
