@@ -626,9 +626,7 @@ def _toc_tokens(entries, tag: str, level: int) -> list[Token]:
             stack.pop()
         if stack and heading_level == stack[-1]:
             out.append(Token("list_item_close", "li", -1))
-        elif not stack or heading_level > stack[-1]:
-            if stack:
-                pass   # the new list opens inside the open item
+        else:   # deeper (or the first): a new list, inside the open item if there is one
             out.append(Token(f"{'bullet' if tag == 'ul' else 'ordered'}_list_open", tag, 1))
             stack.append(heading_level)
         out.append(Token("list_item_open", "li", 1))
