@@ -92,7 +92,8 @@ def naive(posts: list[Path], outdir: Path) -> tuple[float, float]:
 
 def parsers(posts: list[Path]) -> None:
     """Markdown parsing alone, in-process, on the distinct bodies."""
-    from convert.reader import _MARKDOWN, decode, split_front_matter
+    from convert.kramdown import renderer
+    from convert.reader import decode, split_front_matter
 
     bodies = [split_front_matter(decode(p.read_bytes(), str(p))[0], str(p))[1] for p in posts]
 
@@ -105,7 +106,9 @@ def parsers(posts: list[Path]) -> None:
         return min(times)
 
     print(f"markdown parsing alone ({len(bodies)} distinct bodies, best of 3):")
-    print(f"  markdown-it-py         {best(lambda: [_MARKDOWN.render(b) for b in bodies]) * 1000:7.1f} ms")
+    plain, jekyll = renderer({"markdown": "CommonMark"}), renderer({})
+    print(f"  markdown-it-py         {best(lambda: [plain.render(b) for b in bodies]) * 1000:7.1f} ms")
+    print(f"  + kramdown extensions  {best(lambda: [jekyll.render(b, {}) for b in bodies]) * 1000:7.1f} ms")
     try:
         import mistune
     except ImportError:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import lxml.html
+
+from .rules import html5
 
 
 def parse(body: str):
@@ -13,6 +13,7 @@ def parse(body: str):
 
 
 def serialize(root) -> str:
-    """The wrapper's content as HTML (the wrapper itself left out)."""
-    return escape(root.text or "", quote=False) + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in root)
+    """The wrapper's content as HTML (the wrapper itself left out), written as the rules
+    write it: lxml's own serializer would percent-encode a non-ASCII `href="#总体"`, which
+    then matches no id."""
+    return html5.serialize(root)

@@ -530,11 +530,12 @@ def uri_escape(value) -> str:
     return quote(str(value), safe="!#$&'()*+,-./:;=?@[]_~")
 
 
+@with_environment
 @liquid_filter
-def markdownify(value) -> str:
-    """Markdown → HTML, as the post's own body is rendered."""
+def markdownify(value, *, environment) -> str:
+    """Markdown → HTML, as the post's own body is rendered (the site's Markdown settings)."""
     from .reader import markdown_html
-    return markdown_html("" if value is None else str(value))
+    return markdown_html("" if value is None else str(value), environment.globals["__site"].config)
 
 
 @liquid_filter

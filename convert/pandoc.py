@@ -47,6 +47,7 @@ OPTIONS = {
     "split_level": lambda v: [f"--split-level={int(v)}"],
     "wrap_text": lambda v: [f"--wrap={v}"],
     "table_of_contents": lambda v: ["--toc"] if v else [],
+    "html_math_method": lambda v: [f"--{v}"],
 }
 """pandoc WriterOptions fields Octavo sets (the Lua names), and their command-line form."""
 
@@ -158,14 +159,41 @@ def _message(stderr: bytes) -> str:
     return " ".join(text.split())[:500] or "no message"
 
 
+KEEPS_ID = {"a", "div", "section", "span", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "li"}
+"""Elements whose id pandoc's HTML reader keeps; on any other the id moves where it is kept."""
+WRAPPED = {"ul", "ol", "dl", "blockquote", "figure", "footer", "hr", "details"}
+"""Blocks an id-bearing <div> goes around (an inline anchor cannot stand inside them)."""
+
+
+def _keep_ids(root) -> None:
+    """Ids pandoc would drop move to a `<div id>` around the block, or an empty `<span id>`
+    at the start of a paragraph or inline element, so every in-page link keeps its target."""
+    for tag in list(root.iter()):
+        if not isinstance(tag.tag, str) or tag.tag in KEEPS_ID or not tag.get("id") or tag is root:
+            continue
+        ident = tag.attrib.pop("id")
+        if tag.tag in WRAPPED:
+            wrapper = lxml.html.Element("div", {"id": ident})
+            tag.addprevious(wrapper)
+            wrapper.tail, tag.tail = tag.tail, None
+            wrapper.append(tag)
+        else:
+            anchor = lxml.html.Element("span", {"id": ident})
+            anchor.tail, tag.text = tag.text, None
+            tag.insert(0, anchor)
+
+
 def reader_html(body: str) -> str:
     """Octavo's clean body in the form pandoc's HTML reader keeps.
 
-    pandoc drops classes on <p>, ignores <footer> and <time>: `<p class="centered">x</p>`
-    → `<div class="centered"><p>x</p></div>`, `<footer class="signature">` →
-    `<div class="signature">`, `<time>2021年12月30日</time>` → its text.
+    pandoc drops classes on <p>, ignores <footer> and <time>, and drops ids but on a few
+    elements: `<p class="centered">x</p>` → `<div class="centered"><p>x</p></div>`,
+    `<footer class="signature">` → `<div class="signature">`, `<time>2021年12月30日</time>`
+    → its text, `<p id="a">x</p>` → `<p><span id="a"></span>x</p>`.
     """
     root = fragment.parse(body)
+    if "id=" in body:
+        _keep_ids(root)
     for stamp in list(root.iter("time")):
         stamp.drop_tag()
     for footer in root.iter("footer"):

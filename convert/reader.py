@@ -12,11 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-
-from . import authors, dates, embeds, permalink, profiles, sanitize, yamlsafe
+from . import authors, dates, embeds, kramdown, permalink, profiles, sanitize, yamlsafe
 from .controls import strip_meta_controls
 from .errors import PostError, PostWarning
 from .lang import choose as choose_language, normalize_tag
@@ -32,13 +28,6 @@ MAX_FRONT_MATTER = 64 * 1024
 HTML_SUFFIXES = {".html", ".htm"}
 """Inputs whose body is HTML as it stands (not Markdown: indentation must not become code)."""
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
-
-CONTAINERS = ("summary", "signature", "source", "centered")
-"""Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
-for _name in CONTAINERS:
-    _MARKDOWN.use(container_plugin, _name)
 
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
@@ -322,7 +311,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         body_md, liquid_warnings = liquid.render(body_md, site, _page(data, meta, path, site), name,
                                                  offset=text.count("\n") - body_md.count("\n"))
         warnings += liquid_warnings
-    rendered = render(body_md, is_html)
+    rendered = render(body_md, is_html, site.config)
     try:
         rendered, embedded = embeds.to_figures(rendered)
         html = sanitize.clean(rendered)
@@ -367,15 +356,16 @@ def slug_title(filename: str) -> str:
     return " ".join(word.capitalize() for word in slug.rstrip(".").split("-")).strip()
 
 
-def render(body: str, is_html: bool = False) -> str:
+def render(body: str, is_html: bool = False, config: dict | None = None) -> str:
     """A post's body (Liquid already rendered) as HTML before sanitizing: Markdown rendered
-    (as Jekyll's pipeline does), or HTML as it stands."""
-    return body if is_html else _MARKDOWN.render(body)
+    as the site's Jekyll would (convert/kramdown.py, from `config`, its `_config.yml`), or
+    HTML as it stands."""
+    return body if is_html else kramdown.render(body, config)
 
 
-def markdown_html(text: str) -> str:
+def markdown_html(text: str, config: dict | None = None) -> str:
     """Markdown → HTML with the posts' own renderer (Liquid's `markdownify`)."""
-    return _MARKDOWN.render(text)
+    return kramdown.render(text, config)
 
 
 def _page(data: dict, meta: Meta, path: Path, site: Site) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import unquote
 
 import nh3
 from lxml.etree import Element
@@ -18,14 +19,13 @@ TAGS = {
     "a", "abbr", "address", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-    "section", "small", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "time", "tr", "u", "ul",
+    "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul",
 }
 ATTRIBUTES = {
-    "*": {"class", "lang", "title"},
-    "a": {"href", "id", "role"},
-    "li": {"id"},
-    "section": {"id", "role"},
+    "*": {"class", "id", "lang", "title"},
+    "a": {"href", "name", "role"},
+    "section": {"role"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -44,15 +44,17 @@ _READABLE = REMOVED - CODE - {"embed"}
 """Removed elements whose text a reader could have read (<embed> is void: it has none, though
 lxml's HTML 4 parser gives it the text that follows)."""
 _REMOVED_TEXT = re.compile(r"<(?:%s)\b" % "|".join(sorted(_READABLE)), re.I)
-_FOOTNOTE_ID = re.compile(r"^(fn(ref)?\d{1,4}(:\d{1,4})?|footnotes)$")
-"""The only ids kept: footnote anchors (`fn1`, `fnref1:2`), which their links need."""
+_SAFE_ID = re.compile(r"^[\w:.-]{1,200}$")
+"""Ids kept (author ids, kramdown header ids, footnote anchors): in-page links need them.
+Letters of any script, digits, `_ : . -`; nothing an attribute, a URL fragment or an XML
+name could trip on. De-duplicated by the rules (`unique_ids`)."""
 _ROLES = {"doc-noteref", "doc-endnotes", "doc-backlink"}
 """The only ARIA roles kept: those of footnotes (pandoc reads notes back by them)."""
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 attribute filter: ids and roles only when they belong to footnotes."""
-    if attribute == "id" and not _FOOTNOTE_ID.match(value):
+    """nh3 attribute filter: safe ids (and old `<a name>` anchors); roles only of footnotes."""
+    if attribute in ("id", "name") and not _SAFE_ID.match(value):
         return None
     if attribute == "role" and value not in _ROLES:
         return None
@@ -154,10 +156,40 @@ _CLEANER = nh3.Cleaner(
 """The allowlist built once: nh3.clean() builds it again on every call, half of its time."""
 
 
+_SPAN = re.compile(r"<span\b([^>]*)>|</span>")
+_MATH_SPAN = re.compile(r'\bclass="math (?:inline|display)"')
+_SPAN_ID = re.compile(r'\bid="([^"]*)"')
+_FRAGMENT = re.compile(r'href="#([^"]+)"')
+
+
+def unwrap_spans(html: str) -> str:
+    """Spans are presentation (a news site's stock tickers), except math (`<span class="math
+    inline">` holds TeX) and a span some link of the post points to (`<span id>`): others
+    leave, their content kept.
+
+    `<p><span id="q">甲</span><span class="math inline">\\(x\\)</span></p>` →
+    `<p>甲<span class="math inline">\\(x\\)</span></p>`.
+    """
+    if "<span" not in html:
+        return html
+    targets = {unquote(m) for m in _FRAGMENT.findall(html)} if 'href="#' in html else set()
+    kept: list[bool] = []
+
+    def replace(match: re.Match) -> str:
+        if match.group(0) == "</span>":
+            return "</span>" if kept and kept.pop() else ""
+        ident = _SPAN_ID.search(match.group(1))
+        keep = bool(_MATH_SPAN.search(match.group(1)) or (ident and ident.group(1) in targets))
+        kept.append(keep)
+        return match.group(0) if keep else ""
+
+    return _SPAN.sub(replace, html)
+
+
 def clean(html: str) -> str:
     """Sanitize rendered HTML against the allowlist, after keeping alignment as classes.
 
     Raises NestingError for markup nested deeper than MAX_DEPTH.
     """
     check_nesting(html)
-    return _CLEANER.clean(mark_presentation(html))
+    return unwrap_spans(_CLEANER.clean(mark_presentation(html)))

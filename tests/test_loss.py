@@ -37,7 +37,7 @@ def post_text(path: Path) -> str:
     data, body, _ = split_front_matter(text, str(path))
     if data.get("render_with_liquid") is not False:
         body, _ = liquid.render(body, site_for(path.resolve().parent), data, str(path))
-    html = render(body, path.suffix.lower() in HTML_SUFFIXES)
+    html = render(body, path.suffix.lower() in HTML_SUFFIXES, site_for(path.resolve().parent).config)
     if not html.strip():
         return ""
     root = losscheck.lxml.html.fragment_fromstring(html, create_parent="div")

@@ -5,13 +5,13 @@ EPUB: nothing may point outside the book. Raw HTML is dropped; Python (convert/i
 the one image policy) gave each archived image as a data: URI, which pandoc stores in the
 book without fetching anything, and replaced every other image by its description; any
 other image left is dropped to its caption so the writer never fetches one; only http(s),
-mailto and in-book links stay links. Figures keep their captions.
+mailto and in-book links stay links. Figures keep their captions. Math spans (TeX) become pandoc Math.
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
-back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {.centered}`;
+back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {#id .centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no heading ids; the images
-Python left point at archived copies (it described the others) and stay, without
-attributes, a figure's caption a centered line after
+and the other divs are unwrapped. No spans, no raw HTML, no link attributes, no heading
+ids but in pandoc's flavour; the images Python left point at archived copies (it
+described the others) and stay, without attributes, a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
 pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: pipe tables
@@ -142,10 +142,39 @@ local function first_known_class(classes)
   end
 end
 
+-- Text Jekyll's kramdown would turn typographic (quotes, -- ... << >>) or read as math
+-- ($$) is written escaped, so reading the Markdown back gives the same characters.
+local function escape_typography(str)
+  local text = str.text
+  if not (text:find('["\']') or text:find('%-%-') or text:find('%.%.%.') or text:find('<<')
+          or text:find('>>') or text:find('%$%$')) then
+    return nil
+  end
+  local out, plain, i = pandoc.List(), '', 1
+  local function flush()
+    if plain ~= '' then out:insert(pandoc.Str(plain)) end
+    plain = ''
+  end
+  while i <= #text do
+    local c, pair = text:sub(i, i), text:sub(i, i + 1)
+    if c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$' then
+      local run = text:match('^' .. c:gsub('%p', '%%%0') .. '+', i)
+      flush()
+      out:insert(pandoc.RawInline('markdown', (run:gsub('.', '\\%0'))))
+      i = i + #run
+    else
+      plain = plain .. c
+      i = i + 1
+    end
+  end
+  flush()
+  return out
+end
+
 local function markdown(doc, strict)
+  doc = doc:walk { RawBlock = drop, RawInline = drop }
   return doc:walk {
-    RawBlock = drop,
-    RawInline = drop,
+    Str = escape_typography,
     Span = function(span) return span.content end,
     Image = function(img)
       if is_data(img.src) then return img.caption end
@@ -154,6 +183,8 @@ local function markdown(doc, strict)
     end,
     Link = function(link)
       if not (is_safe_target(link.target) or is_relative(link.target)) then return link.content end
+      link.attr = pandoc.Attr()
+      return link
     end,
     Figure = function(fig)
       local blocks = pandoc.Blocks { pandoc.Para(pandoc.utils.blocks_to_inlines(fig.content)) }
@@ -168,7 +199,7 @@ local function markdown(doc, strict)
     end,
     Header = function(h)
       local centered = h.classes:includes('centered') and not strict
-      h.attr = pandoc.Attr('', centered and { 'centered' } or {})
+      h.attr = pandoc.Attr(strict and '' or h.identifier, centered and { 'centered' } or {})
       return h
     end,
     Div = function(div)
@@ -184,7 +215,23 @@ local function markdown(doc, strict)
   }
 end
 
+-- Math kept as TeX in Octavo's body (`<span class="math inline">\(x\)</span>`) becomes
+-- pandoc Math: MathML in the EPUB (--mathml), `$x$` in Markdown.
+local function tex_math(doc)
+  return doc:walk {
+    Span = function(span)
+      if not span.classes:includes('math') then return nil end
+      local tex = pandoc.utils.stringify(span)
+      if span.classes:includes('display') then
+        return pandoc.Math('DisplayMath', (tex:gsub('^%s*\\%[', ''):gsub('\\%]%s*$', '')))
+      end
+      return pandoc.Math('InlineMath', (tex:gsub('^%s*\\%(', ''):gsub('\\%)%s*$', '')))
+    end,
+  }
+end
+
 local function octavo(doc)
+  doc = tex_math(doc)
   if FORMAT:match('^epub') then return epub(doc) end
   if FORMAT == 'gfm' or FORMAT == 'commonmark' then return markdown(doc, true) end
   return markdown(doc, false)

@@ -20,7 +20,7 @@ from ..controls import strip_meta_controls
 from ..errors import PostWarning
 from ..model import Document, Meta
 from ..profiles import AUTO, Profile, choose, load
-from . import chrome, provenance, structure, tidy
+from . import anchors, chrome, provenance, structure, tidy
 from .html5 import parse, serialize
 
 
@@ -40,6 +40,7 @@ ANY = frozenset({"news", "blog"})
 NEWS = frozenset({"news"})
 
 RULES = [
+    ("anchor_names", anchors.anchor_names, ANY),
     ("drop_hidden", tidy.drop_hidden, ANY),
     ("unwrap_stock_links", chrome.unwrap_stock_links, ANY),
     ("drop_chart_images", chrome.drop_chart_images, ANY),
@@ -65,6 +66,8 @@ RULES = [
     ("container", provenance.container, ANY),
     ("title_fallback", structure.title_fallback, ANY),
     ("drop_foreign_classes", tidy.drop_foreign_classes, ANY),
+    ("unique_ids", anchors.unique_ids, ANY),
+    ("in_page_links", anchors.in_page_links, ANY),
 ]
 """(name, function, genres it runs for) in the order they run; each function's docstring
 shows before → after."""

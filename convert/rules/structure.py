@@ -59,9 +59,10 @@ def summary_div(root, ctx) -> None:
 
 
 def heading_attributes(root, ctx) -> None:
-    """Pandoc attribute syntax on headings (from Octavo's own Markdown) becomes classes.
+    """Pandoc attribute syntax on headings (from Octavo's own Markdown) becomes classes
+    and the id.
 
-    `<h2>标题 {.centered}</h2>` → `<h2 class="centered">标题</h2>`.
+    `<h2>标题 {#a .centered}</h2>` → `<h2 class="centered" id="a">标题</h2>`.
     """
     for heading in elements(root, "h1", "h2", "h3", "h4", "h5", "h6"):
         last = heading[-1].tail if len(heading) else heading.text
@@ -74,6 +75,8 @@ def heading_attributes(root, ctx) -> None:
             for token in match.group(1).split():
                 if token.startswith("."):
                     add_class(heading, token[1:])
+                elif not heading.get("id"):
+                    heading.set("id", token[1:])
 
 
 def demote_headings(root, ctx) -> None:

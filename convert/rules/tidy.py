@@ -22,6 +22,8 @@ from .tree import (
 )
 
 _CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,30}$")
+_MATH = {"math", "inline", "display"}
+"""A math span's classes (`<span class="math inline">`): how pandoc and the writers know TeX."""
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure")
 
 
@@ -82,11 +84,12 @@ def drop_foreign_classes(root, ctx) -> None:
     """Keep only Octavo's own classes; the site's (em_media, keytip) mean nothing downstream.
 
     `<p class="em_media source">甲</p>` → `<p class="source">甲</p>`;
-    a code block's language stays:
+    a code block's language and a math span's kind stay:
     `<pre><code class="language-python hljs">x = 1</code></pre>` → `<pre><code class="language-python">x = 1</code></pre>`.
     """
     for tag in (t for t in elements(root) if "class" in t.attrib):
-        kept = [c for c in classes(tag) if c in VOCABULARY or (tag.tag == "code" and _CODE_LANGUAGE.match(c))]
+        kept = [c for c in classes(tag) if c in VOCABULARY or (tag.tag == "code" and _CODE_LANGUAGE.match(c))
+                or (tag.tag == "span" and c in _MATH)]
         if kept:
             set_classes(tag, kept)
         else:

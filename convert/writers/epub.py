@@ -70,7 +70,8 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
 def job(doc: Document) -> Job:
     """The pandoc job: the article as chapter one, the colophon as the last chapter.
 
-    Archived images go in as data: URIs (pandoc embeds them); the rest are placeholders.
+    Archived images go in as data: URIs (pandoc embeds them); the rest are placeholders;
+    math (TeX in the body) becomes MathML.
     """
     from .html import with_images
 
@@ -80,7 +81,7 @@ def job(doc: Document) -> Job:
     body = with_images(doc, _data_uri).body
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
     return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
-               meta=metadata(doc), options={"toc_depth": 2, "split_level": 1})
+               meta=metadata(doc), options={"toc_depth": 2, "split_level": 1, "html_math_method": "mathml"})
 
 
 def metadata(doc: Document) -> dict:

@@ -11,7 +11,7 @@ import functools
 from html import escape
 from pathlib import Path
 
-from .. import __version__, assets, citation, images, resources
+from .. import __version__, assets, citation, images, math, resources
 from ..model import Document
 
 SUFFIX = ".html"
@@ -76,8 +76,13 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
 
 def write(doc: Document, settings) -> bytes:
     """The standalone page, UTF-8; images point at their copies in the store beside it
-    (`resources/…`, relative, so the folder moves as a whole)."""
-    return page(with_images(doc, lambda r: r.path or r.src), css=stylesheet("base.css", settings.styles)).encode("utf-8")
+    (`resources/…`, relative, so the folder moves as a whole); math as MathML (the PDF,
+    made from `page`, keeps TeX)."""
+    doc = with_images(doc, lambda r: r.path or r.src)
+    body = math.mathml(doc.body, doc.meta.source_path)
+    if body is not doc.body:
+        doc = dataclasses.replace(doc, body=body)
+    return page(doc, css=stylesheet("base.css", settings.styles)).encode("utf-8")
 
 
 def with_images(doc: Document, src_for) -> Document:
