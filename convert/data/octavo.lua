@@ -8,14 +8,17 @@ mailto and in-book links stay links. Figures keep their captions.
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
 back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {.centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no heading ids; web images
-stay (Python described the others), a figure's caption a centered line after
+and the other divs are unwrapped. No spans, no heading ids; images keep their
+reference, alt and title, a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
-pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: pipe tables
-hold one line per cell, so a cell of other blocks (paragraphs, lists, a nested table, line
-breaks) becomes one line; commonmark has no tables, so each row becomes a paragraph of its
-cells separated by " | ", after the caption. ]]
+In the pandoc flavour, what Markdown cannot say arrives marked by
+convert/writers/markdown_raw.py and is written as HTML (raw_block, raw_span); the input
+itself holds no raw HTML (pandoc reads it with -raw_html).
+pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: in gfm, pipe
+tables hold one line per cell, so a cell of other blocks (paragraphs, lists, a nested
+table, line breaks) becomes one line; commonmark has no tables, so each row becomes a
+paragraph of its cells separated by " | ", after the caption. ]]
 
 local KNOWN_DIVS = { summary = true, centered = true, signature = true, source = true }
 
@@ -99,6 +102,11 @@ local function is_one_line(blocks)
   return not breaks
 end
 
+-- A pipe in a cell's code span would end the cell: GFM (and Octavo's reader) read `\|`.
+local function escape_pipes(blocks)
+  return blocks:walk { Code = function(code) code.text = code.text:gsub('|', '\\|'); return code end }
+end
+
 -- Every cell of the table one line, so pandoc can write it as a pipe table.
 local function pipe_table(tbl)
   local function fix(rows)
@@ -108,6 +116,7 @@ local function pipe_table(tbl)
         if not is_one_line(cell.contents) then
           cell.contents = pandoc.Blocks { pandoc.Plain(one_line(cell.contents)) }
         end
+        cell.contents = escape_pipes(cell.contents)
       end
       row.cells = cells
     end
@@ -134,13 +143,28 @@ local function first_known_class(classes)
   end
 end
 
+-- What convert/writers/markdown_raw.py marked: a block written as it is (HTML, or a
+-- fenced code block), or a span standing for an element's tags around its content.
+local function raw_block(code)
+  local kind = code.attributes['octavo-raw']
+  if kind then return pandoc.RawBlock(kind, code.attributes['octavo-text']) end
+end
+
+local function raw_span(span)
+  local open, close = span.attributes['octavo-open'], span.attributes['octavo-close']
+  if not open then return span.content end
+  local inlines = pandoc.Inlines { pandoc.RawInline('html', open) }
+  inlines:extend(span.content)
+  inlines:insert(pandoc.RawInline('html', close))
+  return inlines
+end
+
 local function markdown(doc, strict)
   return doc:walk {
-    RawBlock = drop,
-    RawInline = drop,
-    Span = function(span) return span.content end,
+    CodeBlock = raw_block,
+    Span = raw_span,
     Image = function(img)
-      if not is_web(img.src) then return img.caption end
+      if not (is_web(img.src) or is_relative(img.src)) then return img.caption end
       img.attr = pandoc.Attr()
       return img
     end,

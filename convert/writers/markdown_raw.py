@@ -1,0 +1,225 @@
+"""What Markdown cannot say, kept as HTML in Octavo's Markdown (the `pandoc` flavour).
+
+Octavo's reader, Jekyll's kramdown and pandoc all read HTML inside Markdown, so an element
+with no Markdown syntax is written as HTML instead of being lost:
+
+- inline elements without syntax (`<cite>`, `<kbd>`, `<sub>`, `<q>`…) or with attributes
+  Markdown cannot hold (`lang`, `title`) keep their tags around Markdown content;
+- tables a pipe table cannot hold (merged cells, a cell of several blocks or lines, no
+  header row, a caption or footer, a column of mixed alignment), figures that are more
+  than images and a short plain caption, blocks without syntax (`<address>`, `<dl>`,
+  `<details>`) and blocks with `lang` or `title` are written whole, as one HTML block.
+
+Code blocks are written here too, as fenced blocks: pandoc's HTML reader turns tabs into
+spaces and trims blank lines, and writes two code blocks in a row as one.
+
+`mark` leaves marks for convert/data/octavo.lua: `<span data-octavo-open data-octavo-close>`
+becomes those tags around the span's content, `<pre data-octavo-raw data-octavo-text>` that
+text as a raw block (HTML, or Markdown for a fenced code block).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import Element, tostring
+
+from .. import fragment
+from ..rules.structure import MAX_CAPTION
+
+INLINE = {"abbr", "cite", "del", "ins", "kbd", "mark", "q", "small", "sub", "sup", "u"}
+"""Inline elements of a normalized body that Markdown has no syntax for."""
+BLOCKS = {"address", "details", "dl"}
+"""Block elements of a normalized body that Octavo's reader has no Markdown syntax for."""
+FOREIGN_ATTRIBUTES = {"lang", "title"}
+"""Attributes Markdown holds only on links and images."""
+_BLOCK_TAGS = ("p", "div", "ul", "ol", "dl", "pre", "table", "blockquote", "hr", "figure", "h1", "h2", "h3",
+               "h4", "h5", "h6", "address", "details", "section", "footer")
+_CELL_BLOCKS = (*_BLOCK_TAGS, "br")
+"""What a pipe table cell cannot hold: a block, or a line break."""
+_ALIGN = {"centered": "center", "right": "right"}
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+_CONTAINERS = {"table", "thead", "tbody", "tfoot", "tr", "dl", "details", "figure"}
+_BREAK_AFTER = _CONTAINERS | {"caption", "figcaption", "dt", "dd", "summary"}
+"""Inside an HTML block, a line break after these tags and inside those holding only
+blocks, where whitespace means nothing, so a table reads row by row."""
+
+
+def mark(body: str) -> str:
+    """The body with what Markdown cannot hold marked for octavo.lua (see the module doc)."""
+    root = fragment.parse(body)
+    for element in list(root.iter()):
+        if root in element.iterancestors() and _needs_block(element):   # not inside one replaced
+            _as_block(element)
+    for pre in list(root.iter("pre")):
+        if "data-octavo-raw" not in pre.attrib:
+            _as_fenced(pre)
+    for table in root.iter("table"):
+        _align_columns(table)
+    for element in list(root.iter(*INLINE, "a", "em", "strong", "code", "s")):
+        if _is_inline_raw(element):
+            _as_span(element)
+    return fragment.serialize(root)
+
+
+def _needs_block(element) -> bool:
+    if element.tag in BLOCKS:
+        return True
+    if element.tag == "table":
+        return not _pipe_table(element)
+    if element.tag == "figure":
+        return not _plain_figure(element)
+    if element.tag == "pre":
+        return _fenced_code(element) is None
+    if element.tag in ("div", "blockquote", "footer", "section") and _mixed(element):
+        return True
+    if element.tag in ("ul", "ol") and _adjacent_lists(element):
+        return True
+    return element.tag in ("p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                           "section", "footer") and bool(FOREIGN_ATTRIBUTES & set(element.attrib))
+
+
+def _mixed(element) -> bool:
+    """Blocks and loose text side by side in one container, which Markdown cannot write
+    (its loose text would become a paragraph of its own)."""
+    children = list(element)
+    has_block = any(child.tag in _BLOCK_TAGS for child in children)
+    loose = (element.text or "").strip() or any((child.tail or "").strip() or child.tag not in _BLOCK_TAGS
+                                                 for child in children)
+    return has_block and bool(loose)
+
+
+def _adjacent_lists(element) -> bool:
+    """A list item holding two lists in a row: Markdown can only part them with a blank
+    line, which makes the outer list loose (its items paragraphs)."""
+    for item in element.iterchildren("li"):
+        children = list(item)
+        for first, second in zip(children, children[1:]):
+            if first.tag in ("ul", "ol") and second.tag in ("ul", "ol") and not (first.tail or "").strip():
+                return True
+    return False
+
+
+def _fenced_code(pre) -> tuple[str, str] | None:
+    """(language, text) of a code block a fenced block holds exactly: one <code> of text
+    ending in a line break, without attributes other than its language."""
+    if len(pre) != 1 or (pre.text or "").strip() or (pre[0].tail or "").strip() or pre.attrib:
+        return None
+    code = pre[0]
+    classes = (code.get("class") or "").split()
+    language = classes[0][len("language-"):] if len(classes) == 1 and classes[0].startswith("language-") else ""
+    if code.tag != "code" or len(code) or set(code.attrib) - {"class"} or len(classes) != bool(language):
+        return None
+    text = code.text or ""
+    return (language, text) if text.endswith("\n") else None
+
+
+def _as_fenced(pre) -> None:
+    """A code block as a fenced block, written exactly (pandoc's reader would turn its
+    tabs into spaces and trim its blank lines)."""
+    language, text = _fenced_code(pre)
+    longest = max((len(run) for run in re.findall(r"^[ \t]*(`{3,}|~{3,})", text, re.M)), default=2)
+    fence = "`" * (longest + 1)
+    _replace(pre, "markdown", f"{fence}{language}\n{text}{fence}")
+
+
+def _as_block(element) -> None:
+    """Replace `element` by its HTML, as one HTML block; a list item takes its whole list
+    with it (a list cannot be half Markdown, half HTML)."""
+    top = element
+    while top.getparent().tag in ("ul", "ol", "li"):
+        top = top.getparent()
+    _breaks(top)
+    html = tostring(top, encoding="unicode", with_tail=False)
+    if top.tag != "pre":   # any other HTML block ends at a blank line: keep none inside
+        html = _BLANK_LINE.sub("&#10;", html)
+    _replace(top, "html", html)
+
+
+def _replace(element, kind: str, text: str) -> None:
+    """`element` → `<pre data-octavo-raw="html|markdown" data-octavo-text="...">`, which
+    octavo.lua writes as that text (an attribute: pandoc keeps it as it is)."""
+    stand_in = Element("pre", {"data-octavo-raw": kind, "data-octavo-text": text})
+    stand_in.tail = element.tail
+    element.getparent().replace(element, stand_in)
+
+
+def _breaks(top) -> None:
+    """Line breaks between rows, cells and items, where whitespace means nothing."""
+    for element in top.iter(*_BREAK_AFTER):
+        if element.tag in _CONTAINERS and len(element) and not (element.text or "").strip():
+            element.text = "\n"
+        if element is not top and not (element.tail or "").strip():
+            element.tail = "\n"
+
+
+def _pipe_table(table) -> bool:
+    """Whether a pipe table holds `table` exactly: one header row of <th>, one body, cells of
+    one line of inline content without merged cells, each column aligned one way."""
+    parts = [child.tag for child in table]
+    if parts != ["thead", "tbody"] and parts != ["thead"]:
+        return False
+    head = list(table[0])
+    if len(head) != 1 or any(cell.tag != "th" for cell in head[0]):
+        return False
+    aligns = [_align(cell) for cell in head[0]]
+    rows = [head[0], *(list(table[1]) if len(parts) == 2 else [])]
+    for row in rows:
+        cells = list(row)
+        if row.tag != "tr" or len(cells) != len(aligns) or (row.text or "").strip():
+            return False
+        for cell, align in zip(cells, aligns):
+            if cell.get("colspan", "1") != "1" or cell.get("rowspan", "1") != "1" or _align(cell) != align:
+                return False
+            if FOREIGN_ATTRIBUTES & set(cell.attrib) or next(cell.iter(*_CELL_BLOCKS), None) is not None:
+                return False
+    return True
+
+
+def _align(cell) -> str | None:
+    classes = (cell.get("class") or "").split()
+    return next((_ALIGN[c] for c in classes if c in _ALIGN), None)
+
+
+def _align_columns(table) -> None:
+    """The column alignment pandoc reads (`align` on the cells) from Octavo's classes."""
+    for cell in table.iter("th", "td"):
+        if _align(cell):
+            cell.set("align", _align(cell))
+
+
+def _plain_figure(figure) -> bool:
+    """Images and at most a short plain-text caption, which the Markdown writes as image
+    lines and a centered line that Octavo's normalizer reads back as the figure."""
+    children = list(figure)
+    if not children or (figure.text or "").strip():
+        return False
+    *images, last = children
+    caption = last if last.tag == "figcaption" else None
+    if caption is None:
+        images.append(last)
+    elif len(caption) or set(caption.attrib) or len(" ".join((caption.text or "").split())) > MAX_CAPTION:
+        return False
+    return all(img.tag == "img" and not (FOREIGN_ATTRIBUTES - {"title"}) & set(img.attrib)
+               and not (img.tail or "").strip() for img in images)
+
+
+def _is_inline_raw(element) -> bool:
+    if element.getparent() is None or next(element.iterancestors("pre", "code"), None) is not None:
+        return False
+    if element.tag == "sup" and element.getparent().tag == "a" and "footnote-ref" in (element.getparent().get("class") or ""):
+        return False
+    if element.tag in INLINE:
+        return True
+    foreign = set(element.attrib) & FOREIGN_ATTRIBUTES
+    return bool(foreign - {"title"}) if element.tag == "a" else bool(foreign)
+
+
+def _as_span(element) -> None:
+    """`<cite lang="en">x</cite>` → `<span data-octavo-open='<cite lang="en">' data-octavo-close="</cite>">x</span>`."""
+    shell = Element(element.tag, dict(element.attrib))
+    open_tag = tostring(shell, encoding="unicode").rsplit("</", 1)[0]
+    attributes = {"data-octavo-open": open_tag, "data-octavo-close": f"</{element.tag}>"}
+    element.attrib.clear()
+    element.attrib.update(attributes)
+    element.tag = "span"
