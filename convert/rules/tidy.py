@@ -49,9 +49,11 @@ def tidy_blocks(root, ctx) -> None:
 
 
 def flatten_class_divs(root, ctx) -> None:
-    """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down.
+    """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down;
+    one of text is a paragraph of that class (the same line, however it was centered).
 
-    `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`.
+    `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`;
+    `<div class="centered"><a href="x">甲</a></div>` → `<p class="centered"><a href="x">甲</a></p>`.
     """
     for div in (d for d in elements(root, "div") if {"centered", "right", "source"} & set(classes(d))):
         children = meaningful_children(div)
@@ -60,6 +62,8 @@ def flatten_class_divs(root, ctx) -> None:
                 own = classes(p)
                 set_classes(p, [*own, *[c for c in classes(div) if c not in own]])
             unwrap(div)
+        elif children and first(div, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer") is None:
+            div.tag = "p"
 
 
 def plain_divs(root, ctx) -> None:
