@@ -39,6 +39,7 @@ RULES = [
     ("resolve_links", chrome.resolve_links),
     ("flatten_class_divs", tidy.flatten_class_divs),
     ("plain_divs", tidy.plain_divs),
+    ("loose_inline", tidy.loose_inline),
     ("tidy_blocks", tidy.tidy_blocks),
     ("heading_attributes", structure.heading_attributes),
     ("demote_headings", structure.demote_headings),

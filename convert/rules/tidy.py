@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import Element
+
 from .tree import (
     VOCABULARY,
     classes,
@@ -79,6 +81,37 @@ def plain_divs(root, ctx) -> None:
             unwrap(tag)
         else:
             tag.tag = "p"
+
+
+_FLOW = {*_BLOCKS, "ul", "ol", "dl", "table", "pre", "section", "footer", "hr", "address", "details", "img"}
+"""Top-level elements that are not loose text (an image at the top level becomes a figure)."""
+
+
+def loose_inline(root, ctx) -> None:
+    """Text and inline elements lying between the body's blocks are a paragraph, as a
+    Markdown renderer would make them.
+
+    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`.
+    """
+    para = None
+    if (root.text or "").strip():
+        para = Element("p")
+        para.text, root.text = root.text, None
+        root.insert(0, para)
+    for child in list(root):
+        if child is para or not isinstance(child.tag, str):
+            continue
+        if child.tag not in _FLOW:
+            if para is None:
+                para = Element("p")
+                child.addprevious(para)
+            para.append(child)
+            continue
+        para = None
+        if (child.tail or "").strip():
+            para = Element("p")
+            para.text, child.tail = child.tail, None
+            child.addnext(para)
 
 
 def drop_foreign_classes(root, ctx) -> None:

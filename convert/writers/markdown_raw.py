@@ -209,8 +209,8 @@ def _is_inline_raw(element) -> bool:
         return False
     if element.tag == "sup" and element.getparent().tag == "a" and "footnote-ref" in (element.getparent().get("class") or ""):
         return False
-    if element.tag in INLINE:
-        return True
+    if element.tag in INLINE or (element.tag == "a" and not element.get("href")):
+        return True   # no syntax (a link without a target is an anchor of text)
     foreign = set(element.attrib) & FOREIGN_ATTRIBUTES
     return bool(foreign - {"title"}) if element.tag == "a" else bool(foreign)
 
