@@ -146,8 +146,10 @@ end
 -- What convert/writers/markdown_raw.py marked: a block written as it is (HTML, or a
 -- fenced code block), or a span standing for an element's tags around its content.
 local function raw_block(code)
-  local kind = code.attributes['octavo-raw']
-  if kind then return pandoc.RawBlock(kind, code.attributes['octavo-text']) end
+  local kind, text = code.attributes['octavo-raw'], code.attributes['octavo-text']
+  -- ending in a line break, it gets a blank line after it: an HTML block runs on to the
+  -- next blank line, and would take a following fence or paragraph in as HTML
+  if kind then return pandoc.RawBlock(kind, text:match('\n$') and text or text .. '\n') end
 end
 
 local function raw_span(span)

@@ -37,11 +37,13 @@ from . import markdown_raw
 SUFFIX = ".md"
 FLAVORS = {
     "pandoc": ("markdown-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
-               "-simple_tables-multiline_tables-grid_tables"),
+               "-simple_tables-multiline_tables-grid_tables-tex_math_dollars-raw_tex-superscript-subscript"),
     "gfm": "gfm-raw_html",
     "commonmark": "commonmark-raw_html",
 }
-"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); tables
+"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); TeX in the
+text stays as written (`$x^2$`, `\frac{1}{2}`: no `$`, `^`, `~` or `\` escaped for pandoc's own
+math, TeX, superscript and subscript syntax, which Octavo's reader and kramdown do not share); tables
 are pipe tables, the one table syntax every flavour (and Octavo's reader) reads, or HTML
 (pandoc flavour) when a pipe table cannot hold them."""
 
