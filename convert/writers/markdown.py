@@ -41,11 +41,11 @@ FLAVORS = {
     "gfm": "gfm-raw_html",
     "commonmark": "commonmark-raw_html",
 }
-"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); TeX in the
-text stays as written (`$x^2$`, `\frac{1}{2}`: no `$`, `^`, `~` or `\` escaped for pandoc's own
-math, TeX, superscript and subscript syntax, which Octavo's reader and kramdown do not share); tables
-are pipe tables, the one table syntax every flavour (and Octavo's reader) reads, or HTML
-(pandoc flavour) when a pipe table cannot hold them."""
+r"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); TeX in the
+text stays as written (`$x^2$`, `\frac{1}{2}`): pandoc's own math, TeX, superscript and
+subscript syntax, which Octavo's reader and kramdown do not share, is off, so no `$`, `^`,
+`~` or `\` is escaped for it; tables are pipe tables, the one table syntax every flavour
+(and Octavo's reader) reads, or HTML (pandoc flavour) when a pipe table cannot hold them."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,7 @@ def job(doc: Document, flavor: str) -> Job:
     the post pointed (only a reference with another scheme becomes its description).
     """
     body = images.describe(doc.body, doc.locale, keep=_is_reference)
-    if flavor == "pandoc":
-        body = markdown_raw.mark(body)
+    body = markdown_raw.mark(body, html=flavor == "pandoc")
     # pandoc's readers turn tabs into spaces; a character reference reaches the writer intact
     html = reader_html(body).replace("\t", "&#9;")
     return Job(html=html, to=FLAVORS[flavor], path=doc.meta.source_path,

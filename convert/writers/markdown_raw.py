@@ -6,7 +6,8 @@ with no Markdown syntax is written as HTML instead of being lost:
 - inline elements without syntax (`<cite>`, `<kbd>`, `<sub>`, `<q>`…) or with attributes
   Markdown cannot hold (`lang`, `title`) keep their tags around Markdown content;
 - tables a pipe table cannot hold (merged cells, a cell of several blocks or lines, no
-  header row, a caption or footer, a column of mixed alignment), figures that are more
+  header row, a caption or footer, a column of mixed alignment, a `|` in a code span, which
+  readers unescape differently), figures that are more
   than images and a short plain caption, blocks without syntax (`<address>`, `<dl>`,
   `<details>`) and blocks with `lang` or `title` are written whole, as one HTML block.
 
@@ -45,9 +46,14 @@ _BREAK_AFTER = _CONTAINERS | {"caption", "figcaption", "dt", "dd", "summary"}
 blocks, where whitespace means nothing, so a table reads row by row."""
 
 
-def mark(body: str) -> str:
-    """The body with what Markdown cannot hold marked for octavo.lua (see the module doc)."""
+def mark(body: str, html: bool = True) -> str:
+    """The body with what Markdown cannot hold marked for octavo.lua (see the module doc);
+    with `html` false (gfm, commonmark: no HTML) only its tables' column alignment."""
     root = fragment.parse(body)
+    for table in root.iter("table") if not html else ():
+        _align_columns(table)
+    if not html:
+        return fragment.serialize(root)
     for element in list(root.iter()):
         if root in element.iterancestors() and _needs_block(element):   # not inside one replaced
             _as_block(element)
@@ -173,6 +179,8 @@ def _pipe_table(table) -> bool:
                 return False
             if FOREIGN_ATTRIBUTES & set(cell.attrib) or next(cell.iter(*_CELL_BLOCKS), None) is not None:
                 return False
+            if any("|" in code.text_content() for code in cell.iter("code")):
+                return False   # `a\|b`: GFM and Octavo's reader drop the backslash, pandoc keeps it
     return True
 
 
