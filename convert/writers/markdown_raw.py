@@ -7,9 +7,10 @@ with no Markdown syntax is written as HTML instead of being lost:
   Markdown cannot hold (`lang`, `title`) keep their tags around Markdown content;
 - tables a pipe table cannot hold (merged cells, a cell of several blocks or lines, no
   header row, a caption or footer, a column of mixed alignment, a `|` in a code span, which
-  readers unescape differently), figures that are more
-  than images and a short plain caption, blocks without syntax (`<address>`, `<dl>`,
-  `<details>`) and blocks with `lang` or `title` are written whole, as one HTML block.
+  readers unescape differently), figures that are more than images and a short plain
+  caption, blocks without syntax (`<address>`, `<dl>`, `<details>`, `<pre>` without a
+  `<code>`), containers mixing blocks and loose text, a list item holding two lists in a
+  row, and blocks with `lang` or `title` are written whole, as one HTML block.
 
 Code blocks are written here too, as fenced blocks: pandoc's HTML reader turns tabs into
 spaces and trims blank lines, and writes two code blocks in a row as one.
@@ -50,21 +51,18 @@ def mark(body: str, html: bool = True) -> str:
     """The body with what Markdown cannot hold marked for octavo.lua (see the module doc);
     with `html` false (gfm, commonmark: no HTML) only its tables' column alignment."""
     root = fragment.parse(body)
-    for table in root.iter("table") if not html else ():
-        _align_columns(table)
-    if not html:
-        return fragment.serialize(root)
-    for element in list(root.iter()):
-        if root in element.iterancestors() and _needs_block(element):   # not inside one replaced
-            _as_block(element)
-    for pre in list(root.iter("pre")):
-        if "data-octavo-raw" not in pre.attrib:
-            _as_fenced(pre)
+    if html:
+        for element in list(root.iter()):
+            if root in element.iterancestors() and _needs_block(element):   # not inside one replaced
+                _as_block(element)
+        for pre in list(root.iter("pre")):
+            if "data-octavo-raw" not in pre.attrib:
+                _as_fenced(pre)
+        for element in list(root.iter(*INLINE, "a", "em", "strong", "code", "s")):
+            if _is_inline_raw(element):
+                _as_span(element)
     for table in root.iter("table"):
         _align_columns(table)
-    for element in list(root.iter(*INLINE, "a", "em", "strong", "code", "s")):
-        if _is_inline_raw(element):
-            _as_span(element)
     return fragment.serialize(root)
 
 
@@ -130,11 +128,9 @@ def _as_fenced(pre) -> None:
 
 
 def _as_block(element) -> None:
-    """Replace `element` by its HTML, as one HTML block; a list item takes its whole list
-    with it (a list cannot be half Markdown, half HTML)."""
-    top = element
-    while top.getparent().tag in ("ul", "ol", "li"):
-        top = top.getparent()
+    """Replace `element` by its HTML, as one HTML block; a list item takes its list with it
+    (a list cannot be half Markdown, half HTML)."""
+    top = element.getparent() if element.tag == "li" else element
     _breaks(top)
     html = tostring(top, encoding="unicode", with_tail=False)
     if top.tag != "pre":   # any other HTML block ends at a blank line: keep none inside
@@ -213,9 +209,12 @@ def _plain_figure(figure) -> bool:
 
 
 def _is_inline_raw(element) -> bool:
-    if element.getparent() is None or next(element.iterancestors("pre", "code"), None) is not None:
+    """An inline element Markdown has no syntax for, or one with attributes it cannot hold
+    (a footnote's number and code's text are pandoc's to write)."""
+    parent = element.getparent()
+    if next(element.iterancestors("pre", "code"), None) is not None:
         return False
-    if element.tag == "sup" and element.getparent().tag == "a" and "footnote-ref" in (element.getparent().get("class") or ""):
+    if element.tag == "sup" and parent.tag == "a" and "footnote-ref" in (parent.get("class") or ""):
         return False
     if element.tag in INLINE or (element.tag == "a" and not element.get("href")):
         return True   # no syntax (a link without a target is an anchor of text)
