@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
+from html import escape
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import convert
@@ -190,4 +194,61 @@ def test_footnotes_and_tex():
     doc = convert.load(GENERIC / "2022-02-02-footnotes.md")
     assert re.search(r"^\[\^1\]: ", markdown.write(doc, Settings()).decode(), re.M)
     assert "Inline $x^2 + y^2 = z^2$" in write("<p>Inline $x^2 + y^2 = z^2$</p>")
-    assert "$$ \\int_0^1 x dx = \\frac{1}{2} $$" in write("<p>$$ \\int_0^1 x dx = \\frac{1}{2} $$</p>")
+    assert "$$ \\\\int_0^1 x dx = \\\\frac{1}{2} $$" in write("<p>$$ \\int_0^1 x dx = \\frac{1}{2} $$</p>")
+    assert "a\\\\: b \\\\\\* c" in write("<p>a\\: b \\* c</p>")   # a backslash and what follows it
+
+
+# --- bodies nobody has seen --------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.sampled_from("内外贸 abcXYZ019*_[]<>#`\\|$~&!()-+.:;'\"“”（）：，。{}^"), min_size=1,
+               max_size=24).map(lambda s: " ".join(s.split())).filter(lambda s: s and not s.startswith(("http", "www")))
+CODE = st.text(alphabet=st.sampled_from("ab{}%`~|\t \n<>&\\"), max_size=30).map(lambda s: s + "\n")
+
+
+@st.composite
+def inline(draw) -> str:
+    text = escape(draw(TEXT))
+    tag = draw(st.sampled_from(["", "em", "strong", "code", "cite", "kbd", "sub", "q", "a"]))
+    if not tag:
+        return text
+    if tag == "a":
+        return f'<a href="https://example.com/{draw(st.integers(0, 9))}">{text}</a>'
+    return f"<{tag}>{text}</{tag}>"
+
+
+@st.composite
+def block(draw) -> str:
+    line = "".join(draw(st.lists(inline(), min_size=1, max_size=3)))
+    kind = draw(st.sampled_from(["p", "ul", "ol", "pre", "table", "merged", "blockquote", "dl", "figure"]))
+    if kind == "p":
+        return f"<p>{line}</p>"
+    if kind in ("ul", "ol"):
+        items = draw(st.lists(st.lists(inline(), min_size=1, max_size=2).map("".join), min_size=1, max_size=3))
+        nested = f"<ul><li>{line}</li></ul>" if draw(st.booleans()) else ""
+        return f"<{kind}>" + "".join(f"<li>{item}</li>" for item in items[:-1]) + f"<li>{items[-1]}{nested}</li></{kind}>"
+    if kind == "pre":
+        language = draw(st.sampled_from(["", ' class="language-python"']))
+        return f"<pre><code{language}>{escape(draw(CODE))}</code></pre>"
+    if kind in ("table", "merged"):
+        cells = draw(st.lists(inline(), min_size=2, max_size=2))
+        span = ' colspan="2"' if kind == "merged" else ""
+        second = f"<td{span}>{cells[1]}</td>" if span else f"<td>{cells[1]}</td><td>{line}</td>"
+        return f"<table><thead><tr><th>{cells[0]}</th><th>h</th></tr></thead><tbody><tr>{second}</tr></tbody></table>"
+    if kind == "blockquote":
+        return f"<blockquote><p>{line}</p></blockquote>"
+    if kind == "dl":
+        return f"<dl><dt>{escape(draw(TEXT))}</dt><dd>{line}</dd></dl>"
+    return f'<figure><img src="/img/{draw(st.integers(0, 9))}.png" alt="{escape(draw(TEXT))}"></figure>'
+
+
+@settings(max_examples=60, deadline=None)
+@given(blocks=st.lists(block(), min_size=1, max_size=5))
+def test_round_trip_property(blocks):
+    """Random bodies of what posts hold, with Markdown-hostile text, read as an HTML post."""
+    with tempfile.TemporaryDirectory() as folder:
+        post = Path(folder) / "post.html"
+        post.write_text("---\ntitle: property\nlang: en\n---\n<p>Opening.</p>" + "".join(blocks), encoding="utf-8")
+        out = Path(folder) / "out"
+        out.mkdir()
+        before, after = round_trip(post, BLOG, out)
+    assert before == after, first_difference(before, after)

@@ -23,6 +23,8 @@ text as a raw block (HTML, or Markdown for a fenced code block).
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 
 from lxml.html import Element, tostring
 
@@ -218,8 +220,51 @@ def _is_inline_raw(element) -> bool:
         return False
     if element.tag in INLINE or (element.tag == "a" and not element.get("href")):
         return True   # no syntax (a link without a target is an anchor of text)
+    if element.tag in ("em", "strong", "s") and not _delimiters_hold(element):
+        return True
+    previous = element.getprevious()
+    if previous is not None and not previous.tail and (
+            previous.tag == element.tag or {previous.tag, element.tag} <= {"em", "strong", "s"}):
+        return True   # `*a**b*`, `*a***b**`: delimiters in a row read as one run
     foreign = set(element.attrib) & FOREIGN_ATTRIBUTES
     return bool(foreign - {"title"}) if element.tag == "a" else bool(foreign)
+
+
+def _delimiters_hold(element) -> bool:
+    """Whether `*x*`, `**x**` or `~~x~~` reads back as emphasis in CommonMark: a delimiter
+    next to punctuation inside needs space or punctuation outside (`0*:*` is no emphasis)."""
+    inner = element.text_content()
+    if not inner.strip():
+        return True
+    first = inner.lstrip()[0] if element.text and element.text.strip() else "`"   # markup: punctuation
+    last = inner.rstrip()[-1] if not len(element) or (element[-1].tail or "").strip() else "`"
+    before = " " if inner[0].isspace() else _beside(element, before=True)
+    after = " " if inner[-1].isspace() else _beside(element, before=False)
+    opens = not _is_punctuation(first) or not before.strip() or _is_punctuation(before)
+    closes = not _is_punctuation(last) or not after.strip() or _is_punctuation(after)
+    return opens and closes
+
+
+def _beside(element, before: bool) -> str:
+    """The character just before (or after) `element` in its block; "`" for a neighbouring
+    element's markup, "" at the block's edge."""
+    parent = element.getparent()
+    if before:
+        previous = element.getprevious()
+        text = previous.tail if previous is not None else parent.text
+        return text[-1] if text else ("`" if previous is not None else _beside(parent, True) if parent.tag in
+                                      ("em", "strong", "s", "a") else "")
+    text = element.tail
+    if text:
+        return text[0]
+    following = element.getnext()
+    if following is not None:
+        return "`"
+    return _beside(parent, False) if parent.tag in ("em", "strong", "s", "a") else ""
+
+
+def _is_punctuation(char: str) -> bool:
+    return char in string.punctuation or unicodedata.category(char).startswith(("P", "S"))
 
 
 def _as_span(element) -> None:
