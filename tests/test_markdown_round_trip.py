@@ -252,3 +252,22 @@ def test_round_trip_property(blocks):
         out.mkdir()
         before, after = round_trip(post, BLOG, out)
     assert before == after, first_difference(before, after)
+
+
+def test_notes_called_from_html_stay_html_with_their_notes(tmp_path):
+    """A note called inside an HTML table cannot be `[^2]` there: every call and the notes
+    are written as HTML, so calls and notes still match when read back."""
+    note = ('<a class="footnote-ref" href="#fn{n}" id="fnref{n}" role="doc-noteref"><sup>{n}</sup></a>')
+    back = '<a class="footnote-back" href="#fnref{n}" role="doc-backlink">↩︎</a>'
+    html = (f"<p>Text{note.format(n=1)}.</p>"
+            f'<table><tbody><tr><td colspan="2">Cell{note.format(n=2)}</td></tr></tbody></table>'
+            '<section class="footnotes" id="footnotes" role="doc-endnotes"><hr><ol>'
+            f'<li id="fn1"><p>First. {back.format(n=1)}</p></li><li id="fn2"><p>Second. {back.format(n=2)}</p></li>'
+            "</ol></section>")
+    text = write(html)
+    assert "[^" not in text and '<li id="fn2"><p>Second.' in text
+    post = tmp_path / "notes.md"
+    post.write_text(text, encoding="utf-8")
+    doc = Document(meta=Meta(title="t", lang="en", source_path="t.md"), body=html)
+    assert canonical(body(convert.write(convert.load(post, BLOG), "html"))) == \
+        canonical(body(convert.write(doc, "html")))

@@ -10,7 +10,8 @@ with no Markdown syntax is written as HTML instead of being lost:
   readers unescape differently), figures that are more than images and a short plain
   caption, blocks without syntax (`<address>`, `<dl>`, `<details>`, `<pre>` without a
   `<code>`), containers mixing blocks and loose text, a list item holding two lists in a
-  row, and blocks with `lang` or `title` are written whole, as one HTML block.
+  row, and blocks with `lang` or `title` are written whole, as one HTML block (and then
+  the footnotes too, when one is called from inside such a block).
 
 Code blocks are written here too, as fenced blocks: pandoc's HTML reader turns tabs into
 spaces and trims blank lines, and writes two code blocks in a row as one.
@@ -57,6 +58,7 @@ def mark(body: str, html: bool = True) -> str:
         for element in list(root.iter()):
             if root in element.iterancestors() and _needs_block(element):   # not inside one replaced
                 _as_block(element)
+        _notes_as_html(root)
         for pre in list(root.iter("pre")):
             if "data-octavo-raw" not in pre.attrib:
                 _as_fenced(pre)
@@ -66,6 +68,19 @@ def mark(body: str, html: bool = True) -> str:
     for table in root.iter("table"):
         _align_columns(table)
     return fragment.serialize(root)
+
+
+def _notes_as_html(root) -> None:
+    """When a note is called from inside an HTML block, where no `[^1]` is read, every call
+    and the notes themselves stay HTML, so the calls and their notes still match."""
+    if not any('role="doc-noteref"' in pre.get("data-octavo-text", "") for pre in root.iter("pre")):
+        return
+    for section in list(root.iter("section")):
+        if section.get("role") == "doc-endnotes":
+            _as_block(section)
+    for call in list(root.iter("a")):
+        if call.get("role") == "doc-noteref":
+            _as_span(call)
 
 
 def _needs_block(element) -> bool:
@@ -216,7 +231,7 @@ def _is_inline_raw(element) -> bool:
     parent = element.getparent()
     if next(element.iterancestors("pre", "code"), None) is not None:
         return False
-    if element.tag == "sup" and parent.tag == "a" and "footnote-ref" in (parent.get("class") or ""):
+    if element.tag == "sup" and parent.tag == "a" and parent.get("role") == "doc-noteref":
         return False
     if element.tag in INLINE or (element.tag == "a" and not element.get("href")):
         return True   # no syntax (a link without a target is an anchor of text)
