@@ -193,8 +193,9 @@ def test_elements_without_markdown_syntax_stay_html():
 def test_footnotes_and_tex():
     doc = convert.load(GENERIC / "2022-02-02-footnotes.md")
     assert re.search(r"^\[\^1\]: ", markdown.write(doc, Settings()).decode(), re.M)
-    assert "Inline $x^2 + y^2 = z^2$" in write("<p>Inline $x^2 + y^2 = z^2$</p>")
-    assert "$$ \\\\int_0^1 x dx = \\\\frac{1}{2} $$" in write("<p>$$ \\int_0^1 x dx = \\frac{1}{2} $$</p>")
+    assert "Inline $x\\^2 + y\\^2 = z\\^2$" in write("<p>Inline $x^2 + y^2 = z^2$</p>")
+    assert "$$ \\\\int_0\\^1 x dx = \\\\frac{1}{2} $$" in write("<p>$$ \\int_0^1 x dx = \\frac{1}{2} $$</p>")
+    assert "\\~\\~\\~" in write("<p><s>~</s></p><p>~~~</p>")   # no code fence
     assert "a\\\\: b \\\\\\* c" in write("<p>a\\: b \\* c</p>")   # a backslash and what follows it
 
 
@@ -208,11 +209,19 @@ CODE = st.text(alphabet=st.sampled_from("ab{}%`~|\t \n<>&\\"), max_size=30).map(
 @st.composite
 def inline(draw) -> str:
     text = escape(draw(TEXT))
-    tag = draw(st.sampled_from(["", "em", "strong", "code", "cite", "kbd", "sub", "q", "a"]))
+    tag = draw(st.sampled_from(["", "em", "strong", "code", "s", "cite", "kbd", "sub", "sup", "q", "a", "img", "br",
+                                "strong em"]))
     if not tag:
         return text
     if tag == "a":
-        return f'<a href="https://example.com/{draw(st.integers(0, 9))}">{text}</a>'
+        title = f' title="{escape(draw(TEXT))}"' if draw(st.booleans()) else ""
+        return f'<a href="https://example.com/{draw(st.integers(0, 9))}"{title}>{text}</a>'
+    if tag == "img":
+        return f'<img src="/i/{draw(st.integers(0, 9))}.png" alt="{text}">'
+    if tag == "br":
+        return f"{text}<br>"
+    if tag == "strong em":
+        return f"<strong>{text}<em>{escape(draw(TEXT))}</em></strong>"
     return f"<{tag}>{text}</{tag}>"
 
 

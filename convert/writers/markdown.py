@@ -37,16 +37,16 @@ from . import markdown_raw
 SUFFIX = ".md"
 FLAVORS = {
     "pandoc": ("markdown-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
-               "-simple_tables-multiline_tables-grid_tables-tex_math_dollars-superscript-subscript"),
+               "-simple_tables-multiline_tables-grid_tables-tex_math_dollars"),
     "gfm": "gfm-raw_html",
     "commonmark": "commonmark-raw_html",
 }
-r"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); TeX in the
-text stays TeX (`$x^2$`): pandoc's dollar math, superscript and subscript syntax, which
-Octavo's reader and kramdown do not share, is off, so no `$`, `^` or `~` is escaped for it
-(a backslash still is, `\\frac`: pandoc 3.9 without `raw_tex` drops the character after
-one); tables are pipe tables, the one table syntax every flavour
-(and Octavo's reader) reads, or HTML (pandoc flavour) when a pipe table cannot hold them."""
+r"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”);
+`-tex_math_dollars`: TeX in the text keeps its dollars (`$x\^2$`: Octavo's reader and
+kramdown read no `$x$` math, so none is escaped; `^`, `~` and `\` still are, as `~~~` would
+open a code block and pandoc 3.9 without `raw_tex` drops the character after a
+backslash). Tables are pipe tables, the one table syntax every flavour (and Octavo's
+reader) reads, or HTML (pandoc flavour) when a pipe table cannot hold them."""
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def mark(body: str, html: bool = True) -> str:
         for pre in list(root.iter("pre")):
             if "data-octavo-raw" not in pre.attrib:
                 _as_fenced(pre)
-        for element in list(root.iter(*INLINE, "a", "em", "strong", "code", "s")):
+        for element in list(root.iter(*INLINE, "a", "img", "br", "em", "strong", "code", "s")):
             if _is_inline_raw(element):
                 _as_span(element)
     for table in root.iter("table"):
@@ -192,8 +192,10 @@ def _pipe_table(table) -> bool:
                 return False
             if FOREIGN_ATTRIBUTES & set(cell.attrib) or next(cell.iter(*_CELL_BLOCKS), None) is not None:
                 return False
-            if any("|" in code.text_content() for code in cell.iter("code")):
-                return False   # `a\|b`: GFM and Octavo's reader drop the backslash, pandoc keeps it
+            if any("|" in code.text_content() for code in cell.iter("code")) or \
+                    any("|" in value for element in cell.iter() for value in element.attrib.values()):
+                return False   # `a\|b` in code: GFM and Octavo's reader drop the backslash, pandoc
+                # keeps it; in a link's address or title pandoc leaves it bare, ending the cell
     return True
 
 
@@ -235,6 +237,13 @@ def _is_inline_raw(element) -> bool:
         return False
     if element.tag in INLINE or (element.tag == "a" and not element.get("href")):
         return True   # no syntax (a link without a target is an anchor of text)
+    if set(element.get("title", "")) & set('"\\'):
+        return True   # pandoc writes `(url """)` and `(url "\")`: no reader takes them for titles
+    if element.tag == "br":   # `\` ending a paragraph is a backslash, not a break
+        following = element.getnext()
+        return not (element.tail or "").strip() and (following is None or following.tag in _BLOCK_TAGS)
+    if element.tag == "a" and "![" in element.text_content():
+        return True   # pandoc writes `[\![](url)`, its `[` unescaped: a link inside the link
     if element.tag in ("em", "strong", "s") and not _delimiters_hold(element):
         return True
     previous = element.getprevious()
@@ -242,7 +251,7 @@ def _is_inline_raw(element) -> bool:
             previous.tag == element.tag or {previous.tag, element.tag} <= {"em", "strong", "s"}):
         return True   # `*a**b*`, `*a***b**`: delimiters in a row read as one run
     foreign = set(element.attrib) & FOREIGN_ATTRIBUTES
-    return bool(foreign - {"title"}) if element.tag == "a" else bool(foreign)
+    return bool(foreign - {"title"}) if element.tag in ("a", "img") else bool(foreign)
 
 
 def _delimiters_hold(element) -> bool:
@@ -285,8 +294,9 @@ def _is_punctuation(char: str) -> bool:
 def _as_span(element) -> None:
     """`<cite lang="en">x</cite>` → `<span data-octavo-open='<cite lang="en">' data-octavo-close="</cite>">x</span>`."""
     shell = Element(element.tag, dict(element.attrib))
-    open_tag = tostring(shell, encoding="unicode").rsplit("</", 1)[0]
-    attributes = {"data-octavo-open": open_tag, "data-octavo-close": f"</{element.tag}>"}
+    void = element.tag in ("img", "br")
+    open_tag = tostring(shell, encoding="unicode") if void else tostring(shell, encoding="unicode").rsplit("</", 1)[0]
+    attributes = {"data-octavo-open": open_tag, "data-octavo-close": "" if void else f"</{element.tag}>"}
     element.attrib.clear()
     element.attrib.update(attributes)
     element.tag = "span"
