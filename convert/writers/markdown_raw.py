@@ -3,15 +3,18 @@
 Octavo's reader, Jekyll's kramdown and pandoc all read HTML inside Markdown, so an element
 with no Markdown syntax is written as HTML instead of being lost:
 
-- inline elements without syntax (`<cite>`, `<kbd>`, `<sub>`, `<q>`…) or with attributes
-  Markdown cannot hold (`lang`, `title`) keep their tags around Markdown content;
+- inline elements without syntax (`<cite>`, `<kbd>`, `<sub>`, `<q>`…), with attributes
+  Markdown cannot hold (`lang`, a title with `"` or `\\`), or that CommonMark would misread
+  (emphasis beside punctuation or another emphasis, a line break ending its text) keep
+  their tags around Markdown content;
 - tables a pipe table cannot hold (merged cells, a cell of several blocks or lines, no
-  header row, a caption or footer, a column of mixed alignment, a `|` in a code span, which
-  readers unescape differently), figures that are more than images and a short plain
-  caption, blocks without syntax (`<address>`, `<dl>`, `<details>`, `<pre>` without a
-  `<code>`), containers mixing blocks and loose text, a list item holding two lists in a
-  row, and blocks with `lang` or `title` are written whole, as one HTML block (and then
-  the footnotes too, when one is called from inside such a block).
+  header row, a caption or footer, a column of mixed alignment, a `|` in a code span or an
+  address, which readers take differently), figures that are more than images and a
+  short plain caption, blocks without syntax (`<address>`, `<dl>`, `<details>`, `<pre>`
+  without a `<code>`), containers mixing blocks and loose text, a list item holding two
+  lists in a row, a heading with a line break, and blocks with `lang` or `title` are
+  written whole, as one HTML block (and then the footnotes too, when one is called from
+  inside such a block).
 
 Code blocks are written here too, as fenced blocks: pandoc's HTML reader turns tabs into
 spaces and trims blank lines, and writes two code blocks in a row as one.
@@ -96,6 +99,8 @@ def _needs_block(element) -> bool:
         return True
     if element.tag in ("ul", "ol") and _adjacent_lists(element):
         return True
+    if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and next(element.iter("br"), None) is not None:
+        return True   # a Markdown heading is one line
     return element.tag in ("p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                            "section", "footer") and bool(FOREIGN_ATTRIBUTES & set(element.attrib))
 
