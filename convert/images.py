@@ -66,10 +66,11 @@ def place(body: str, locale: Locale, resources: dict, src_for: Callable) -> str:
 
 
 def placeholder(img, src: str, locale: Locale):
-    """`［图片：说明］ URL` in a span (the URL a link when it is on the web); keeps the tail."""
+    """`［图片：说明］ URL` in a span (the URL a link when it is on the web, and the image not
+    already inside a link: links do not nest); keeps the tail."""
     stand_in = Element("span", {"class": "image-placeholder"})
     stand_in.text = locale.placeholder(description(img)) + (" " if src else "")
-    if is_web(src):
+    if is_web(src) and next(img.iterancestors("a"), None) is None:
         link = Element("a", {"href": src})
         link.text = src
         stand_in.append(link)

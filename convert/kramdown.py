@@ -528,7 +528,9 @@ def _typography(state) -> None:
 
 # ---------------------------------------------------------------- header ids and {:toc}
 
-_HEADER_ID = re.compile(r"[ \t]+\{#([A-Za-z][\w:-]*)\}[ \t]*$")
+_HEADER_ID = re.compile(r"[ \t]+\{((?:[ \t]*[.#][\w:-]+)+)[ \t]*\}[ \t]*$")
+"""`## Title {#id}` (kramdown), or with classes `{#id .centered}` / `{.centered}` as
+Octavo's own (pandoc-flavoured) Markdown writes them."""
 _NON_WORD = re.compile(r"[^\w\- \t]")
 
 
@@ -554,7 +556,8 @@ def kramdown_id(text: str) -> str:
 
 
 def _explicit_header_ids(state) -> None:
-    """`## Title {#id}` keeps its id (read before typography could touch the id's `--`)."""
+    """`## Title {#id}` keeps its id, `{.class}` its class (read before typography could
+    touch the id's `--`, and before the automatic id, which must not include them)."""
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
@@ -565,8 +568,11 @@ def _explicit_header_ids(state) -> None:
         if explicit:
             last.content = last.content[:explicit.start()]
             inline.content = _HEADER_ID.sub("", inline.content)
-            if not token.attrGet("id"):
-                token.attrSet("id", explicit.group(1))
+            for part in explicit.group(1).split():
+                if part.startswith("#") and not token.attrGet("id"):
+                    token.attrSet("id", part[1:])
+                elif part.startswith("."):
+                    token.attrJoin("class", part[1:])
 
 
 def _header_ids(state) -> None:
@@ -581,6 +587,8 @@ def _header_ids(state) -> None:
         inline = tokens[index + 1]
         text = heading_text(inline)
         base = gfm_id(text) if options.get("gfm_ids") else kramdown_id(text)
+        if not base:
+            continue   # nothing to name it by (a heading of punctuation): no id, not "-1"
         counts[base] = counts.get(base, -1) + 1
         ident = (options.get("auto_id_prefix") or "") + base + (f"-{counts[base]}" if counts[base] else "")
         if ident:
@@ -704,7 +712,8 @@ def _render_math(self, tokens, index, options, env) -> str:
 # ---------------------------------------------------------------- tables
 
 _DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(.+?)(?<!`)\1(?!`)")
+r"""A code span in a table row; a backtick escaped (`\``) opens none."""
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

@@ -43,6 +43,10 @@ def post_text(path: Path) -> str:
     root = losscheck.lxml.html.fragment_fromstring(html, create_parent="div")
     for element in list(root.iter(*CODE)):
         element.drop_tree()
+    for mark in root.xpath('//*[contains(@class, "footnote-ref") or contains(@class, "footnote-backref")]'):
+        tail = mark.tail   # note numbers the Markdown stage makes (`1:1` for a second call), not the post's
+        mark.clear()
+        mark.text, mark.tail = " ", tail
     return " ".join(root.itertext())
 
 

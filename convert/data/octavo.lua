@@ -9,15 +9,18 @@ mailto and in-book links stay links. Figures keep their captions. Math spans (Te
 Markdown: Octavo's classes become pandoc attribute syntax that Octavo's reader reads
 back: fenced divs (`::: centered`, `::: signature`) and `## 标题 {#id .centered}`;
 gfm and commonmark have no such syntax, so there the summary becomes a block quote
-and the other divs are unwrapped. No spans, no raw HTML, no link attributes, no heading
-ids but in pandoc's flavour; the images Python left point at archived copies (it
-described the others) and stay, without attributes, a figure's caption a centered line after
+and the other divs are unwrapped. No spans, no link attributes, no heading ids but in
+pandoc's flavour; the images Python left point at archived copies (it described the
+others) and keep their alt and title, a figure's caption a centered line after
 it (Octavo's normalizer reads that back as the caption),
 and an unsafe link (javascript:, file:) its text; links to paths on the post's site stay.
-pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: pipe tables
-hold one line per cell, so a cell of other blocks (paragraphs, lists, a nested table, line
-breaks) becomes one line; commonmark has no tables, so each row becomes a paragraph of its
-cells separated by " | ", after the caption. ]]
+In the pandoc flavour, what Markdown cannot say arrives marked by
+convert/writers/markdown_raw.py and is written as HTML (raw_block, raw_span); the input
+itself holds no raw HTML (pandoc reads it with -raw_html).
+pandoc writes a table its flavour cannot hold as "[TABLE]", losing its text: in gfm, pipe
+tables hold one line per cell, so a cell of other blocks (paragraphs, lists, a nested
+table, line breaks) becomes one line; commonmark has no tables, so each row becomes a
+paragraph of its cells separated by " | ", after the caption. ]]
 
 local KNOWN_DIVS = { summary = true, centered = true, signature = true, source = true }
 
@@ -107,6 +110,11 @@ local function is_one_line(blocks)
   return not breaks
 end
 
+-- A pipe in a cell's code span would end the cell: GFM (and Octavo's reader) read `\|`.
+local function escape_pipes(blocks)
+  return blocks:walk { Code = function(code) code.text = code.text:gsub('|', '\\|'); return code end }
+end
+
 -- Every cell of the table one line, so pandoc can write it as a pipe table.
 local function pipe_table(tbl)
   local function fix(rows)
@@ -116,6 +124,7 @@ local function pipe_table(tbl)
         if not is_one_line(cell.contents) then
           cell.contents = pandoc.Blocks { pandoc.Plain(one_line(cell.contents)) }
         end
+        cell.contents = escape_pipes(cell.contents)
       end
       row.cells = cells
     end
@@ -142,12 +151,13 @@ local function first_known_class(classes)
   end
 end
 
--- Text Jekyll's kramdown would turn typographic (quotes, -- ... << >>) or read as math
--- ($$) is written escaped, so reading the Markdown back gives the same characters.
+-- Text Jekyll's kramdown would turn typographic (quotes, -- ... << >>), read as math
+-- ($$) or as a character reference (&#0;, &lt;) is written escaped, so reading the
+-- Markdown back gives the same characters.
 local function escape_typography(str)
   local text = str.text
   if not (text:find('["\']') or text:find('%-%-') or text:find('%.%.%.') or text:find('<<')
-          or text:find('>>') or text:find('%$%$')) then
+          or text:find('>>') or text:find('%$%$') or text:find('&#?%w+;')) then
     return nil
   end
   local out, plain, i = pandoc.List(), '', 1
@@ -157,7 +167,11 @@ local function escape_typography(str)
   end
   while i <= #text do
     local c, pair = text:sub(i, i), text:sub(i, i + 1)
-    if c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$' then
+    if c == '&' and text:find('^&#?%w+;', i) then   -- text that reads as a character reference
+      flush()
+      out:insert(pandoc.RawInline('markdown', '\\&'))
+      i = i + 1
+    elseif c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$' then
       local run = text:match('^' .. c:gsub('%p', '%%%0') .. '+', i)
       flush()
       out:insert(pandoc.RawInline('markdown', (run:gsub('.', '\\%0'))))
@@ -171,11 +185,29 @@ local function escape_typography(str)
   return out
 end
 
+-- What convert/writers/markdown_raw.py marked: a block written as it is (HTML, or a
+-- fenced code block), or a span standing for an element's tags around its content.
+local function raw_block(code)
+  local kind, text = code.attributes['octavo-raw'], code.attributes['octavo-text']
+  -- ending in a line break, it gets a blank line after it: an HTML block runs on to the
+  -- next blank line, and would take a following fence or paragraph in as HTML
+  if kind then return pandoc.RawBlock(kind, text:match('\n$') and text or text .. '\n') end
+end
+
+local function raw_span(span)
+  local open, close = span.attributes['octavo-open'], span.attributes['octavo-close']
+  if not open then return span.content end
+  local inlines = pandoc.Inlines { pandoc.RawInline('html', open) }
+  inlines:extend(span.content)
+  inlines:insert(pandoc.RawInline('html', close))
+  return inlines
+end
+
 local function markdown(doc, strict)
-  doc = doc:walk { RawBlock = drop, RawInline = drop }
   return doc:walk {
     Str = escape_typography,
-    Span = function(span) return span.content end,
+    CodeBlock = raw_block,
+    Span = raw_span,
     Image = function(img)
       if is_data(img.src) then return img.caption end
       img.attr = pandoc.Attr()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import Element
+
 from .tree import (
     VOCABULARY,
     classes,
@@ -52,9 +54,11 @@ def tidy_blocks(root, ctx) -> None:
 
 
 def flatten_class_divs(root, ctx) -> None:
-    """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down.
+    """A classed div of paragraphs (pandoc's `::: centered` read back) passes its class down;
+    one of text is a paragraph of that class (the same line, however it was centered).
 
-    `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`.
+    `<div class="centered"><p>国办发〔2021〕59号</p></div>` → `<p class="centered">国办发〔2021〕59号</p>`;
+    `<div class="centered"><a href="x">甲</a></div>` → `<p class="centered"><a href="x">甲</a></p>`.
     """
     for div in (d for d in elements(root, "div") if {"centered", "right", "source"} & set(classes(d))):
         children = meaningful_children(div)
@@ -63,6 +67,8 @@ def flatten_class_divs(root, ctx) -> None:
                 own = classes(p)
                 set_classes(p, [*own, *[c for c in classes(div) if c not in own]])
             unwrap(div)
+        elif children and first(div, *_BLOCKS, "ul", "ol", "table", "pre", "section", "footer") is None:
+            div.tag = "p"
 
 
 def plain_divs(root, ctx) -> None:
@@ -78,6 +84,37 @@ def plain_divs(root, ctx) -> None:
             unwrap(tag)
         else:
             tag.tag = "p"
+
+
+_FLOW = {*_BLOCKS, "ul", "ol", "dl", "table", "pre", "section", "footer", "hr", "address", "details", "img"}
+"""Top-level elements that are not loose text (an image at the top level becomes a figure)."""
+
+
+def loose_inline(root, ctx) -> None:
+    """Text and inline elements lying between the body's blocks are a paragraph, as a
+    Markdown renderer would make them.
+
+    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`.
+    """
+    para = None
+    if (root.text or "").strip():
+        para = Element("p")
+        para.text, root.text = root.text, None
+        root.insert(0, para)
+    for child in list(root):
+        if child is para or not isinstance(child.tag, str):
+            continue
+        if child.tag not in _FLOW:
+            if para is None:
+                para = Element("p")
+                child.addprevious(para)
+            para.append(child)
+            continue
+        para = None
+        if (child.tail or "").strip():
+            para = Element("p")
+            para.text, child.tail = child.tail, None
+            child.addnext(para)
 
 
 def drop_foreign_classes(root, ctx) -> None:

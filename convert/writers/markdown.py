@@ -1,21 +1,28 @@
 """Plain Markdown through pandoc: YAML front matter from `doc.meta`, then the body.
 
-`Options.flavor` (`--md-flavor`, `[markdown] flavor`) picks the dialect; none of them keeps raw HTML:
+`Options.flavor` (`--md-flavor`, `[markdown] flavor`) picks the dialect:
 
 - `pandoc` (default): pandoc's Markdown. Keeps everything the normalizer understands:
   the summary, centered lines, signature and source line as fenced divs
-  (`::: signature`), centered headings as `## 标题 {.centered}`. pandoc reads it all
-  back, and so does Octavo's own reader.
+  (`::: signature`), centered headings as `## 标题 {.centered}`; what Markdown has no
+  syntax for (merged table cells, `<cite>`, `<dl>`…) stays HTML (`markdown_raw.py`).
+  pandoc reads it all back, and so does Octavo's own reader: HTML → Markdown → HTML gives
+  the same body (tests/test_markdown_round_trip.py).
 - `gfm`: GitHub-flavoured Markdown. Keeps headings, paragraphs, links, images,
   emphasis, lists and tables; the summary becomes a block quote; centering, the
   signature and the source line become plain paragraphs (GFM has no attribute syntax).
 - `commonmark`: strict CommonMark. As gfm, but CommonMark has no tables: each row becomes
   a paragraph of its cells separated by ` | ` (convert/data/octavo.lua), and there are no
-  GFM extensions (autolinks, strikethrough).
+  GFM extensions (autolinks, strikethrough). Neither keeps raw HTML.
+
+Every flavour keeps each image's reference, alt and title. The body has had its Liquid
+rendered, so a body still showing `{{` or `{%` (code about Liquid) says
+`render_with_liquid: false` in its front matter, as Jekyll and Octavo's reader read it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,18 +32,24 @@ import yaml
 from ..model import Document, Meta
 from ..options import Declared, setting
 
+from . import markdown_raw
+
 if TYPE_CHECKING:   # pandoc.py is imported where it runs: Settings imports this module for Options
     from ..pandoc import Job
 
 SUFFIX = ".md"
 FLAVORS = {
-    "pandoc": ("markdown-raw_html-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
+    "pandoc": ("markdown-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
                "-simple_tables-multiline_tables-grid_tables"),
     "gfm": "gfm-raw_html",
     "commonmark": "commonmark-raw_html",
 }
-"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”); tables
-are pipe tables, the one table syntax every flavour (and Octavo's reader) reads."""
+r"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”);
+math (pandoc Math, from the body's TeX spans) is written `$$…$$`, as kramdown reads it
+back, and a `$$` in text is escaped (octavo.lua); `^`, `~` and `\` in text are escaped
+too, as `~~~` would open a code block and pandoc 3.9 without `raw_tex` drops the
+character after a backslash. Tables are pipe tables, the one table syntax every flavour (and Octavo's
+reader) reads, or HTML (pandoc flavour) when a pipe table cannot hold them."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +89,17 @@ def job(doc: Document, flavor: str) -> Job:
     """The pandoc job converting the body (front matter is written by Octavo, not pandoc).
 
     An archived image points at its copy in the store beside the file (`resources/…`);
-    any other becomes its description and URL (convert/images.py).
+    any other becomes its description and URL (convert/images.py). What Markdown cannot
+    say stays HTML (convert/writers/markdown_raw.py).
     """
     from ..pandoc import Job, reader_html
     from .html import with_images
 
     body = with_images(doc, lambda r: r.path or r.src).body
-    return Job(html=reader_html(body), to=FLAVORS[flavor], path=doc.meta.source_path,
+    body = markdown_raw.mark(body, html=flavor == "pandoc")
+    # pandoc's readers turn tabs into spaces; a character reference reaches the writer intact
+    html = reader_html(body).replace("\t", "&#9;")
+    return Job(html=html, to=FLAVORS[flavor], path=doc.meta.source_path,
                meta={"lang": doc.meta.lang}, options={"wrap_text": "none"})
 
 
@@ -112,7 +129,10 @@ def front_matter(meta: Meta) -> dict:
 
 def _assemble(doc: Document, body: bytes) -> bytes:
     """Front matter block, blank line, pandoc's body."""
-    yaml_text = yaml.dump(front_matter(doc.meta), Dumper=_Dumper, allow_unicode=True,
+    fields = front_matter(doc.meta)
+    if b"{{" in body or b"{%" in body:
+        fields["render_with_liquid"] = False   # already rendered: its braces are text now
+    yaml_text = yaml.dump(fields, Dumper=_Dumper, allow_unicode=True,
                           sort_keys=False, width=10**6, default_flow_style=False)
     return f"---\n{yaml_text}---\n\n".encode("utf-8") + body
 
