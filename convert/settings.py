@@ -95,7 +95,8 @@ class Settings(Declared):
     """Everything that shapes a conversion besides the post itself (valid once made)."""
 
     formats: tuple[str, ...] = setting(("html", "pdf", "epub", "md", "cite"), "Formats to write: "
-                                       "html, pdf, epub, md, csl, bib, ris, dc, or cite for the last four.",
+                                       "html, pdf, epub, md, csl, bib, ris, dc, or cite for the last four; "
+                                       "also bibtex, datacite, jsonld.",
                                        flag="-t/--to", check=_formats)
     profile: str = setting("eastmoney", "Site profile (convert/profiles/NAME.json): chrome links, "
                            "source lines, ticker markup.", flag="--profile", check=_profile)
