@@ -21,11 +21,14 @@ KEY_WORD_MAX = 16
 """Longest title word kept at the start of a citation key."""
 
 TYPES = {
-    "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle"},
-    "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting"},
+    "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle",
+             "invenio": "publication-article"},
+    "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting",
+             "invenio": "publication-other"},
 }
 """Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online`, BibTeX
-`@misc` and Dublin Core's DCMI type `Text` already fit both genres."""
+`@misc` and Dublin Core's DCMI type `Text` already fit both genres. InvenioRDM's (and
+Zenodo's) resource types have no news or blog type: an article in a periodical, or "other"."""
 
 
 @dataclass(frozen=True)

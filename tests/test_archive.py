@@ -1,0 +1,215 @@
+"""`octavo archive` and `octavo validate`: packages repositories accept as they are, checked by
+their own validators (bagit, rocrate, the InvenioRDM record schema), that name any file lost
+or damaged, and that survive a kill -9 at any point."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import bagit
+import pytest
+
+from conftest import CORPUS, REFERENCE
+from convert import archive, writers
+from convert.inputs import discover
+from convert.settings import Settings
+from test_cli import octavo
+from warncheck import WarningWatch
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+POSTS = [REFERENCE, CORPUS / "2021-12-01-init.md", CORPUS / "-202205262391921712.md"]
+"""A news post with every metadata field, a nearly empty one, one whose name starts with `-`."""
+
+
+def copy_posts(folder: Path, posts=POSTS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CORPUS / "_config.yml", folder)
+    for post in posts:
+        shutil.copy(post, folder)
+    return folder
+
+
+def archive_in_process(posts: Path, out: Path, fmt: str = "bagit") -> archive.Outcome:
+    """`archive.run` as the command runs it, failing on any warning the corpus does not expect."""
+    watch = WarningWatch()
+    with watch.watching():
+        jobs = discover([str(posts)], lambda message: None, out)
+        outcome = archive.run(jobs, out, Settings(jobs=1), fmt)
+        watch.seen += [(Path(w.path).name, w.kind, w.message) for r in outcome.results for w in r.warnings]
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    """Three corpus posts archived once as a bag (SOURCE_DATE_EPOCH set)."""
+    root = tmp_path_factory.mktemp("archive")
+    posts = copy_posts(root / "posts")
+    os.environ.update(EPOCH)
+    try:
+        outcome = archive_in_process(posts, root / "out")
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert all(r.ok for r in outcome.results), [r.errors for r in outcome.results]
+    return root / "out", posts, outcome
+
+
+def payload(bag: Path) -> dict[str, bytes]:
+    return {p.relative_to(bag).as_posix(): p.read_bytes() for p in sorted(bag.rglob("*")) if p.is_file()}
+
+
+def test_the_bag_is_valid_for_bagit_and_holds_each_article_whole(archived):
+    out, posts, outcome = archived
+    bag_dir = out / "bag"
+    assert bag_dir.is_symlink() and bagit.Bag(str(bag_dir)).validate()
+    cli = subprocess.run([sys.executable, "-m", "bagit", "--validate", str(bag_dir)], capture_output=True, text=True)
+    assert cli.returncode == 0 and "is valid" in cli.stderr
+    assert outcome.articles == 3 and sorted(outcome.added) == sorted(unicodedata.normalize("NFC", p.stem)
+                                                                       for p in POSTS)
+    assert (bag_dir / "bagit.txt").read_text() == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    assert {p.name for p in bag_dir.glob("*manifest-*.txt")} == {
+        "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"}
+    info = bagit.Bag(str(bag_dir)).info
+    for field in ("Source-Organization", "External-Description", "Bagging-Date", "Payload-Oxum", "Octavo-Version"):
+        assert info.get(field), field
+    assert info["Bagging-Date"] == "2023-11-14" and "Bag-Group-Identifier" not in info
+    suffixes = sorted(writers.writer(f).SUFFIX for f in writers.WRITERS)
+    for post in POSTS:
+        folder = bag_dir / "data" / post.stem
+        assert (folder / "source" / post.name).read_bytes() == post.read_bytes()   # byte for byte
+        made = sorted(p.name[len(post.stem):] for p in folder.iterdir() if p.is_file())
+        assert made == suffixes, post.name
+    for name in payload(bag_dir / "data"):
+        assert name == unicodedata.normalize("NFC", name) and "\\" not in name and ":" not in name
+
+
+@pytest.mark.slow
+def test_validate_passes_a_fresh_archive(archived):
+    out, _, _ = archived
+    run = octavo("validate", out, "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert report["ok"] and report["problems"] == []
+    assert report["checked"] == {"bag": 1, "pdf": 3, "epub": 3, "record": 21}
+
+
+def _fresh_copy(out: Path, target: Path) -> Path:
+    shutil.copytree(out / "bag", target, symlinks=False)
+    return target
+
+
+MEMBERS = ["source/{name}.md", "{name}.pdf", "{name}.epub", "{name}.csl.json", "{name}.html",
+           "../ro-crate-metadata.json"]
+"""Payload files of each kind: the original, the outputs, a record, the package's own metadata."""
+
+
+def damaged_copies(out: Path, tmp_path: Path) -> dict[Path, tuple[Path, str]]:
+    """A copy of the bag per member with one byte flipped in it, and one with a file deleted:
+    {bag copy: (the damaged file, what validate must say of it)}."""
+    copies = {}
+    for n, member in enumerate(MEMBERS):
+        bag_dir = _fresh_copy(out, tmp_path / f"flipped-{n}")
+        damaged = (bag_dir / "data" / REFERENCE.stem / member.format(name=REFERENCE.stem)).resolve()
+        data = bytearray(damaged.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        copies[bag_dir] = (damaged, "checksum mismatch")
+    bag_dir = _fresh_copy(out, tmp_path / "deleted")
+    gone = bag_dir / "data" / REFERENCE.stem / f"{REFERENCE.stem}.ris"
+    gone.unlink()
+    copies[bag_dir] = (gone, "missing")
+    return copies
+
+
+def test_one_flipped_byte_or_a_deleted_file_fails_bagit_and_validate_naming_the_file(archived, tmp_path):
+    from convert.validate import check_bag
+
+    out, _, _ = archived
+    for bag_dir, (damaged, said) in damaged_copies(out, tmp_path).items():
+        bag = bagit.Bag(str(bag_dir))
+        with pytest.raises(bagit.BagValidationError) as caught:
+            bag.validate()
+        if said == "missing":
+            assert bag.compare_manifests_with_fs()[0] == [damaged.relative_to(bag_dir).as_posix()]
+        else:
+            assert {Path(d.path).name for d in caught.value.details} == {damaged.name}
+        problems = check_bag(bag_dir)   # a damaged crate is also unreadable to rocrate: the same file
+        assert {p.path for p in problems} == {str(damaged)}, problems
+        assert sum(said in p.message for p in problems) == 1, problems
+
+
+@pytest.mark.slow
+def test_validate_command_fails_each_damaged_bag_naming_the_file(archived, tmp_path):
+    """The same damage through `octavo validate` (every check, EPUBCheck included), one run."""
+    out, _, _ = archived
+    copies = damaged_copies(out, tmp_path)
+    run = octavo("validate", *copies)
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
+    for bag_dir, (damaged, said) in copies.items():
+        about = [line for line in errors if line.startswith(f"octavo: error: {bag_dir}/")]
+        assert about and all(str(damaged) in line for line in about), (bag_dir, about)
+        assert sum(said in line for line in about) == 1, about   # one line a file, not one per algorithm
+
+
+@pytest.mark.slow
+def test_validate_names_a_damaged_pdf_epub_and_records(tmp_path, archived):
+    out, _, _ = archived
+    folder = out / "bag" / "data" / REFERENCE.stem
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    pdf = (folder / f"{REFERENCE.stem}.pdf").read_bytes()
+    (bad / "cut.pdf").write_bytes(pdf[: len(pdf) // 3])
+    epub = (folder / f"{REFERENCE.stem}.epub").read_bytes()
+    (bad / "cut.epub").write_bytes(epub[: len(epub) // 2])
+    (bad / "broken.bib").write_text("@online{key,\n  title = {unclosed\n", encoding="utf-8")
+    (bad / "broken.csl.json").write_text('[{"title": "no id"}]', encoding="utf-8")
+    (bad / "broken.dc.xml").write_text("<oai_dc:dc>", encoding="utf-8")
+    shutil.copy(folder / f"{REFERENCE.stem}.ris", bad / "good.ris")
+    run = octavo("validate", bad, "--json")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    failed = {Path(p["path"]).name for p in report["problems"]}
+    assert failed == {"cut.pdf", "cut.epub", "broken.bib", "broken.csl.json", "broken.dc.xml"}, report
+
+
+def test_a_missing_validator_is_said_not_passed(tmp_path, archived):
+    """Without qpdf, poppler and Java on PATH, the PDF and the EPUB are reported unchecked."""
+    out, _, _ = archived
+    folder = out / "bag" / "data" / REFERENCE.stem
+    for suffix in (".pdf", ".epub", ".ris"):
+        shutil.copy(folder / f"{REFERENCE.stem}{suffix}", tmp_path)
+    run = octavo("validate", tmp_path, env={"PATH": str(tmp_path / "nothing")})
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("octavo: warning:")]
+    assert any(".pdf: pdf: not checked: qpdf is not installed" in line for line in warnings), run.stderr
+    assert any(".epub: epub: not checked: Java is not installed" in line for line in warnings), run.stderr
+    assert run.returncode == 0 and "2 file(s) not checked" in run.stderr
+
+
+def test_validate_checks_warc_digests(tmp_path):
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "resources.warc"
+    with warc.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        body = b"\x89PNG fake image bytes " * 50
+        from io import BytesIO
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record("https://example.org/a.png", "response",
+                                                      payload=BytesIO(body), http_headers=headers))
+    assert octavo("validate", warc).returncode == 0
+    data = bytearray(warc.read_bytes())
+    data[data.index(b"fake")] ^= 0x20
+    warc.write_bytes(bytes(data))
+    run = octavo("validate", warc)
+    assert run.returncode == 1 and f"{warc}: warc: wrong digest" in run.stderr, run.stderr
