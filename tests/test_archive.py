@@ -213,3 +213,82 @@ def test_validate_checks_warc_digests(tmp_path):
     warc.write_bytes(bytes(data))
     run = octavo("validate", warc)
     assert run.returncode == 1 and f"{warc}: warc: wrong digest" in run.stderr, run.stderr
+
+
+def _context() -> dict:
+    """RO-Crate's JSON-LD context as the rocrate library ships it (nothing is fetched)."""
+    import rocrate
+
+    return json.loads((Path(rocrate.__file__).parent / "data" / "ro-crate.jsonld").read_text())["@context"]
+
+
+def test_ro_crate_is_json_ld_rocrate_reads_back_listing_every_payload_file(archived):
+    import rdflib
+    from rocrate.rocrate import ROCrate
+
+    out, _, _ = archived
+    data = out / "bag" / "data"
+    metadata = json.loads((data / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    context = _context()
+    for entity in metadata["@graph"]:   # every term and type is defined by RO-Crate's context
+        types = entity["@type"] if isinstance(entity["@type"], list) else [entity["@type"]]
+        assert all(t in context for t in types), entity["@id"]
+        assert all(key.startswith("@") or key in context for key in entity), entity["@id"]
+    graph = rdflib.Graph().parse(data=json.dumps({**metadata, "@context": context}), format="json-ld",
+                                 base=data.as_uri() + "/")
+    files = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()
+                   and p.name != "ro-crate-metadata.json")
+    schema = rdflib.Namespace("http://schema.org/")
+    media = {str(s) for s in graph.subjects(rdflib.RDF.type, schema.MediaObject)}
+    assert media == {(data / name).as_uri() for name in files}
+    crate = ROCrate(str(data))
+    assert sorted(e.id for e in crate.data_entities) == files
+    actions = crate.get_by_type("CreateAction")
+    assert len(actions) == 3
+    tools = {t["name"]: t["softwareVersion"] for t in actions[0]["instrument"]}
+    assert set(tools) == {"Octavo", "pandoc", "WeasyPrint"} and all(tools.values())
+    for action in actions:
+        (source,) = action["object"]
+        assert source.id.split("/")[1] == "source" and len(action["result"]) == len(writers.WRITERS)
+    works = {w["identifier"]: w for w in crate.get_by_type("CreativeWork") if w.id.startswith("#article-")}
+    assert len(works) == 3
+    reference = next(w for w in works.values() if w.id == f"#article-{REFERENCE.stem}")
+    assert reference["headline"].startswith("国办：") and reference["inLanguage"] == "zh-CN"
+    assert reference["publisher"]["name"] == "东方财富网"
+    assert {f.id for f in reference["hasPart"]} == {f for f in files if f.startswith(REFERENCE.stem + "/")}
+
+
+def test_a_second_run_adds_posts_reconverts_only_what_changed_and_keeps_names(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    first = archive_in_process(posts, out)
+    assert first.articles == 2 and not first.unchanged
+    again = archive_in_process(posts, out)
+    assert again.unchanged and all(r.cached for r in again.results)
+    assert (out / "bag").resolve() == first.package
+    other = copy_posts(tmp_path / "elsewhere", POSTS[2:] + POSTS[:1])   # a new post, and another file named
+    third = archive_in_process(other, out)                               # like an archived one
+    assert third.articles == 4 and sorted(third.added) == sorted([POSTS[2].stem, f"{REFERENCE.stem}-2"])
+    assert not any(r.cached for r in third.results)
+    bag = bagit.Bag(str(out / "bag"))
+    assert bag.validate()
+    folders = {p.name for p in (out / "bag" / "data").iterdir() if p.is_dir()}
+    assert folders == {p.stem for p in POSTS} | {f"{REFERENCE.stem}-2"}
+    assert first.package.is_dir(), "the previous bag is kept for a reader that resolved the link before"
+    (posts / POSTS[0].name).write_bytes(POSTS[0].read_bytes().replace("国务院".encode(), "国务院 ".encode(), 1))
+    fourth = archive_in_process(posts, out)
+    assert {r.path.name: r.cached for r in fourth.results} == {POSTS[0].name: False, POSTS[1].name: True}
+    assert fourth.added == []
+    assert bagit.Bag(str(out / "bag")).validate()
+    assert not first.package.exists(), "only the current bag and the one before it are kept"
+    changed = out / "bag" / "data" / POSTS[0].stem / "source" / POSTS[0].name
+    assert changed.read_bytes() == (posts / POSTS[0].name).read_bytes()
+
+
+def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_path):
+    """A second archive of the same posts, by the command line and elsewhere, is the same bag."""
+    out, _, _ = archived
+    posts = copy_posts(tmp_path / "posts")
+    run = octavo("archive", posts, "-o", tmp_path / "out", "--jobs", "1", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert payload((tmp_path / "out" / "bag").resolve()) == payload((out / "bag").resolve())

@@ -109,6 +109,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
     staging = Staging(outdir / STATE)
     staging.root.mkdir(parents=True, exist_ok=True)
     with _locked(staging.root):
+        _remove_leftovers(outdir, staging, module.LINK)
         registry = staging.load_registry()
         assigned = assign([job.path for job in jobs], registry)
         named = [Job(path=job.path, name=assigned[job.path].name) for job in jobs]
@@ -132,6 +133,14 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
             package = _package(registry, staging, settings, organization, description, group)
             outcome.package, outcome.unchanged = _publish(module, fmt, package, link)
         return outcome
+
+
+def _remove_leftovers(outdir: Path, staging: Staging, link: str) -> None:
+    """What a killed run left half-written: temporary files (never read: every file is
+    renamed into place whole) and a half-made link."""
+    for leftover in [*staging.work.glob(".*.tmp"), *staging.root.glob(".*.tmp"),
+                     *staging.originals.glob("*/.*.tmp"), *outdir.glob(f".{link}.tmp-*")]:
+        leftover.unlink(missing_ok=True)
 
 
 def _keep_original(source: Path, target: Path) -> None:
