@@ -292,3 +292,62 @@ def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_
     run = octavo("archive", posts, "-o", tmp_path / "out", "--jobs", "1", env=EPOCH)
     assert run.returncode == 0, run.stderr
     assert payload((tmp_path / "out" / "bag").resolve()) == payload((out / "bag").resolve())
+
+
+def _run_and_kill(posts: Path, out: Path, ready) -> bool:
+    """Start `octavo archive` and SIGKILL it (its whole process group: the PDF renderer forks)
+    as soon as `ready()` holds; whether it was killed before it finished."""
+    proc = subprocess.Popen([sys.executable, "-m", "convert", "archive", str(posts), "-o", str(out), "--jobs", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **EPOCH})
+    try:
+        while proc.poll() is None:
+            if ready():
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return True
+            time.sleep(0.0005)
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _converting(out: Path):
+    return lambda: any((out / ".octavo" / "work").glob("*.html"))
+
+
+def _building(out: Path):
+    return lambda: any((out / ".octavo" / "packages" / "bagit").glob("tmp-*/*"))
+
+
+def _bagging(out: Path):
+    return lambda: any((out / ".octavo" / "packages" / "bagit").glob("tmp-*/data"))
+
+
+@pytest.mark.slow
+def test_kill_9_at_any_point_leaves_the_old_bag_or_the_new_one_and_a_rerun_is_identical(archived, tmp_path):
+    reference = payload((archived[0] / "bag").resolve())
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    hits = []
+    for ready in (_converting(out), _building(out), _bagging(out)):   # a first archive, killed
+        hits.append(_run_and_kill(posts, out, ready))
+        assert not (out / "bag").exists() or bagit.Bag(str(out / "bag")).validate()
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    before = payload((out / "bag").resolve())
+    assert bagit.Bag(str(out / "bag")).validate()
+    shutil.copy(POSTS[2], posts)
+    for ready in (_converting(out), _building(out), _bagging(out)):   # adding a post, killed
+        hits.append(_run_and_kill(posts, out, ready))
+        assert bagit.Bag(str(out / "bag")).validate()
+        now = payload((out / "bag").resolve())
+        assert now in (before, reference), "the link names the old bag or the new one, whole"
+    assert hits[0] and hits[3], "a conversion takes long enough to be killed in"
+    assert sum(hits) >= 4, hits
+    run = octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert payload((out / "bag").resolve()) == reference
+    assert bagit.Bag(str(out / "bag")).validate()
+    assert not list((out / ".octavo").rglob("*.tmp")) and not list(out.glob(".bag.tmp-*"))
