@@ -261,7 +261,7 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, qui
     if not quiet:
         for message in skipped:
             _say("warning", message)
-        for line in warning_lines([w for r in results for w in r.warnings]):
+        for line in warning_lines([w for r in results for w in r.warnings] + outcome.warnings):
             _say("warning", line)
     failed = [r for r in results if not r.ok]
     for result in failed:

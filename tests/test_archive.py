@@ -5,6 +5,7 @@ or damaged, and that survive a kill -9 at any point."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -43,7 +44,8 @@ def archive_in_process(posts: Path, out: Path, fmt: str = "bagit") -> archive.Ou
     with watch.watching():
         jobs = discover([str(posts)], lambda message: None, out)
         outcome = archive.run(jobs, out, Settings(jobs=1), fmt)
-        watch.seen += [(Path(w.path).name, w.kind, w.message) for r in outcome.results for w in r.warnings]
+        given = [w for r in outcome.results for w in r.warnings] + outcome.warnings
+        watch.seen += [(Path(w.path).name, w.kind, w.message) for w in given]
     return outcome
 
 
@@ -351,3 +353,102 @@ def test_kill_9_at_any_point_leaves_the_old_bag_or_the_new_one_and_a_rerun_is_id
     assert payload((out / "bag").resolve()) == reference
     assert bagit.Bag(str(out / "bag")).validate()
     assert not list((out / ".octavo").rglob("*.tmp")) and not list(out.glob(".bag.tmp-*"))
+
+
+INVENIO = Path(__file__).parent / "fixtures" / "invenio"
+INVENIO_SCHEMAS = {
+    "local://records/record-v6.0.0.json": "record-v6.0.0.json",
+    "local://records/definitions-v2.0.0.json": "definitions-v2.0.0.json",
+    "local://definitions-v1.0.0.json": "resources-definitions-v1.0.0.json",
+    "local://definitions-v2.0.0.json": "resources-definitions-v2.0.0.json",
+    "local://requests/request-v1.0.0.json": "request-v1.0.0.json",
+    "local://requests/definitions-v1.0.0.json": "requests-definitions-v1.0.0.json",
+}
+"""InvenioRDM's record schema and what it refers to, by the URI InvenioRDM resolves them at."""
+
+
+@pytest.fixture
+def package_of(archived, tmp_path, monkeypatch):
+    """A copy of the archived folder packed again in another format (the conversions cached)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+
+    def pack(fmt: str) -> tuple[Path, archive.Outcome]:
+        out = tmp_path / "out"
+        shutil.copytree(archived[0], out, symlinks=True)
+        outcome = archive_in_process(archived[1], out, fmt)
+        assert all(r.cached for r in outcome.results) and outcome.articles == 3
+        return out / archive.PACKAGES[fmt].LINK, outcome
+    return pack
+
+
+def test_saf_items_follow_dspace_simple_archive_format(package_of):
+    from lxml import etree
+
+    saf, _ = package_of("saf")
+    assert sorted(p.name for p in saf.iterdir()) == sorted(p.stem for p in POSTS)
+    for post in POSTS:
+        item = saf / post.stem
+        lines = (item / "contents").read_text(encoding="utf-8").splitlines()
+        listed = {}
+        for line in lines:   # file name, then tab-separated options, as `dspace import` reads them
+            name, *options = line.split("\t")
+            listed[name] = dict(option.split(":", 1) for option in options)
+        on_disk = {p.name for p in item.iterdir()} - {"contents", "dublin_core.xml"}
+        assert set(listed) == on_disk and len(listed) == len(writers.WRITERS) + 1
+        assert all(o["bundle"] == "ORIGINAL" and o["description"] for o in listed.values())
+        assert [n for n, o in listed.items() if o.get("primary") == "true"] == [f"{post.stem}.pdf"]
+        assert (item / f"source-{post.name}").read_bytes() == post.read_bytes()
+        root = etree.parse(str(item / "dublin_core.xml")).getroot()
+        assert root.tag == "dublin_core" and root.get("schema") == "dc"
+        values = [(v.get("element"), v.get("qualifier"), v.get("language"), v.text) for v in root]
+        assert all(e and q and text for e, q, _, text in values), values
+        oai = etree.parse(str(item / f"{post.stem}.dc.xml")).getroot()
+        assert [(e, t) for e, _, _, t in values] == [(etree.QName(x).localname, x.text) for x in oai]
+    reference = etree.parse(str(saf / REFERENCE.stem / "dublin_core.xml")).getroot()
+    fields = {(v.get("element"), v.get("qualifier")): v for v in reference}
+    assert fields[("title", "none")].get("language") == "zh-CN"
+    assert fields[("date", "issued")].text == "2022-01-19T17:07:03+08:00"
+    assert fields[("language", "iso")].text == "zh-CN"
+    assert any(v.get("element") == "identifier" and v.get("qualifier") == "uri" and v.text.startswith("http")
+               for v in reference)
+
+
+def test_invenio_records_validate_against_the_record_schema_and_required_fields(package_of):
+    import jsonschema
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT7
+
+    registry = Registry().with_resources(
+        (uri, DRAFT7.create_resource(json.loads((INVENIO / name).read_text())))
+        for uri, name in INVENIO_SCHEMAS.items())
+    schema = json.loads((INVENIO / "record-v6.0.0.json").read_text())
+    validator = jsonschema.Draft7Validator(schema, registry=registry)
+    vocabularies = json.loads((INVENIO / "vocabularies.json").read_text())
+    deposits, outcome = package_of("invenio")
+    undated = [p for p in POSTS if "publication_date" not in json.loads(
+        (deposits / p.stem / "record.json").read_text(encoding="utf-8"))["metadata"]]
+    assert [Path(w.path).name for w in outcome.warnings] == [p.name for p in undated]   # said, not invented
+    records = {}
+    for post in POSTS:
+        folder = deposits / post.stem
+        record = records[post.stem] = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(record)]
+        assert not errors, (post.name, errors)
+        metadata = record["metadata"]
+        assert metadata["resource_type"]["id"] in vocabularies["resource_types"]
+        assert metadata["title"] and (post in undated or re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                                      metadata["publication_date"]))
+        assert metadata["creators"] and all(c["person_or_org"].get("name") or c["person_or_org"].get("family_name")
+                                            for c in metadata["creators"])
+        assert all(lang["id"] in vocabularies["languages"] for lang in metadata["languages"])
+        assert all(r["relation_type"]["id"] in vocabularies["relation_types"]
+                   for r in metadata.get("related_identifiers", []))
+        assert metadata["identifiers"][0]["scheme"] == "urn"
+        assert sorted(p.name for p in (folder / "files").iterdir()) == sorted(
+            [f"source-{post.name}"] + [f"{post.stem}{writers.writer(f).SUFFIX}" for f in writers.WRITERS])
+    reference = records[REFERENCE.stem]["metadata"]
+    assert reference["languages"] == [{"id": "zho"}] and reference["publication_date"] == "2022-01-19"
+    assert reference["creators"] == [{"person_or_org": {"type": "organizational", "name": "东方财富网"}}]
+    (original,) = reference["related_identifiers"]
+    assert original["scheme"] == "url" and original["identifier"].startswith("http")
+    assert reference["subjects"] and reference["description"].startswith("国务院办公厅")

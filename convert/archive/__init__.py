@@ -31,14 +31,15 @@ from typing import Callable
 
 from .. import __version__, batch
 from ..batch import Job, Result, atomic_write
-from ..errors import ArchiveError, UsageError
+from ..errors import ArchiveError, PostWarning, UsageError
 from ..model import conversion_time
 from ..settings import Settings
 from . import bag, invenio, saf
 from .articles import FORMATS, Article, Entry, Staging, assign
 
 PACKAGES: dict[str, ModuleType] = {"bagit": bag, "saf": saf, "invenio": invenio}
-"""`--format` → the module that builds that package (LINK, build(target, package))."""
+"""`--format` → the module that builds that package: LINK, and build(target, package) → the
+warnings about what the package lacks."""
 STATE = ".octavo"
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF/A", "epub": "EPUB 3", "md": "Markdown"}
 
@@ -75,6 +76,8 @@ class Outcome:
     unchanged: bool = False
     kept_because: list[Result] = field(default_factory=list)
     """Failed posts that an earlier package holds: the package is not rebuilt without them."""
+    warnings: list[PostWarning] = field(default_factory=list)
+    """What the package lacks for an article (a field its format requires), when it was built."""
 
 
 def versions() -> dict[str, str]:
@@ -131,7 +134,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
         outcome.articles = len(registry)
         if registry:
             package = _package(registry, staging, settings, organization, description, group)
-            outcome.package, outcome.unchanged = _publish(module, fmt, package, link)
+            outcome.package, outcome.unchanged, outcome.warnings = _publish(module, fmt, package, link)
         return outcome
 
 
@@ -187,9 +190,9 @@ def _state(fmt: str, package: Package) -> str:
     return digest.hexdigest()
 
 
-def _publish(module: ModuleType, fmt: str, package: Package, link: Path) -> tuple[Path, bool]:
+def _publish(module: ModuleType, fmt: str, package: Package, link: Path) -> tuple[Path, bool, list[PostWarning]]:
     """Make the package (unless the current one was made from the same state) and point the
-    link at it; (its folder, whether it was already current)."""
+    link at it; (its folder, whether it was already current, the builder's warnings)."""
     packages = package.staging.root / "packages" / fmt
     packages.mkdir(parents=True, exist_ok=True)
     for leftover in packages.glob("tmp-*"):   # a killed run's half-made package
@@ -198,11 +201,12 @@ def _publish(module: ModuleType, fmt: str, package: Package, link: Path) -> tupl
     final = packages / state[:32]
     previous = link.resolve() if link.is_symlink() else None
     if previous == final.resolve() and final.is_dir():
-        return final, True
+        return final, True, []
+    warnings: list[PostWarning] = []
     if not final.is_dir():
         building = packages / f"tmp-{state[:32]}"
         try:
-            module.build(building, package)
+            warnings = module.build(building, package)
         except (OSError, ValueError) as exc:
             shutil.rmtree(building, ignore_errors=True)
             raise ArchiveError(f"cannot make the {fmt} package: {exc}", str(link.parent)) from exc
@@ -216,4 +220,4 @@ def _publish(module: ModuleType, fmt: str, package: Package, link: Path) -> tupl
     for old in packages.iterdir():
         if old.resolve() not in (final.resolve(), previous):
             shutil.rmtree(old, ignore_errors=True)
-    return final, False
+    return final, False, warnings

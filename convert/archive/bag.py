@@ -33,9 +33,10 @@ def bag_info(package) -> dict:
     return info
 
 
-def build(target: Path, package) -> None:
+def build(target: Path, package) -> list:
     """Make the bag in the new folder `target`: copy each article's files under it, describe
-    them in ro-crate-metadata.json, then let bagit move them into data/ and write the manifests."""
+    them in ro-crate-metadata.json, then let bagit move them into data/ and write the
+    manifests (no warnings: a bag takes any file)."""
     target.mkdir(parents=True)
     described = []
     for article, entries in package.folders():
@@ -48,3 +49,4 @@ def build(target: Path, package) -> None:
     bagit.make_bag(str(target), bag_info(package), checksums=CHECKSUMS)
     (target / "bagit.txt").write_text(BAGIT_VERSION, encoding="utf-8")
     bagit.Bag(str(target)).save()   # the tag manifests again, over the RFC 8493 bagit.txt
+    return []

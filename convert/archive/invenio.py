@@ -13,10 +13,13 @@ from lingua import IsoCode639_1, Language
 
 from ..citation.record import TYPES
 from ..citation.repository import UNAVAILABLE
+from ..errors import PostWarning
 from .saf import file_name
 
 LINK = "invenio"
 """DIR/invenio: the link to the current deposit folder."""
+REQUIRED = ("resource_type", "title", "publication_date", "creators")
+"""The metadata InvenioRDM requires before it publishes a record (its metadata reference)."""
 RELATION = "isvariantformof"
 """How the archived article relates to the page at its original URL: another form of it."""
 
@@ -61,14 +64,20 @@ def deposit(record: dict) -> dict:
             "metadata": {key: value for key, value in metadata.items() if value}}
 
 
-def build(target: Path, package) -> None:
-    """One folder per article in the new folder `target`: record.json and files/."""
+def build(target: Path, package) -> list[PostWarning]:
+    """One folder per article in the new folder `target`: record.json and files/; a warning
+    for each required field a post cannot give (nothing is invented for it)."""
     target.mkdir(parents=True)
+    warnings = []
     for article, entries in package.folders():
         folder = target / article.name
         (folder / "files").mkdir(parents=True)
         for entry in entries:
             shutil.copyfile(entry.path, folder / "files" / file_name(entry.rel))
         record = deposit(package.staging.jsonld(article))
+        warnings += [PostWarning(article.source, f"the InvenioRDM deposit has no {name.replace('_', ' ')}: "
+                                 "the repository asks for it before publishing", kind="deposit")
+                     for name in REQUIRED if name not in record["metadata"]]
         (folder / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                             encoding="utf-8")
+    return warnings
