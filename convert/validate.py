@@ -333,16 +333,15 @@ def _files(root: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
-PACKAGE_LINKS = ("bag", "saf", "invenio")
-"""The links an archive folder holds (convert/archive): validating the folder checks them."""
-
-
 def validate(paths: list[Path], jobs: int = 2) -> Report:
     """Check every bag, PDF, EPUB, record and WARC at or under `paths`."""
+    from .archive import PACKAGES   # an archive folder is checked through its package links
+
     report = Report()
     files: list[Path] = []
+    links = [module.LINK for module in PACKAGES.values()]
     for path in paths:
-        roots = [path / link for link in PACKAGE_LINKS if (path / link).is_dir()] if path.is_dir() else []
+        roots = [path / link for link in links if (path / link).is_dir()] if path.is_dir() else []
         for root in roots or [path]:
             if not root.exists():
                 report.problems.append(Problem(str(root), "file", "does not exist"))
