@@ -452,3 +452,19 @@ def test_invenio_records_validate_against_the_record_schema_and_required_fields(
     (original,) = reference["related_identifiers"]
     assert original["scheme"] == "url" and original["identifier"].startswith("http")
     assert reference["subjects"] and reference["description"].startswith("国务院办公厅")
+
+
+def test_a_failing_post_is_left_out_when_new_and_keeps_the_old_bag_when_archived(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    (posts / "binary.md").write_bytes(b"---\ntitle: x\n---\n\x00\x01\x02" * 10)
+    out = tmp_path / "out"
+    first = archive_in_process(posts, out)
+    assert [r.path.name for r in first.results if not r.ok] == ["binary.md"]
+    assert first.articles == 2 and "binary" not in {p.name for p in (out / "bag" / "data").iterdir()}
+    (posts / "binary.md").unlink()
+    (posts / POSTS[1].name).write_bytes(b"\x00" * 64)   # an archived post, now unreadable
+    second = archive_in_process(posts, out)
+    assert [r.path.name for r in second.kept_because] == [POSTS[1].name]
+    assert (out / "bag").resolve() == first.package and bagit.Bag(str(out / "bag")).validate()
+    run = octavo("archive", posts, "-o", out, "--jobs", "1")
+    assert run.returncode == 1 and "an earlier run archived it: the package was not rebuilt" in run.stderr

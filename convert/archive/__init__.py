@@ -31,7 +31,7 @@ from typing import Callable
 
 from .. import __version__, batch
 from ..batch import Job, Result, atomic_write
-from ..errors import ArchiveError, PostWarning, UsageError
+from ..errors import ArchiveError, PostError, PostWarning, UsageError
 from ..model import conversion_time
 from ..settings import Settings
 from . import bag, invenio, saf
@@ -120,14 +120,14 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
         outcome = Outcome(results)
         for result in results:
             article = assigned[result.path]
+            if result.ok and not result.skipped:
+                _keep_original(result, staging.original(article))
             if not result.ok:
                 if article.name in registry:
                     outcome.kept_because.append(result)
-            elif not result.skipped:
-                _keep_original(result.path, staging.original(article))
-                if article.name not in registry:
-                    outcome.added.append(article.name)
-                    registry[article.name] = article
+            elif not result.skipped and article.name not in registry:
+                outcome.added.append(article.name)
+                registry[article.name] = article
         if outcome.kept_because:
             outcome.package = link.resolve() if link.exists() else None
             return outcome
@@ -146,13 +146,16 @@ def _remove_leftovers(outdir: Path, staging: Staging, link: str) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _keep_original(source: Path, target: Path) -> None:
-    """The post's bytes into the staging area (rewritten only when they changed)."""
-    data = source.read_bytes()
-    if target.is_file() and target.read_bytes() == data:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, data)
+def _keep_original(result: Result, target: Path) -> None:
+    """The post's bytes into the staging area (rewritten only when they changed); an error
+    in the result when the post can no longer be read."""
+    try:
+        data = result.path.read_bytes()
+        if not (target.is_file() and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, data)
+    except OSError as exc:
+        result.errors[batch.READ] = PostError(f"cannot keep the original: {exc.strerror or exc}", str(result.path))
 
 
 def _package(registry: dict[str, Article], staging: Staging, settings: Settings, organization, description,
