@@ -468,3 +468,17 @@ def test_a_failing_post_is_left_out_when_new_and_keeps_the_old_bag_when_archived
     assert (out / "bag").resolve() == first.package and bagit.Bag(str(out / "bag")).validate()
     run = octavo("archive", posts, "-o", out, "--jobs", "1")
     assert run.returncode == 1 and "an earlier run archived it: the package was not rebuilt" in run.stderr
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_archives_into_a_bag_every_validator_accepts(shared_posts, tmp_path):
+    out = tmp_path / "out"
+    run = octavo("archive", shared_posts[0].parent, "-o", out, "--jobs", "2", env=EPOCH)
+    assert run.returncode == 0, run.stderr[-3000:]
+    bag = bagit.Bag(str(out / "bag"))
+    assert bag.validate() and len({Path(name).parts[1] for name in bag.payload_entries()
+                                   if len(Path(name).parts) > 2}) == len(shared_posts)
+    report = octavo("validate", out, "--json")
+    assert report.returncode == 0, report.stdout[-3000:]
+    checked = json.loads(report.stdout)["checked"]
+    assert checked["pdf"] == checked["epub"] == len(shared_posts)
