@@ -298,13 +298,15 @@ def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_
 
 def _run_and_kill(posts: Path, out: Path, ready) -> bool:
     """Start `octavo archive` and SIGKILL it (its whole process group: the PDF renderer forks)
-    as soon as `ready()` holds; whether it was killed before it finished."""
+    as soon as `ready(started)` holds (`started`: the start in ns, so that what an earlier,
+    killed run left behind does not count); whether it was killed before it finished."""
+    started = time.time_ns()
     proc = subprocess.Popen([sys.executable, "-m", "convert", "archive", str(posts), "-o", str(out), "--jobs", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                             env={**os.environ, **EPOCH})
     try:
         while proc.poll() is None:
-            if ready():
+            if ready(started):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return True
@@ -316,16 +318,29 @@ def _run_and_kill(posts: Path, out: Path, ready) -> bool:
             proc.wait()
 
 
+def _made_since(paths, started: int) -> bool:
+    for path in paths:
+        try:
+            if path.stat().st_mtime_ns >= started:
+                return True
+        except FileNotFoundError:   # renamed or removed by the run meanwhile
+            continue
+    return False
+
+
 def _converting(out: Path):
-    return lambda: any((out / ".octavo" / "work").glob("*.html"))
+    """An HTML output written by this run: the PDF, EPUB and the rest are being made."""
+    return lambda started: _made_since((out / ".octavo" / "work").glob("*.html"), started)
 
 
 def _building(out: Path):
-    return lambda: any((out / ".octavo" / "packages" / "bagit").glob("tmp-*/*"))
+    """A file copied into the package being built."""
+    return lambda started: _made_since((out / ".octavo" / "packages" / "bagit").glob("tmp-*/*"), started)
 
 
 def _bagging(out: Path):
-    return lambda: any((out / ".octavo" / "packages" / "bagit").glob("tmp-*/data"))
+    """bagit's data/ folder made: manifests being written."""
+    return lambda started: _made_since((out / ".octavo" / "packages" / "bagit").glob("tmp-*/data"), started)
 
 
 @pytest.mark.slow
