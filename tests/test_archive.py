@@ -497,3 +497,20 @@ def test_the_whole_corpus_archives_into_a_bag_every_validator_accepts(shared_pos
     assert report.returncode == 0, report.stdout[-3000:]
     checked = json.loads(report.stdout)["checked"]
     assert checked["pdf"] == checked["epub"] == len(shared_posts)
+
+
+@pytest.mark.slow
+def test_a_post_changed_killed_half_converted_and_changed_back_is_converted_again(tmp_path):
+    """The cache entry of a post being re-converted is dropped before its outputs are
+    rewritten: after a kill, the post changed back is not taken for up to date."""
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    first = payload((out / "bag").resolve())
+    post = posts / REFERENCE.name
+    original = post.read_bytes()
+    post.write_bytes(original.replace("国务院".encode(), "国务院 ".encode(), 1))
+    assert _run_and_kill(posts, out, _converting(out)), "killed after its new HTML was written"
+    post.write_bytes(original)
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    assert payload((out / "bag").resolve()) == first
