@@ -514,3 +514,16 @@ def test_a_post_changed_killed_half_converted_and_changed_back_is_converted_agai
     post.write_bytes(original)
     assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
     assert payload((out / "bag").resolve()) == first
+
+
+def test_bag_info_takes_the_organization_description_and_group_given(archived, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(archived[0], out, symlinks=True)
+    run = octavo("archive", archived[1], "-o", out, "--jobs", "1", "--source-organization", "Example Library",
+                 "--description", "Finance news, 2021-2022", "--bag-group", "finews-2022", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert "(0 added; 3 of 3 posts unchanged)" in run.stderr   # a new bag, nothing converted
+    info = bagit.Bag(str(out / "bag")).info
+    assert (info["Source-Organization"], info["External-Description"], info["Bag-Group-Identifier"]) == (
+        "Example Library", "Finance news, 2021-2022", "finews-2022")
+    assert (out / "bag").resolve().name != (archived[0] / "bag").resolve().name   # another package
