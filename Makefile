@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python bench/bench_epub_md.py
 	$(BIN)/python bench/bench_pdf.py --jobs 2
 	$(BIN)/python bench/bench_images.py
+	$(BIN)/python bench/bench_archive.py --jobs 2
 
 clean:
 	rm -rf out dist build .pytest_cache .hypothesis

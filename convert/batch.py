@@ -448,6 +448,11 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
             todo.append(job)
     if progress and results:
         progress(list(results))
+    if settings.cache and any(cache.pop(job.name, None) for job in todo):
+        # Outputs about to be rewritten are no longer the ones their entry vouches for: drop
+        # the entries first, so that a run killed half-way never leaves an entry over new
+        # files (a post changed, half-converted, then changed back would look up to date).
+        atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     store = resources.Store(outdir)
     for chunk_results in _map(chunks, outdir, settings, executor, store):

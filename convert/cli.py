@@ -362,6 +362,94 @@ def cite(path, fmt, style, **params) -> None:
     click.echo(text.rstrip("\n"))
 
 
+def _archive_keys() -> list[str]:
+    """Every declared setting but the formats: a package always carries every format."""
+    return [f"{section}.{f.name}" if section else f.name for section, f in declarations()
+            if f.metadata.get("flag") and f.name != "formats"]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--outdir", type=click.Path(file_okay=False), required=True,
+              help="The archive folder: created when missing; a later run adds to it.")
+@click.option("--format", "fmt", type=click.Choice(["bagit", "saf", "invenio"]), default="bagit", show_default=True,
+              help="Package: a BagIt bag with RO-Crate metadata (DIR/bag), DSpace Simple Archive Format "
+                   "(DIR/saf) or InvenioRDM/Zenodo deposits (DIR/invenio).")
+@click.option("--source-organization", default=None,
+              help="Who transfers the bag (bag-info.txt); default: the articles' publishers.")
+@click.option("--description", default=None, help="The package's description (default: what it holds).")
+@click.option("--bag-group", default=None, help="Bag-Group-Identifier: the set of bags this one belongs to.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@settings_options(*_archive_keys())
+def archive(paths, outdir, fmt, source_organization, description, bag_group, quiet, **params) -> None:
+    """Convert posts and pack them, with every output and citation record, into a repository
+    package in OUTDIR; a later run on the same OUTDIR adds posts and re-converts what changed."""
+    from . import archive as archiving
+
+    if quiet:
+        logging.getLogger("convert").setLevel(logging.ERROR)
+    settings = build_settings(params, Path(paths[0]))
+    outdir = Path(outdir)
+    skipped: list[str] = []
+    try:
+        jobs = inputs.discover(list(paths), skipped.append, outdir)
+        if not jobs:
+            raise UsageError("no post files found in the given inputs")
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
+    try:
+        with Progress(len(jobs), label="archiving", enabled=len(jobs) > 1 and not quiet) as bar:
+            outcome = archiving.run(jobs, outdir, settings, fmt, organization=source_organization,
+                                    description=description, group=bag_group,
+                                    progress=lambda done: bar.advance(len(done)))
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
+    except OctavoError as exc:
+        _say("error", str(exc))
+        sys.exit(exc.exit_code)
+    results = outcome.results
+    if not quiet:
+        for message in skipped:
+            _say("warning", message)
+        for line in warning_lines([w for r in results for w in r.warnings] + outcome.warnings):
+            _say("warning", line)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        for stage, error in result.errors.items():
+            _say("error", str(error) if stage == batch.READ else f"{error.path}: {stage}: {error.message}")
+    for result in outcome.kept_because:
+        _say("error", f"{result.path}: failed, and an earlier run archived it: the package was not rebuilt "
+                      "(fix the post, or archive into a new folder)")
+    if not quiet and outcome.package:
+        state = "unchanged" if outcome.unchanged else f"{len(outcome.added)} added"
+        click.echo(f"octavo: {outcome.articles} articles in {outdir / archiving.PACKAGES[fmt].LINK} ({state}; "
+                   f"{sum(r.cached for r in results)} of {len(results)} posts unchanged)", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Files checked at once.")
+def validate(paths, as_json, jobs) -> None:
+    """Check what Octavo made: bags (every checksum), PDFs, EPUBs, citation records, WARCs.
+    An archive folder (octavo archive -o DIR) is checked through its package links."""
+    from .validate import validate as check
+
+    report = check([Path(p) for p in paths], jobs=jobs)
+    if as_json:
+        click.echo(report.as_json())
+    else:
+        for problem in report.problems:
+            _say("warning" if problem.unchecked else "error", str(problem))
+        checked = ", ".join(f"{n} {kind}" for kind, n in sorted(report.checked.items())) or "nothing"
+        unchecked = len({p.path for p in report.problems if p.unchecked})
+        click.echo(f"octavo: checked {checked}: {len(report.failures)} problem(s)"
+                   + (f", {unchecked} file(s) not checked" if unchecked else ""), err=True)
+    sys.exit(0 if report.ok else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="octavo")

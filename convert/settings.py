@@ -107,7 +107,8 @@ class Settings(Declared):
     """Everything that shapes a conversion besides the post itself (valid once made)."""
 
     formats: tuple[str, ...] = setting(("html", "pdf", "epub", "md", "cite"), "Formats to write: "
-                                       "html, pdf, epub, md, csl, bib, ris, dc, or cite for the last four.",
+                                       "html, pdf, epub, md, csl, bib, ris, dc, or cite for the last four; "
+                                       "also bibtex, datacite, jsonld.",
                                        flag="-t/--to", check=_formats)
     profile: str = setting("auto", "Site profile (convert/profiles/NAME.json: chrome links, source "
                            "lines, news or blog); auto picks it from the site's _config.yml and posts.",

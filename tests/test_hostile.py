@@ -15,7 +15,8 @@ import yaml
 from lxml import etree
 
 from convert.controls import CONTROLS
-from convert.writers import WRITERS, writer
+from convert.settings import Settings
+from convert.writers import writer
 
 from test_cli import leftovers, octavo
 
@@ -40,7 +41,7 @@ def test_hostile_batch_every_format(tmp_path):
     assert len(errors) == len(EXPECTED_FAILURES), errors
     assert any("pua.md" in line and "U+E000" in line for line in run.stderr.splitlines()
                if line.startswith("octavo: warning:"))
-    suffixes = [writer(f).SUFFIX for f in WRITERS]
+    suffixes = [writer(f).SUFFIX for f in Settings().formats]
     for post in HOSTILE.glob("*.md"):
         made = sorted(p.name for p in out.glob(f"{post.stem}.*"))
         expected = [] if post.stem in EXPECTED_FAILURES else sorted(post.stem + s for s in suffixes)
@@ -115,7 +116,7 @@ def test_controls_and_bidi_in_metadata_and_file_name_convert_to_every_format(tmp
     for field in ("title", "authors", "tags", "summary", "source", "review"):
         assert sum(f"character(s) from {field} (" in w for w in warnings) == 1, (field, warnings)
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
-        f"reportgpj{writer(f).SUFFIX}" for f in WRITERS)
+        f"reportgpj{writer(f).SUFFIX}" for f in Settings().formats)
     title = "报告：“مرحبا”与张三访谈"
     for path in out.glob("reportgpj.*"):
         if path.suffix not in (".pdf", ".epub"):

@@ -21,13 +21,17 @@ KEY_WORD_MAX = 16
 """Longest title word kept at the start of a citation key."""
 
 TYPES = {
-    "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle"},
-    "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting"},
+    "news": {"csl": "article-newspaper", "ris": "NEWS", "datacite": "News article", "schema.org": "NewsArticle",
+             "invenio": "publication-article"},
+    "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting",
+             "invenio": "publication-other"},
     "book": {"csl": "book", "ris": "BOOK", "datacite": "Book", "schema.org": "Book",
-             "biblatex": "collection"},
+             "biblatex": "collection", "invenio": "book"},
 }
 """Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online` (a bound
-book: `@collection`), BibTeX `@misc` and Dublin Core's DCMI type `Text` fit every genre."""
+book: `@collection`), BibTeX `@misc` and Dublin Core's DCMI type `Text` fit every genre.
+InvenioRDM's (and Zenodo's) resource types have no news or blog type: an article in a
+periodical, or "other"."""
 
 
 @dataclass(frozen=True)

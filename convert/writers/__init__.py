@@ -51,8 +51,12 @@ WRITERS: dict[str, str] = {
     "bib": "convert.writers.biblatex",
     "ris": "convert.writers.ris",
     "dc": "convert.writers.dublincore",
+    "bibtex": "convert.writers.bibtex",
+    "datacite": "convert.writers.datacite",
+    "jsonld": "convert.writers.jsonld",
 }
-"""Every output format Octavo writes, by the name `-t` accepts."""
+"""Every output format Octavo writes, by the name `-t` accepts. `convert` writes all but
+the last three by default; `archive` writes them all (a package carries every record)."""
 
 GROUPS: dict[str, list[str]] = {"cite": ["csl", "bib", "ris", "dc"]}
 """Names that stand for several formats on the command line."""

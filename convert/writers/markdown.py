@@ -22,7 +22,6 @@ rendered, so a body still showing `{{` or `{%` (code about Liquid) says
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING

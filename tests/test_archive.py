@@ -1,0 +1,529 @@
+"""`octavo archive` and `octavo validate`: packages repositories accept as they are, checked by
+their own validators (bagit, rocrate, the InvenioRDM record schema), that name any file lost
+or damaged, and that survive a kill -9 at any point."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import bagit
+import pytest
+
+from conftest import CORPUS, REFERENCE
+from convert import archive, writers
+from convert.inputs import discover
+from convert.settings import Settings
+from test_cli import octavo
+from warncheck import WarningWatch
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+POSTS = [REFERENCE, CORPUS / "2021-12-01-init.md", CORPUS / "-202205262391921712.md"]
+"""A news post with every metadata field, a nearly empty one, one whose name starts with `-`."""
+
+
+def copy_posts(folder: Path, posts=POSTS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CORPUS / "_config.yml", folder)
+    for post in posts:
+        shutil.copy(post, folder)
+    return folder
+
+
+def archive_in_process(posts: Path, out: Path, fmt: str = "bagit") -> archive.Outcome:
+    """`archive.run` as the command runs it, failing on any warning the corpus does not expect."""
+    watch = WarningWatch()
+    with watch.watching():
+        jobs = discover([str(posts)], lambda message: None, out)
+        outcome = archive.run(jobs, out, Settings(jobs=1), fmt)
+        given = [w for r in outcome.results for w in r.warnings] + outcome.warnings
+        watch.seen += [(Path(w.path).name, w.kind, w.message) for w in given]
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    """Three corpus posts archived once as a bag (SOURCE_DATE_EPOCH set)."""
+    root = tmp_path_factory.mktemp("archive")
+    posts = copy_posts(root / "posts")
+    os.environ.update(EPOCH)
+    try:
+        outcome = archive_in_process(posts, root / "out")
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert all(r.ok for r in outcome.results), [r.errors for r in outcome.results]
+    return root / "out", posts, outcome
+
+
+def payload(bag: Path) -> dict[str, bytes]:
+    return {p.relative_to(bag).as_posix(): p.read_bytes() for p in sorted(bag.rglob("*")) if p.is_file()}
+
+
+def test_the_bag_is_valid_for_bagit_and_holds_each_article_whole(archived):
+    out, posts, outcome = archived
+    bag_dir = out / "bag"
+    assert bag_dir.is_symlink() and bagit.Bag(str(bag_dir)).validate()
+    cli = subprocess.run([sys.executable, "-m", "bagit", "--validate", str(bag_dir)], capture_output=True, text=True)
+    assert cli.returncode == 0 and "is valid" in cli.stderr
+    assert outcome.articles == 3 and sorted(outcome.added) == sorted(unicodedata.normalize("NFC", p.stem)
+                                                                       for p in POSTS)
+    assert (bag_dir / "bagit.txt").read_text() == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    assert {p.name for p in bag_dir.glob("*manifest-*.txt")} == {
+        "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"}
+    info = bagit.Bag(str(bag_dir)).info
+    for field in ("Source-Organization", "External-Description", "Bagging-Date", "Payload-Oxum", "Octavo-Version"):
+        assert info.get(field), field
+    assert info["Bagging-Date"] == "2023-11-14" and "Bag-Group-Identifier" not in info
+    suffixes = sorted(writers.writer(f).SUFFIX for f in writers.WRITERS)
+    for post in POSTS:
+        folder = bag_dir / "data" / post.stem
+        assert (folder / "source" / post.name).read_bytes() == post.read_bytes()   # byte for byte
+        made = sorted(p.name[len(post.stem):] for p in folder.iterdir() if p.is_file())
+        assert made == suffixes, post.name
+    for name in payload(bag_dir / "data"):
+        assert name == unicodedata.normalize("NFC", name) and "\\" not in name and ":" not in name
+
+
+@pytest.mark.slow
+def test_validate_passes_a_fresh_archive(archived):
+    out, _, _ = archived
+    run = octavo("validate", out, "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert report["ok"] and report["problems"] == []
+    assert report["checked"] == {"bag": 1, "pdf": 3, "epub": 3, "record": 21}
+
+
+def _fresh_copy(out: Path, target: Path) -> Path:
+    shutil.copytree(out / "bag", target, symlinks=False)
+    return target
+
+
+MEMBERS = ["source/{name}.md", "{name}.pdf", "{name}.epub", "{name}.csl.json", "{name}.html",
+           "../ro-crate-metadata.json"]
+"""Payload files of each kind: the original, the outputs, a record, the package's own metadata."""
+
+
+def damaged_copies(out: Path, tmp_path: Path) -> dict[Path, tuple[Path, str]]:
+    """A copy of the bag per member with one byte flipped in it, and one with a file deleted:
+    {bag copy: (the damaged file, what validate must say of it)}."""
+    copies = {}
+    for n, member in enumerate(MEMBERS):
+        bag_dir = _fresh_copy(out, tmp_path / f"flipped-{n}")
+        damaged = (bag_dir / "data" / REFERENCE.stem / member.format(name=REFERENCE.stem)).resolve()
+        data = bytearray(damaged.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        copies[bag_dir] = (damaged, "checksum mismatch")
+    bag_dir = _fresh_copy(out, tmp_path / "deleted")
+    gone = bag_dir / "data" / REFERENCE.stem / f"{REFERENCE.stem}.ris"
+    gone.unlink()
+    copies[bag_dir] = (gone, "missing")
+    return copies
+
+
+def test_one_flipped_byte_or_a_deleted_file_fails_bagit_and_validate_naming_the_file(archived, tmp_path):
+    from convert.validate import check_bag
+
+    out, _, _ = archived
+    for bag_dir, (damaged, said) in damaged_copies(out, tmp_path).items():
+        bag = bagit.Bag(str(bag_dir))
+        with pytest.raises(bagit.BagValidationError) as caught:
+            bag.validate()
+        if said == "missing":
+            assert bag.compare_manifests_with_fs()[0] == [damaged.relative_to(bag_dir).as_posix()]
+        else:
+            assert {Path(d.path).name for d in caught.value.details} == {damaged.name}
+        problems = check_bag(bag_dir)   # a damaged crate is also unreadable to rocrate: the same file
+        assert {p.path for p in problems} == {str(damaged)}, problems
+        assert sum(said in p.message for p in problems) == 1, problems
+
+
+@pytest.mark.slow
+def test_validate_command_fails_each_damaged_bag_naming_the_file(archived, tmp_path):
+    """The same damage through `octavo validate` (every check, EPUBCheck included), one run."""
+    out, _, _ = archived
+    copies = damaged_copies(out, tmp_path)
+    run = octavo("validate", *copies)
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
+    for bag_dir, (damaged, said) in copies.items():
+        about = [line for line in errors if line.startswith(f"octavo: error: {bag_dir}/")]
+        assert about and all(str(damaged) in line for line in about), (bag_dir, about)
+        assert sum(said in line for line in about) == 1, about   # one line a file, not one per algorithm
+
+
+@pytest.mark.slow
+def test_validate_names_a_damaged_pdf_epub_and_records(tmp_path, archived):
+    out, _, _ = archived
+    folder = out / "bag" / "data" / REFERENCE.stem
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    pdf = (folder / f"{REFERENCE.stem}.pdf").read_bytes()
+    (bad / "cut.pdf").write_bytes(pdf[: len(pdf) // 3])
+    epub = (folder / f"{REFERENCE.stem}.epub").read_bytes()
+    (bad / "cut.epub").write_bytes(epub[: len(epub) // 2])
+    (bad / "broken.bib").write_text("@online{key,\n  title = {unclosed\n", encoding="utf-8")
+    (bad / "broken.csl.json").write_text('[{"title": "no id"}]', encoding="utf-8")
+    (bad / "broken.dc.xml").write_text("<oai_dc:dc>", encoding="utf-8")
+    shutil.copy(folder / f"{REFERENCE.stem}.ris", bad / "good.ris")
+    run = octavo("validate", bad, "--json")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    failed = {Path(p["path"]).name for p in report["problems"]}
+    assert failed == {"cut.pdf", "cut.epub", "broken.bib", "broken.csl.json", "broken.dc.xml"}, report
+
+
+def test_a_missing_validator_is_said_not_passed(tmp_path, archived):
+    """Without qpdf, poppler and Java on PATH, the PDF and the EPUB are reported unchecked."""
+    out, _, _ = archived
+    folder = out / "bag" / "data" / REFERENCE.stem
+    for suffix in (".pdf", ".epub", ".ris"):
+        shutil.copy(folder / f"{REFERENCE.stem}{suffix}", tmp_path)
+    run = octavo("validate", tmp_path, env={"PATH": str(tmp_path / "nothing")})
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("octavo: warning:")]
+    assert any(".pdf: pdf: not checked: qpdf is not installed" in line for line in warnings), run.stderr
+    assert any(".epub: epub: not checked: Java is not installed" in line for line in warnings), run.stderr
+    assert run.returncode == 0 and "2 file(s) not checked" in run.stderr
+
+
+def test_validate_checks_warc_digests(tmp_path):
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "resources.warc"
+    with warc.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        body = b"\x89PNG fake image bytes " * 50
+        from io import BytesIO
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record("https://example.org/a.png", "response",
+                                                      payload=BytesIO(body), http_headers=headers))
+    assert octavo("validate", warc).returncode == 0
+    data = bytearray(warc.read_bytes())
+    data[data.index(b"fake")] ^= 0x20
+    warc.write_bytes(bytes(data))
+    run = octavo("validate", warc)
+    assert run.returncode == 1 and f"{warc}: warc: wrong digest" in run.stderr, run.stderr
+
+
+def _context() -> dict:
+    """RO-Crate's JSON-LD context as the rocrate library ships it (nothing is fetched)."""
+    import rocrate
+
+    return json.loads((Path(rocrate.__file__).parent / "data" / "ro-crate.jsonld").read_text())["@context"]
+
+
+def test_ro_crate_is_json_ld_rocrate_reads_back_listing_every_payload_file(archived):
+    import rdflib
+    from rocrate.rocrate import ROCrate
+
+    out, _, _ = archived
+    data = out / "bag" / "data"
+    metadata = json.loads((data / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    context = _context()
+    for entity in metadata["@graph"]:   # every term and type is defined by RO-Crate's context
+        types = entity["@type"] if isinstance(entity["@type"], list) else [entity["@type"]]
+        assert all(t in context for t in types), entity["@id"]
+        assert all(key.startswith("@") or key in context for key in entity), entity["@id"]
+    graph = rdflib.Graph().parse(data=json.dumps({**metadata, "@context": context}), format="json-ld",
+                                 base=data.as_uri() + "/")
+    files = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()
+                   and p.name != "ro-crate-metadata.json")
+    schema = rdflib.Namespace("http://schema.org/")
+    media = {str(s) for s in graph.subjects(rdflib.RDF.type, schema.MediaObject)}
+    assert media == {(data / name).as_uri() for name in files}
+    crate = ROCrate(str(data))
+    assert sorted(e.id for e in crate.data_entities) == files
+    actions = crate.get_by_type("CreateAction")
+    assert len(actions) == 3
+    tools = {t["name"]: t["softwareVersion"] for t in actions[0]["instrument"]}
+    assert set(tools) == {"Octavo", "pandoc", "WeasyPrint"} and all(tools.values())
+    for action in actions:
+        (source,) = action["object"]
+        assert source.id.split("/")[1] == "source" and len(action["result"]) == len(writers.WRITERS)
+    works = {w["identifier"]: w for w in crate.get_by_type("CreativeWork") if w.id.startswith("#article-")}
+    assert len(works) == 3
+    reference = next(w for w in works.values() if w.id == f"#article-{REFERENCE.stem}")
+    assert reference["headline"].startswith("国办：") and reference["inLanguage"] == "zh-CN"
+    assert reference["publisher"]["name"] == "东方财富网"
+    assert {f.id for f in reference["hasPart"]} == {f for f in files if f.startswith(REFERENCE.stem + "/")}
+
+
+def test_a_second_run_adds_posts_reconverts_only_what_changed_and_keeps_names(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    first = archive_in_process(posts, out)
+    assert first.articles == 2 and not first.unchanged
+    again = archive_in_process(posts, out)
+    assert again.unchanged and all(r.cached for r in again.results)
+    assert (out / "bag").resolve() == first.package
+    other = copy_posts(tmp_path / "elsewhere", POSTS[2:] + POSTS[:1])   # a new post, and another file named
+    third = archive_in_process(other, out)                               # like an archived one
+    assert third.articles == 4 and sorted(third.added) == sorted([POSTS[2].stem, f"{REFERENCE.stem}-2"])
+    assert not any(r.cached for r in third.results)
+    bag = bagit.Bag(str(out / "bag"))
+    assert bag.validate()
+    folders = {p.name for p in (out / "bag" / "data").iterdir() if p.is_dir()}
+    assert folders == {p.stem for p in POSTS} | {f"{REFERENCE.stem}-2"}
+    assert first.package.is_dir(), "the previous bag is kept for a reader that resolved the link before"
+    (posts / POSTS[0].name).write_bytes(POSTS[0].read_bytes().replace("国务院".encode(), "国务院 ".encode(), 1))
+    fourth = archive_in_process(posts, out)
+    assert {r.path.name: r.cached for r in fourth.results} == {POSTS[0].name: False, POSTS[1].name: True}
+    assert fourth.added == []
+    assert bagit.Bag(str(out / "bag")).validate()
+    assert not first.package.exists(), "only the current bag and the one before it are kept"
+    changed = out / "bag" / "data" / POSTS[0].stem / "source" / POSTS[0].name
+    assert changed.read_bytes() == (posts / POSTS[0].name).read_bytes()
+
+
+def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_path):
+    """A second archive of the same posts, by the command line and elsewhere, is the same bag."""
+    out, _, _ = archived
+    posts = copy_posts(tmp_path / "posts")
+    run = octavo("archive", posts, "-o", tmp_path / "out", "--jobs", "1", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert payload((tmp_path / "out" / "bag").resolve()) == payload((out / "bag").resolve())
+
+
+def _run_and_kill(posts: Path, out: Path, ready) -> bool:
+    """Start `octavo archive` and SIGKILL it (its whole process group: the PDF renderer forks)
+    as soon as `ready(started)` holds (`started`: the start in ns, so that what an earlier,
+    killed run left behind does not count); whether it was killed before it finished."""
+    started = time.time_ns()
+    proc = subprocess.Popen([sys.executable, "-m", "convert", "archive", str(posts), "-o", str(out), "--jobs", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **EPOCH})
+    try:
+        while proc.poll() is None:
+            if ready(started):
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return True
+            time.sleep(0.0005)
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _made_since(paths, started: int) -> bool:
+    for path in paths:
+        try:
+            if path.stat().st_mtime_ns >= started:
+                return True
+        except FileNotFoundError:   # renamed or removed by the run meanwhile
+            continue
+    return False
+
+
+def _converting(out: Path):
+    """An HTML output written by this run: the PDF, EPUB and the rest are being made."""
+    return lambda started: _made_since((out / ".octavo" / "work").glob("*.html"), started)
+
+
+def _building(out: Path):
+    """A file copied into the package being built."""
+    return lambda started: _made_since((out / ".octavo" / "packages" / "bagit").glob("tmp-*/*"), started)
+
+
+def _bagging(out: Path):
+    """bagit's data/ folder made: manifests being written."""
+    return lambda started: _made_since((out / ".octavo" / "packages" / "bagit").glob("tmp-*/data"), started)
+
+
+@pytest.mark.slow
+def test_kill_9_at_any_point_leaves_the_old_bag_or_the_new_one_and_a_rerun_is_identical(archived, tmp_path):
+    reference = payload((archived[0] / "bag").resolve())
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    hits = []
+    for ready in (_converting(out), _building(out), _bagging(out)):   # a first archive, killed
+        hits.append(_run_and_kill(posts, out, ready))
+        assert not (out / "bag").exists() or bagit.Bag(str(out / "bag")).validate()
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    before = payload((out / "bag").resolve())
+    assert bagit.Bag(str(out / "bag")).validate()
+    shutil.copy(POSTS[2], posts)
+    for ready in (_converting(out), _building(out), _bagging(out)):   # adding a post, killed
+        hits.append(_run_and_kill(posts, out, ready))
+        assert bagit.Bag(str(out / "bag")).validate()
+        now = payload((out / "bag").resolve())
+        assert now in (before, reference), "the link names the old bag or the new one, whole"
+    assert hits[0] and hits[3], "a conversion takes long enough to be killed in"
+    assert sum(hits) >= 4, hits
+    run = octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert payload((out / "bag").resolve()) == reference
+    assert bagit.Bag(str(out / "bag")).validate()
+    assert not list((out / ".octavo").rglob("*.tmp")) and not list(out.glob(".bag.tmp-*"))
+
+
+INVENIO = Path(__file__).parent / "fixtures" / "invenio"
+INVENIO_SCHEMAS = {
+    "local://records/record-v6.0.0.json": "record-v6.0.0.json",
+    "local://records/definitions-v2.0.0.json": "definitions-v2.0.0.json",
+    "local://definitions-v1.0.0.json": "resources-definitions-v1.0.0.json",
+    "local://definitions-v2.0.0.json": "resources-definitions-v2.0.0.json",
+    "local://requests/request-v1.0.0.json": "request-v1.0.0.json",
+    "local://requests/definitions-v1.0.0.json": "requests-definitions-v1.0.0.json",
+}
+"""InvenioRDM's record schema and what it refers to, by the URI InvenioRDM resolves them at."""
+
+
+@pytest.fixture
+def package_of(archived, tmp_path, monkeypatch):
+    """A copy of the archived folder packed again in another format (the conversions cached)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+
+    def pack(fmt: str) -> tuple[Path, archive.Outcome]:
+        out = tmp_path / "out"
+        shutil.copytree(archived[0], out, symlinks=True)
+        outcome = archive_in_process(archived[1], out, fmt)
+        assert all(r.cached for r in outcome.results) and outcome.articles == 3
+        return out / archive.PACKAGES[fmt].LINK, outcome
+    return pack
+
+
+def test_saf_items_follow_dspace_simple_archive_format(package_of):
+    from lxml import etree
+
+    saf, _ = package_of("saf")
+    assert sorted(p.name for p in saf.iterdir()) == sorted(p.stem for p in POSTS)
+    for post in POSTS:
+        item = saf / post.stem
+        lines = (item / "contents").read_text(encoding="utf-8").splitlines()
+        listed = {}
+        for line in lines:   # file name, then tab-separated options, as `dspace import` reads them
+            name, *options = line.split("\t")
+            listed[name] = dict(option.split(":", 1) for option in options)
+        on_disk = {p.name for p in item.iterdir()} - {"contents", "dublin_core.xml"}
+        assert set(listed) == on_disk and len(listed) == len(writers.WRITERS) + 1
+        assert all(o["bundle"] == "ORIGINAL" and o["description"] for o in listed.values())
+        assert [n for n, o in listed.items() if o.get("primary") == "true"] == [f"{post.stem}.pdf"]
+        assert (item / f"source-{post.name}").read_bytes() == post.read_bytes()
+        root = etree.parse(str(item / "dublin_core.xml")).getroot()
+        assert root.tag == "dublin_core" and root.get("schema") == "dc"
+        values = [(v.get("element"), v.get("qualifier"), v.get("language"), v.text) for v in root]
+        assert all(e and q and text for e, q, _, text in values), values
+        oai = etree.parse(str(item / f"{post.stem}.dc.xml")).getroot()
+        assert [(e, t) for e, _, _, t in values] == [(etree.QName(x).localname, x.text) for x in oai]
+    reference = etree.parse(str(saf / REFERENCE.stem / "dublin_core.xml")).getroot()
+    fields = {(v.get("element"), v.get("qualifier")): v for v in reference}
+    assert fields[("title", "none")].get("language") == "zh-CN"
+    assert fields[("date", "issued")].text == "2022-01-19T17:07:03+08:00"
+    assert fields[("language", "iso")].text == "zh-CN"
+    assert any(v.get("element") == "identifier" and v.get("qualifier") == "uri" and v.text.startswith("http")
+               for v in reference)
+
+
+def test_invenio_records_validate_against_the_record_schema_and_required_fields(package_of):
+    import jsonschema
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT7
+
+    registry = Registry().with_resources(
+        (uri, DRAFT7.create_resource(json.loads((INVENIO / name).read_text())))
+        for uri, name in INVENIO_SCHEMAS.items())
+    schema = json.loads((INVENIO / "record-v6.0.0.json").read_text())
+    validator = jsonschema.Draft7Validator(schema, registry=registry)
+    vocabularies = json.loads((INVENIO / "vocabularies.json").read_text())
+    deposits, outcome = package_of("invenio")
+    undated = [p for p in POSTS if "publication_date" not in json.loads(
+        (deposits / p.stem / "record.json").read_text(encoding="utf-8"))["metadata"]]
+    assert [Path(w.path).name for w in outcome.warnings] == [p.name for p in undated]   # said, not invented
+    records = {}
+    for post in POSTS:
+        folder = deposits / post.stem
+        record = records[post.stem] = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(record)]
+        assert not errors, (post.name, errors)
+        metadata = record["metadata"]
+        assert metadata["resource_type"]["id"] in vocabularies["resource_types"]
+        assert metadata["title"] and (post in undated or re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                                      metadata["publication_date"]))
+        assert metadata["creators"] and all(c["person_or_org"].get("name") or c["person_or_org"].get("family_name")
+                                            for c in metadata["creators"])
+        assert all(lang["id"] in vocabularies["languages"] for lang in metadata["languages"])
+        assert all(r["relation_type"]["id"] in vocabularies["relation_types"]
+                   for r in metadata.get("related_identifiers", []))
+        assert metadata["identifiers"][0]["scheme"] == "urn"
+        assert sorted(p.name for p in (folder / "files").iterdir()) == sorted(
+            [f"source-{post.name}"] + [f"{post.stem}{writers.writer(f).SUFFIX}" for f in writers.WRITERS])
+    reference = records[REFERENCE.stem]["metadata"]
+    assert reference["languages"] == [{"id": "zho"}] and reference["publication_date"] == "2022-01-19"
+    assert reference["creators"] == [{"person_or_org": {"type": "organizational", "name": "东方财富网"}}]
+    (original,) = reference["related_identifiers"]
+    assert original["scheme"] == "url" and original["identifier"].startswith("http")
+    assert reference["subjects"] and reference["description"].startswith("国务院办公厅")
+
+
+def test_a_failing_post_is_left_out_when_new_and_keeps_the_old_bag_when_archived(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    (posts / "binary.md").write_bytes(b"---\ntitle: x\n---\n\x00\x01\x02" * 10)
+    out = tmp_path / "out"
+    first = archive_in_process(posts, out)
+    assert [r.path.name for r in first.results if not r.ok] == ["binary.md"]
+    assert first.articles == 2 and "binary" not in {p.name for p in (out / "bag" / "data").iterdir()}
+    (posts / "binary.md").unlink()
+    (posts / POSTS[1].name).write_bytes(b"\x00" * 64)   # an archived post, now unreadable
+    second = archive_in_process(posts, out)
+    assert [r.path.name for r in second.kept_because] == [POSTS[1].name]
+    assert (out / "bag").resolve() == first.package and bagit.Bag(str(out / "bag")).validate()
+    run = octavo("archive", posts, "-o", out, "--jobs", "1")
+    assert run.returncode == 1 and "an earlier run archived it: the package was not rebuilt" in run.stderr
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_archives_into_a_bag_every_validator_accepts(shared_posts, tmp_path):
+    out = tmp_path / "out"
+    run = octavo("archive", shared_posts[0].parent, "-o", out, "--jobs", "2", env=EPOCH)
+    assert run.returncode == 0, run.stderr[-3000:]
+    bag = bagit.Bag(str(out / "bag"))
+    assert bag.validate() and len({Path(name).parts[1] for name in bag.payload_entries()
+                                   if len(Path(name).parts) > 2}) == len(shared_posts)
+    report = octavo("validate", out, "--json")
+    assert report.returncode == 0, report.stdout[-3000:]
+    checked = json.loads(report.stdout)["checked"]
+    assert checked["pdf"] == checked["epub"] == len(shared_posts)
+
+
+@pytest.mark.slow
+def test_a_post_changed_killed_half_converted_and_changed_back_is_converted_again(tmp_path):
+    """The cache entry of a post being re-converted is dropped before its outputs are
+    rewritten: after a kill, the post changed back is not taken for up to date."""
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    first = payload((out / "bag").resolve())
+    post = posts / REFERENCE.name
+    original = post.read_bytes()
+    post.write_bytes(original.replace("国务院".encode(), "国务院 ".encode(), 1))
+    assert _run_and_kill(posts, out, _converting(out)), "killed after its new HTML was written"
+    post.write_bytes(original)
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0
+    assert payload((out / "bag").resolve()) == first
+
+
+def test_bag_info_takes_the_organization_description_and_group_given(archived, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(archived[0], out, symlinks=True)
+    run = octavo("archive", archived[1], "-o", out, "--jobs", "1", "--source-organization", "Example Library",
+                 "--description", "Finance news, 2021-2022", "--bag-group", "finews-2022", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert "(0 added; 3 of 3 posts unchanged)" in run.stderr   # a new bag, nothing converted
+    info = bagit.Bag(str(out / "bag")).info
+    assert (info["Source-Organization"], info["External-Description"], info["Bag-Group-Identifier"]) == (
+        "Example Library", "Finance news, 2021-2022", "finews-2022")
+    assert (out / "bag").resolve().name != (archived[0] / "bag").resolve().name   # another package
