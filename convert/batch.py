@@ -336,11 +336,18 @@ def tool_versions() -> dict[str, str]:
             "weasyprint": _version("weasyprint")}
 
 
+HOW_NOT_WHAT = frozenset({"jobs", "cache", "read_timeout", "formats"})
+"""Settings that say how a run goes, not what a post's outputs hold: changing them reuses
+the cache (formats: each run checks that its own formats' files exist; a timed-out read
+is never cached)."""
+
+
 def environment_fingerprint(settings: Settings) -> str:
     """Everything besides the post that shapes its outputs, once per run: Octavo's code
     and assets, the user's stylesheets, the settings, pandoc's and WeasyPrint's versions,
     the fonts (when a PDF is made) and SOURCE_DATE_EPOCH."""
-    parts = [_code_fingerprint(), json.dumps(settings.fingerprint(), sort_keys=True),
+    shaping = {name: value for name, value in settings.fingerprint().items() if name not in HOW_NOT_WHAT}
+    parts = [_code_fingerprint(), json.dumps(shaping, sort_keys=True),
              _version("pypandoc-binary"), _version("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
     if settings.styles:
         parts += [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(settings.styles.glob("*.css"))]

@@ -54,6 +54,13 @@ def test_html_for_a_folder(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+def test_how_a_run_goes_does_not_invalidate_the_cache(tmp_path):
+    out = tmp_path / "out"
+    assert octavo("convert", REFERENCE, "-o", out, "-t", "html,md", "--jobs", "1").returncode == 0
+    again = octavo("convert", REFERENCE, "-o", out, "-t", "html", "--jobs", "2")
+    assert again.returncode == 0 and "(1 unchanged)" in again.stderr
+
+
 def test_cache_skips_unchanged_inputs(tmp_path):
     out = tmp_path / "out"
     assert octavo("convert", REFERENCE, "-o", out, "-t", "html").returncode == 0
