@@ -76,7 +76,7 @@ def clean(data: bytes, media_type: str) -> bytes:
     NotAnImage when it cannot be decoded or is too large to decode safely."""
     if media_type == "image/svg+xml":
         return sanitize_svg(data)
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     image = _open(data)
     exif = image.getexif()
