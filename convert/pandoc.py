@@ -99,7 +99,7 @@ def run(job: Job) -> bytes:
     except subprocess.TimeoutExpired:
         raise ExportError(f"pandoc ({job.to}) took longer than {TIMEOUT:.0f} s", job.path) from None
     if proc.returncode != 0:
-        raise ExportError(f"pandoc ({job.to}) failed: {_message(proc.stderr)}", job.path)
+        raise ExportError(f"pandoc ({job.to}) failed: {message(proc.stderr)}", job.path)
     return proc.stdout
 
 
@@ -137,23 +137,25 @@ def _run_caught(job: Job) -> bytes | ExportError:
         return exc
 
 
-def _split(out: bytes, jobs: list[Job]) -> list[bytes | ExportError]:
-    """Cut batch.lua's framed output ("ok <n>\\n" + n bytes, per job) into results."""
-    results: list[bytes | ExportError] = []
-    pos = 0
-    for job in jobs:
+def frames(out: bytes, count: int) -> list[tuple[bool, bytes]]:
+    """The first `count` frames of a batch script's output (batch.lua, cite.lua: "ok <n>\\n"
+    or "error <n>\\n", then n bytes): (ok, body) each."""
+    found, pos = [], 0
+    for _ in range(count):
         end = out.index(b"\n", pos)
         status, size = out[pos:end].split(b" ")
-        body = out[end + 1:end + 1 + int(size)]
+        found.append((status == b"ok", out[end + 1:end + 1 + int(size)]))
         pos = end + 1 + int(size)
-        if status == b"ok":
-            results.append(body)
-        else:
-            results.append(ExportError(f"pandoc ({job.to}) failed: {_message(body)}", job.path))
-    return results
+    return found
 
 
-def _message(stderr: bytes) -> str:
+def _split(out: bytes, jobs: list[Job]) -> list[bytes | ExportError]:
+    """Cut batch.lua's framed output into one result per job."""
+    return [body if ok else ExportError(f"pandoc ({job.to}) failed: {message(body)}", job.path)
+            for job, (ok, body) in zip(jobs, frames(out, len(jobs)))]
+
+
+def message(stderr: bytes) -> str:
     """pandoc's error text without its Haskell backtrace, on one line."""
     text = stderr.decode("utf-8", "replace").split("HasCallStack backtrace")[0]
     return " ".join(text.split())[:500] or "no message"

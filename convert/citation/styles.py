@@ -178,7 +178,7 @@ def _run(items: list[dict], path: str, fmt: str) -> list[str | ExportError]:
 def _pandoc(jobs: list[tuple[str, list[int]]], items: list[dict], style: Style,
             fmt: str) -> list[list[str | ExportError]]:
     """Run cite.lua over jobs (locale, item indexes); per job, an entry or error per item."""
-    from ..pandoc import executable
+    from ..pandoc import executable, frames, message
 
     lines = []
     for locale, members in jobs:
@@ -194,21 +194,12 @@ def _pandoc(jobs: list[tuple[str, list[int]]], items: list[dict], style: Style,
     except subprocess.TimeoutExpired:
         return [[ExportError("citation: pandoc took too long")] * len(m) for _, m in jobs]
     if proc.returncode != 0:
-        failure = ExportError(f"citation: pandoc failed: {_one_line(proc.stderr)}")
+        failure = ExportError(f"citation: pandoc failed: {message(proc.stderr)}")
         return [[failure] * len(members) for _, members in jobs]
-    out, pos, results = proc.stdout, 0, []
-    for _, members in jobs:
-        entries: list[str | ExportError] = []
-        for _ in members:
-            end = out.index(b"\n", pos)
-            status, size = out[pos:end].split(b" ")
-            body = out[end + 1:end + 1 + int(size)]
-            pos = end + 1 + int(size)
-            text = body.decode("utf-8")
-            entries.append(_entry(text, fmt) if status == b"ok"
-                           else ExportError(f"citation: citeproc failed: {_one_line(body)}"))
-        results.append(entries)
-    return results
+    framed = iter(frames(proc.stdout, count))
+    return [[_entry(body.decode("utf-8"), fmt) if ok
+             else ExportError(f"citation: citeproc failed: {message(body)}")
+             for ok, body in (next(framed) for _ in members)] for _, members in jobs]
 
 
 def _entry(text: str, fmt: str) -> str:
@@ -217,7 +208,3 @@ def _entry(text: str, fmt: str) -> str:
     if fmt == "html" and text.startswith("<p>") and text.endswith("</p>"):
         text = text[3:-4]
     return text
-
-
-def _one_line(data: bytes) -> str:
-    return " ".join(data.decode("utf-8", "replace").split())[:300] or "no message"
