@@ -367,9 +367,10 @@ def cite(path, fmt, style, **params) -> None:
 
 
 def _archive_keys() -> list[str]:
-    """Every declared setting but the formats: a package always carries every format."""
+    """Every setting `convert` takes but the formats (a package carries every format); the
+    book's own options are `octavo book`'s (its --lang would clash with the posts')."""
     return [f"{section}.{f.name}" if section else f.name for section, f in declarations()
-            if f.metadata.get("flag") and f.name != "formats"]
+            if f.metadata.get("flag") and f.name != "formats" and section != "book"]
 
 
 @cli.command()

@@ -527,3 +527,18 @@ def test_bag_info_takes_the_organization_description_and_group_given(archived, t
     assert (info["Source-Organization"], info["External-Description"], info["Bag-Group-Identifier"]) == (
         "Example Library", "Finance news, 2021-2022", "finews-2022")
     assert (out / "bag").resolve().name != (archived[0] / "bag").resolve().name   # another package
+
+
+def test_every_command_declares_each_option_once():
+    """click warns (and the later --lang wins) when two declarations share a flag."""
+    import warnings
+
+    from click.testing import CliRunner
+
+    from convert.cli import cli
+
+    for command in ("convert", "cite", "book", "archive", "validate"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output, result.exception)
