@@ -204,22 +204,25 @@ def read_job(job: Job, settings: Settings, store: resources.Store | None = None)
     return result, doc
 
 
-def read_chunk(jobs: list[Job], settings: Settings) -> list[tuple[Result, Document | None]]:
+def read_chunk(jobs: list[Job], settings: Settings,
+               store: resources.Store | None = None) -> list[tuple[Result, Document | None]]:
     """read_job over a chunk (a worker's task)."""
-    return [read_job(job, settings) for job in jobs]
+    return [read_job(job, settings, store) for job in jobs]
 
 
-def read_all(jobs: list[Job], settings: Settings) -> list[tuple[Result, Document | None]]:
+def read_all(jobs: list[Job], settings: Settings,
+             store: resources.Store | None = None) -> list[tuple[Result, Document | None]]:
     """Read every post as `run` does, in `settings.jobs` worker processes (in this one for
-    a single job or chunk), in the order given: what `octavo book` binds."""
+    a single job or chunk), in the order given: what `octavo book` binds (`archive
+    --include-book` gives its store, so the book has the images its articles archived)."""
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if settings.jobs <= 1 or len(chunks) <= 1:
-        return [pair for chunk in chunks for pair in read_chunk(chunk, settings)]
+        return [pair for chunk in chunks for pair in read_chunk(chunk, settings, store)]
     from concurrent.futures import ProcessPoolExecutor
 
     out: list[tuple[Result, Document | None]] = []
     with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = [pool.submit(read_chunk, chunk, settings) for chunk in chunks]
+        futures = [pool.submit(read_chunk, chunk, settings, store) for chunk in chunks]
         for chunk, future in zip(chunks, futures):
             try:
                 out.extend(future.result())

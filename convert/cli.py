@@ -384,9 +384,13 @@ def _archive_keys() -> list[str]:
               help="Who transfers the bag (bag-info.txt); default: the articles' publishers.")
 @click.option("--description", default=None, help="The package's description (default: what it holds).")
 @click.option("--bag-group", default=None, help="Bag-Group-Identifier: the set of bags this one belongs to.")
+@click.option("--include-book", is_flag=True,
+              help="Add the archived articles bound into one book (EPUB and PDF, with the [book] options of "
+                   "octavo.toml) to the package, in book/; bound again only when the articles change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @settings_options(*_archive_keys())
-def archive(paths, outdir, fmt, source_organization, description, bag_group, quiet, **params) -> None:
+def archive(paths, outdir, fmt, source_organization, description, bag_group, include_book, quiet,
+            **params) -> None:
     """Convert posts and pack them, with every output and citation record, into a repository
     package in OUTDIR; a later run on the same OUTDIR adds posts and re-converts what changed."""
     from . import archive as archiving
@@ -403,7 +407,7 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, qui
     try:
         with Progress(len(jobs), label="archiving", enabled=len(jobs) > 1 and not quiet) as bar:
             outcome = archiving.run(jobs, outdir, settings, fmt, organization=source_organization,
-                                    description=description, group=bag_group,
+                                    description=description, group=bag_group, include_book=include_book,
                                     progress=lambda done: bar.advance(len(done)))
     except UsageError as exc:
         raise click.UsageError(exc.message) from None

@@ -6,6 +6,8 @@ DIR's layout (DESIGN.md, "Archives"):
     DIR/bag, DIR/saf, DIR/invenio   a symbolic link to the current package of that format
     DIR/.octavo/work/               the conversions: batch.run's OUTDIR, with its cache
     DIR/.octavo/originals/NAME/     each post's bytes as archived
+    DIR/.octavo/fetched/NAME.*      each article's images (records) and the WARC of their fetches
+    DIR/.octavo/book/KEY/           the bound book (--include-book), reused while KEY holds
     DIR/.octavo/articles.json       article name → the post it holds (stable across runs)
     DIR/.octavo/packages/FORMAT/ID/ complete packages, never changed once made
 
@@ -34,8 +36,9 @@ from ..batch import Job, Result, atomic_write
 from ..errors import ArchiveError, PostError, PostWarning, UsageError
 from ..model import conversion_time
 from ..settings import Settings
-from . import bag, invenio, saf
-from .articles import FORMATS, Article, Entry, Staging, assign
+from . import bag, fetched, invenio, saf
+from .articles import BOOK, FORMATS, Article, Entry, Staging, assign
+from .book import Book, stage
 
 PACKAGES: dict[str, ModuleType] = {"bagit": bag, "saf": saf, "invenio": invenio}
 """`--format` → the module that builds that package: LINK, and build(target, package) → the
@@ -58,6 +61,8 @@ class Package:
     description: str
     title: str
     group: str | None
+    book: Book | None = None
+    """The articles bound into one book (`--include-book`), at package level."""
 
     def folders(self) -> list[tuple[Article, list[Entry]]]:
         """Each article with the files of its folder."""
@@ -101,10 +106,10 @@ def _locked(state: Path):
 
 def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *,
         organization: str | None = None, description: str | None = None, group: str | None = None,
-        progress: Callable[[list], None] | None = None) -> Outcome:
-    """Archive the posts of `jobs` into `outdir` (with the articles archived there before);
-    failures are in the outcome's results, never raised (ArchiveError only when the
-    package itself cannot be made)."""
+        include_book: bool = False, progress: Callable[[list], None] | None = None) -> Outcome:
+    """Archive the posts of `jobs` into `outdir` (with the articles archived there before),
+    with their bound book when `include_book`; failures are in the outcome's results, never
+    raised (ArchiveError only when the package itself, or its book, cannot be made)."""
     module = PACKAGES[fmt]
     link = outdir / module.LINK
     if link.exists() and not link.is_symlink():
@@ -114,14 +119,22 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
     with _locked(staging.root):
         _remove_leftovers(outdir, staging, module.LINK)
         registry = staging.load_registry()
+        if include_book and any(name.casefold() == BOOK for name in registry):
+            raise UsageError(f"an article of {outdir} is named {BOOK!r}, the folder --include-book puts the "
+                             "book in: archive into a new folder")
         assigned = assign([job.path for job in jobs], registry)
         named = [Job(path=job.path, name=assigned[job.path].name) for job in jobs]
         results = batch.run(named, staging.work, settings.replace(formats=FORMATS), progress=progress)
         outcome = Outcome(results)
+        converted = []
         for result in results:
             article = assigned[result.path]
             if result.ok and not result.skipped:
                 _keep_original(result, staging.original(article))
+                converted.append((result, article))
+        fetched.keep([(result, article) for result, article in converted if result.ok], staging)
+        for result in results:
+            article = assigned[result.path]
             if not result.ok:
                 if article.name in registry:
                     outcome.kept_because.append(result)
@@ -134,14 +147,17 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
         outcome.articles = len(registry)
         if registry:
             package = _package(registry, staging, settings, organization, description, group)
+            if include_book:
+                package.book = stage(package.articles, staging, settings)
             outcome.package, outcome.unchanged, outcome.warnings = _publish(module, fmt, package, link)
+            outcome.warnings = (package.book.warnings if package.book else []) + outcome.warnings
         return outcome
 
 
 def _remove_leftovers(outdir: Path, staging: Staging, link: str) -> None:
     """What a killed run left half-written: temporary files (never read: every file is
     renamed into place whole) and a half-made link."""
-    for leftover in [*staging.work.glob(".*.tmp"), *staging.root.glob(".*.tmp"),
+    for leftover in [*staging.work.glob(".*.tmp"), *staging.root.glob(".*.tmp"), *staging.fetched.glob(".*.tmp"),
                      *staging.originals.glob("*/.*.tmp"), *outdir.glob(f".{link}.tmp-*")]:
         leftover.unlink(missing_ok=True)
 
@@ -181,8 +197,11 @@ def _state(fmt: str, package: Package) -> str:
     digest = hashlib.sha256(json.dumps([fmt, __version__, package.versions, package.pdf_variant,
                                         package.organizations, package.description, package.group,
                                         os.environ.get("SOURCE_DATE_EPOCH", "")]).encode())
-    for article, entries in package.folders():
-        digest.update(f"\n{article}".encode())
+    folders = [(str(article), entries) for article, entries in package.folders()]
+    if package.book:
+        folders.append((BOOK, package.book.entries))
+    for name, entries in folders:
+        digest.update(f"\n{name}".encode())
         for entry in entries:
             try:
                 info = entry.path.stat()

@@ -1,21 +1,27 @@
 """One archived article: the post it holds, a stable folder name, and the files of its
-folder (the original post byte for byte, every output, every citation record), read from
-the archive's staging area so that every package format carries the same files."""
+folder (the original post byte for byte, every output, every citation record, its archived
+images and the WARC of what was fetched for them), read from the archive's staging area so
+that every package format carries the same files."""
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..inputs import safe_name
+from ..remote import WARC_NAME
+from ..resources import STORE
 from ..writers import WRITERS, writer
 
 FORMATS = tuple(WRITERS)
 """Every format an archived article carries: a package holds every output and record."""
 
-RESERVED = {"ro-crate-metadata.json", "ro-crate-preview.html", "bagit.txt"}
+BOOK = "book"
+"""The package-level folder of the bound book (`--include-book`)."""
+RESERVED = {"ro-crate-metadata.json", "ro-crate-preview.html", "bagit.txt", BOOK}
 """Names an article folder may not take: the package's own files beside the articles."""
 
 MEDIA = {
@@ -35,6 +41,10 @@ MEDIA = {
 
 SOURCE_MEDIA = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html",
                 ".htm": "text/html"}
+STORED = re.compile(rf"{STORE}/[0-9a-f]{{64}}\.[a-z0-9]{{1,5}}")
+"""An archived image's path as the HTML and the Markdown point at it (`resources/<sha256>.<ext>`,
+relative to the output), which is also its path inside the article's folder."""
+WARC_REL = f"{STORE}/{WARC_NAME}"
 
 
 def nfc_name(stem: str) -> str:
@@ -64,9 +74,11 @@ class Entry:
     path: Path
     """Where the staging area holds it."""
     fmt: str | None
-    """The format that made it (a key of WRITERS); None for the original post."""
+    """The format that made it (a key of WRITERS); None for the original post and resources."""
     media: str
     description: str
+    taken: bool = False
+    """Taken in by the conversion (the post, its images) rather than made by it."""
 
 
 class Staging:
@@ -77,6 +89,8 @@ class Staging:
         self.root = root
         self.work = root / "work"
         self.originals = root / "originals"
+        self.fetched = root / "fetched"
+        """`NAME.json`: each article's images (Resource records); `NAME.warc.gz`: its fetches."""
         self.registry_path = root / "articles.json"
 
     def original(self, article: Article) -> Path:
@@ -85,20 +99,46 @@ class Staging:
     def output(self, article: Article, fmt: str) -> Path:
         return self.work / f"{article.name}{writer(fmt).SUFFIX}"
 
-    def entries(self, article: Article, pdf_variant: str) -> list[Entry]:
-        """The files of the article's folder, in a fixed order: the original, then each format.
+    def images(self, article: Article) -> Path:
+        """The article's images as its last conversion resolved them (Resource records)."""
+        return self.fetched / f"{article.name}.json"
 
-        Resources (issue 10: the post's images from the content-addressed store and their
-        WARC) belong here, as `resources/…` entries taken from the post's Result.
-        """
+    def warc(self, article: Article) -> Path:
+        """The requests and responses that fetched the article's images (absent when none)."""
+        return self.fetched / f"{article.name}.warc.gz"
+
+    def entries(self, article: Article, pdf_variant: str) -> list[Entry]:
+        """The files of the article's folder, in a fixed order: the original, each format,
+        its archived images (`resources/<sha256>.<ext>`, where its HTML and Markdown point),
+        then the WARC of their fetches (`resources/fetch.warc.gz`)."""
         suffix = Path(article.original).suffix.lower()
         out = [Entry(f"source/{article.original}", self.original(article), None,
-                     SOURCE_MEDIA.get(suffix, "text/plain"), "The original post, byte for byte")]
+                     SOURCE_MEDIA.get(suffix, "text/plain"), "The original post, byte for byte", taken=True)]
         for fmt in FORMATS:
             media, description = MEDIA[fmt]
             out.append(Entry(f"{article.name}{writer(fmt).SUFFIX}", self.output(article, fmt), fmt, media,
                              description.format(variant=pdf_variant.upper())))
+        seen = set()
+        for record in self.image_records(article):
+            rel = record.get("path")
+            if not (rel and STORED.fullmatch(rel)) or rel in seen:
+                continue
+            seen.add(rel)
+            origin = "fetched from" if record.get("fetched") else "the site's file"
+            out.append(Entry(rel, self.work / rel, None, record.get("media_type") or "application/octet-stream",
+                             f"Image of the article as archived ({origin} {record['url']}; sha256 of the "
+                             f"original bytes {record.get('sha256')})", taken=True))
+        if self.warc(article).is_file():
+            out.append(Entry(WARC_REL, self.warc(article), None, "application/warc",
+                             "Every HTTP request and response that fetched the article's images "
+                             "(WARC, ISO 28500)"))
         return out
+
+    def image_records(self, article: Article) -> list[dict]:
+        try:
+            return json.loads(self.images(article).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
 
     def jsonld(self, article: Article) -> dict:
         """The article's schema.org record (the metadata RO-Crate and InvenioRDM take)."""

@@ -1,5 +1,5 @@
 """BagIt (RFC 8493) packages, made and checked by the `bagit` library: one folder per
-article under `data/`, RO-Crate metadata beside them, sha256 and sha512 manifests and tag
+article under `data/` (and `data/book/` with `--include-book`), RO-Crate metadata beside them, sha256 and sha512 manifests and tag
 manifests, and a `bag-info.txt` that says who made the bag, when, from what and with what."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import bagit
 
 from .. import __version__
 from . import crate
+from .articles import BOOK
 
 LINK = "bag"
 """DIR/bag: the link to the current bag."""
@@ -30,6 +31,11 @@ def bag_info(package) -> dict:
     }
     if package.group:
         info["Bag-Group-Identifier"] = package.group
+    if package.book:
+        record = package.book.record
+        info["Octavo-Book"] = (f"data/{BOOK}/: the {len(package.articles)} articles bound into one book, "
+                               f"{record.get('headline') or BOOK} ({record['identifier']}), EPUB 3 and PDF/A "
+                               "with its citation records")
     return info
 
 
@@ -38,13 +44,15 @@ def build(target: Path, package) -> list:
     them in ro-crate-metadata.json, then let bagit move them into data/ and write the
     manifests (no warnings: a bag takes any file)."""
     target.mkdir(parents=True)
-    described = []
-    for article, entries in package.folders():
+    described = [(article, entries, package.staging.jsonld(article)) for article, entries in package.folders()]
+    folders = [(article.name, entries) for article, entries, _ in described]
+    if package.book:
+        folders.append((BOOK, package.book.entries))
+    for name, entries in folders:
         for entry in entries:
-            dest = target / article.name / entry.rel
+            dest = target / name / entry.rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(entry.path, dest)
-        described.append((article, entries, package.staging.jsonld(article)))
     crate.write(target, described, package)
     bagit.make_bag(str(target), bag_info(package), checksums=CHECKSUMS)
     (target / "bagit.txt").write_text(BAGIT_VERSION, encoding="utf-8")

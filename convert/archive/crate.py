@@ -1,7 +1,9 @@
 """RO-Crate metadata (`ro-crate-metadata.json`, written with the `rocrate` library) for a
 folder of articles: each article a CreativeWork with its metadata and files, each
-conversion a CreateAction naming Octavo, pandoc and WeasyPrint with their versions, its
-input and its outputs: the provenance a reader needs once the software is gone."""
+conversion a CreateAction naming Octavo, pandoc and WeasyPrint with their versions, what it
+took in (the post, its images) and what it made; the bound book (`--include-book`) a Book
+with its files, made by a CreateAction from every article's post: the provenance a reader
+needs once the software is gone."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 from rocrate.model.contextentity import ContextEntity
 from rocrate.rocrate import ROCrate
 
-from .articles import Article, Entry
+from .articles import BOOK, Article, Entry
 
 TOOLS = {
     "octavo": ("Octavo", None,
@@ -39,19 +41,40 @@ def write(root: Path, articles: list[tuple[Article, list[Entry], dict]], package
     tools = [crate.add(ContextEntity(crate, f"#{key}", properties=_prune({
         "@type": "SoftwareApplication", "name": name, "url": url, "description": what,
         "softwareVersion": package.versions[key]}))) for key, (name, url, what) in TOOLS.items()]
+    sources = []
     for article, entries, record in articles:
-        files = [crate.add_file(dest_path=f"{article.name}/{entry.rel}", properties={
-            "name": Path(entry.rel).name, "encodingFormat": entry.media, "description": entry.description,
-            "contentSize": str(entry.path.stat().st_size)}) for entry in entries]
-        source, outputs = files[0], files[1:]
-        work = {key: _flat(crate, record[key]) for key in WORK_KEYS if key in record}
-        work.update({"@type": ["CreativeWork", record["@type"]], "name": record.get("headline", article.name),
-                     "identifier": record["identifier"], "hasPart": [{"@id": f.id} for f in files]})
-        crate.add(ContextEntity(crate, f"#article-{article.name}", properties=work))
-        crate.add_action(tools, identifier=f"#conversion-{article.name}", object=[source], result=outputs,
+        files = _files(crate, article.name, entries)
+        sources.append(files[0])
+        crate.add(ContextEntity(crate, f"#article-{article.name}", properties=_work(crate, record, files,
+                                                                                            article.name)))
+        crate.add_action(tools, identifier=f"#conversion-{article.name}",
+                         object=[f for f, e in zip(files, entries) if e.taken],
+                         result=[f for f, e in zip(files, entries) if not e.taken],
                          properties={"@type": "CreateAction", "name": f"Conversion of {article.original}",
                                      "endTime": record.get("sdDatePublished")})
+    if package.book:
+        record = package.book.record
+        files = _files(crate, BOOK, package.book.entries)
+        crate.add(ContextEntity(crate, f"#{BOOK}", properties=_work(crate, record, files, BOOK)))
+        crate.add_action(tools, identifier=f"#binding-{BOOK}", object=sources, result=files, properties={
+            "@type": "CreateAction", "name": f"Binding of the {len(sources)} archived articles into one book",
+            "endTime": record.get("sdDatePublished")})
     crate.metadata.write(root)
+
+
+def _files(crate: ROCrate, folder: str, entries: list[Entry]) -> list:
+    """The File entities of one folder's entries."""
+    return [crate.add_file(dest_path=f"{folder}/{entry.rel}", properties={
+        "name": Path(entry.rel).name, "encodingFormat": entry.media, "description": entry.description,
+        "contentSize": str(entry.path.stat().st_size)}) for entry in entries]
+
+
+def _work(crate: ROCrate, record: dict, files: list, name: str) -> dict:
+    """The CreativeWork (an article, or the Book) of a schema.org record, with its files."""
+    work = {key: _flat(crate, record[key]) for key in WORK_KEYS if key in record}
+    work.update({"@type": ["CreativeWork", record["@type"]], "name": record.get("headline", name),
+                 "identifier": record["identifier"], "hasPart": [{"@id": f.id} for f in files]})
+    return work
 
 
 def _prune(data: dict) -> dict:

@@ -1,4 +1,4 @@
-"""InvenioRDM / Zenodo deposits: per article `record.json` (the body of a draft for the
+"""InvenioRDM / Zenodo deposits: per article (and `book/` for the bound book, `--include-book`) `record.json` (the body of a draft for the
 records REST API: resource type, title, publication date, creators, description, language,
 identifiers, the original URL as a related identifier, subjects) and its files. Nothing is
 uploaded: the folder is ready for whoever holds the repository's token."""
@@ -14,6 +14,7 @@ from lingua import IsoCode639_1, Language
 from ..citation.record import TYPES
 from ..citation.repository import UNAVAILABLE
 from ..errors import PostWarning
+from .articles import BOOK
 from .saf import file_name
 
 LINK = "invenio"
@@ -68,16 +69,20 @@ def build(target: Path, package) -> list[PostWarning]:
     """One folder per article in the new folder `target`: record.json and files/; a warning
     for each required field a post cannot give (nothing is invented for it)."""
     target.mkdir(parents=True)
+    items = [(article.name, article.source, entries, package.staging.jsonld(article))
+             for article, entries in package.folders()]
+    if package.book:
+        items.append((BOOK, str(package.book.folder / BOOK), package.book.entries, package.book.record))
     warnings = []
-    for article, entries in package.folders():
-        folder = target / article.name
+    for name, source, entries, schema_org in items:
+        folder = target / name
         (folder / "files").mkdir(parents=True)
         for entry in entries:
             shutil.copyfile(entry.path, folder / "files" / file_name(entry.rel))
-        record = deposit(package.staging.jsonld(article))
-        warnings += [PostWarning(article.source, f"the InvenioRDM deposit has no {name.replace('_', ' ')}: "
+        record = deposit(schema_org)
+        warnings += [PostWarning(source, f"the InvenioRDM deposit has no {field.replace('_', ' ')}: "
                                  "the repository asks for it before publishing", kind="deposit")
-                     for name in REQUIRED if name not in record["metadata"]]
+                     for field in REQUIRED if field not in record["metadata"]]
         (folder / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                             encoding="utf-8")
     return warnings

@@ -1,5 +1,6 @@
-"""DSpace Simple Archive Format: one item folder per article holding `dublin_core.xml`,
-`contents` and the files, ready for `dspace import --add`.
+"""DSpace Simple Archive Format: one item folder per article (and `book/` for the bound book,
+`--include-book`) holding `dublin_core.xml`, `contents` and the files, ready for
+`dspace import --add`.
 
 `dublin_core.xml` is the Dublin Core writer's record (the `.dc.xml` file, one mapping for
 every output) in DSpace's `<dcvalue element qualifier language>` form.
@@ -13,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..citation.repository import DC, XML_LANG
+from .articles import BOOK
 
 LINK = "saf"
 """DIR/saf: the link to the current archive folder."""
@@ -40,7 +42,9 @@ def dublin_core(oai_dc: bytes) -> bytes:
 
 def file_name(rel: str) -> str:
     """An item's files lie flat beside `contents`: `source/POST.md` becomes `source-POST.md`
-    (beside the Markdown output `POST.md`)."""
+    (beside the Markdown output `POST.md`), an image `resources/<sha256>.png`
+    `resources-<sha256>.png` (DSpace 7 serves no HTML with relative links, so a flat name
+    costs nothing and any DSpace imports it)."""
     return rel.replace("/", "-")
 
 
@@ -49,14 +53,19 @@ def build(target: Path, package) -> list:
     requires no element)."""
     target.mkdir(parents=True)
     for article, entries in package.folders():
-        item = target / article.name
-        item.mkdir()
-        lines = []
-        for entry in entries:
-            name = file_name(entry.rel)
-            shutil.copyfile(entry.path, item / name)
-            primary = "\tprimary:true" if entry.fmt == PRIMARY else ""
-            lines.append(f"{name}\tbundle:ORIGINAL\tdescription:{entry.description}{primary}")
-        (item / "contents").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (item / "dublin_core.xml").write_bytes(dublin_core(package.staging.output(article, "dc").read_bytes()))
+        _item(target / article.name, entries, package.staging.output(article, "dc").read_bytes())
+    if package.book:
+        _item(target / BOOK, package.book.entries, package.book.dc)
     return []
+
+
+def _item(item: Path, entries: list, oai_dc: bytes) -> None:
+    item.mkdir()
+    lines = []
+    for entry in entries:
+        name = file_name(entry.rel)
+        shutil.copyfile(entry.path, item / name)
+        primary = "\tprimary:true" if entry.fmt == PRIMARY else ""
+        lines.append(f"{name}\tbundle:ORIGINAL\tdescription:{entry.description}{primary}")
+    (item / "contents").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (item / "dublin_core.xml").write_bytes(dublin_core(oai_dc))

@@ -26,7 +26,7 @@ TYPES = {
     "blog": {"csl": "post-weblog", "ris": "BLOG", "datacite": "Blog post", "schema.org": "BlogPosting",
              "invenio": "publication-other"},
     "book": {"csl": "book", "ris": "BOOK", "datacite": "Book", "schema.org": "Book",
-             "biblatex": "collection", "invenio": "book"},
+             "biblatex": "collection", "invenio": "publication-book"},
 }
 """Each genre's (Meta.genre) type in every format that has one. BibLaTeX `@online` (a bound
 book: `@collection`), BibTeX `@misc` and Dublin Core's DCMI type `Text` fit every genre.
