@@ -428,7 +428,8 @@ def test_saf_items_follow_dspace_simple_archive_format(package_of):
                for v in reference)
 
 
-def test_invenio_records_validate_against_the_record_schema_and_required_fields(package_of):
+def invenio_validator():
+    """InvenioRDM's record schema (draft 7), its references resolved from the fixtures."""
     import jsonschema
     from referencing import Registry
     from referencing.jsonschema import DRAFT7
@@ -437,7 +438,11 @@ def test_invenio_records_validate_against_the_record_schema_and_required_fields(
         (uri, DRAFT7.create_resource(json.loads((INVENIO / name).read_text())))
         for uri, name in INVENIO_SCHEMAS.items())
     schema = json.loads((INVENIO / "record-v6.0.0.json").read_text())
-    validator = jsonschema.Draft7Validator(schema, registry=registry)
+    return jsonschema.Draft7Validator(schema, registry=registry)
+
+
+def test_invenio_records_validate_against_the_record_schema_and_required_fields(package_of):
+    validator = invenio_validator()
     vocabularies = json.loads((INVENIO / "vocabularies.json").read_text())
     deposits, outcome = package_of("invenio")
     undated = [p for p in POSTS if "publication_date" not in json.loads(
@@ -542,3 +547,231 @@ def test_every_command_declares_each_option_once():
             warnings.simplefilter("error")
             result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0, (command, result.output, result.exception)
+
+
+# ---- the articles' images, their WARC, and the bound book in the package ----------------
+
+IMAGES_POST = Path(__file__).parent / "fixtures" / "images" / "2022-06-14-NW202206142412311033.md"
+"""A finews post whose four trading tables are remote images (fetched from a local server)."""
+
+
+def image_posts(folder: Path, base: str) -> Path:
+    """A site of three posts: four remote tables, a site image beside a remote one reached
+    through a redirect, and a post without images."""
+    from imageserver import png
+
+    copy_posts(folder, [REFERENCE])
+    (folder / IMAGES_POST.name).write_text(IMAGES_POST.read_text("utf-8").replace("https://dfscdn.dfcfw.com", base),
+                                           "utf-8")
+    (folder / "assets").mkdir()
+    (folder / "assets" / "chart.png").write_bytes(png(300, 200, "site chart"))
+    (folder / "2022-01-02-pictures.md").write_text(
+        "---\ntitle: 图表两张\ndate: 2022-01-02 10:00:00 +0800\n---\n\n"
+        "本站的图表与转载的图表，各一张，都应随文章一起归档，供日后查阅。\n\n"
+        f"![本站图表](/assets/chart.png)\n\n![转载图表]({base}/moved.png)\n", "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def with_images(tmp_path_factory):
+    """The three posts of image_posts archived with --fetch-assets and --include-book (the
+    server answers every table; `/moved.png` redirects to `/table.png`)."""
+    import re as regex
+
+    from imageserver import ImageServer, png
+
+    def tables(path: str):
+        match = regex.search(r"_w(\d+)h(\d+)\.jpg$", path)
+        return (200, {"Content-Type": "image/jpeg"}, png(int(match.group(1)), int(match.group(2)), path)) \
+            if match else None
+
+    server = ImageServer({"/table.png": (200, {"Content-Type": "image/png"}, png(400, 300, "net buying"))},
+                         fallback=tables)
+    server.routes["/moved.png"] = (302, {"Location": f"{server.base}/table.png"}, b"")
+    root = tmp_path_factory.mktemp("images")
+    posts = image_posts(root / "posts", server.base)
+    settings = Settings(jobs=1, fetch_assets=True, allow_hosts=(server.host,))
+    os.environ.update(EPOCH)
+    try:
+        jobs = discover([str(posts)], lambda message: None, root / "out")
+        outcome = archive.run(jobs, root / "out", settings, include_book=True)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+        server.close()
+    assert all(r.ok for r in outcome.results), [r.errors for r in outcome.results]
+    assert not [w for r in outcome.results for w in r.warnings if w.kind in ("resource", "offline-resource")]
+    return root / "out", jobs, settings, outcome, server
+
+
+def _image_refs(article: Path) -> list[str]:
+    """Every image reference of an article's HTML (`<img src>`) and Markdown (`![…](…)`)."""
+    from bs4 import BeautifulSoup
+
+    html = next(article.glob("*.html")).read_text("utf-8")
+    markdown = next(p for p in article.glob("*.md") if p.parent == article).read_text("utf-8")
+    return ([img["src"] for img in BeautifulSoup(html, "lxml").find_all("img")]
+            + re.findall(r"!\[[^\]]*\]\(([^)\s]+)", markdown))
+
+
+def test_every_image_of_every_packaged_html_and_markdown_resolves_to_a_payload_file(with_images):
+    out, _, _, _, _ = with_images
+    bag_dir = out / "bag"
+    bag = bagit.Bag(str(bag_dir))
+    assert bag.validate()
+    manifest = set(bag.payload_entries())
+    refs = 0
+    for article in sorted(p for p in (bag_dir / "data").iterdir() if p.is_dir() and p.name != "book"):
+        for src in _image_refs(article):
+            target = (article / src).resolve()
+            assert target.is_relative_to(article.resolve()), (article.name, src)    # inside its own folder
+            assert target.relative_to(bag_dir.resolve()).as_posix() in manifest, (article.name, src)
+            refs += 1
+    assert refs == 2 * (4 + 2)   # the HTML and the Markdown of four tables and two charts
+    pictures = bag_dir / "data" / "2022-01-02-pictures" / "resources"
+    assert len(list(pictures.glob("*.png"))) == 2 and not list((bag_dir / "data" / REFERENCE.stem).glob("resources"))
+
+
+def test_each_article_carries_the_warc_of_its_own_fetches_redirects_included(with_images):
+    from warcio.archiveiterator import ArchiveIterator
+
+    out, _, _, _, server = with_images
+    data = out / "bag" / "data"
+
+    def records(article: str) -> list[tuple[str, str | None]]:
+        with open(data / article / "resources" / "fetch.warc.gz", "rb") as handle:   # digests checked
+            return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
+                    for r in ArchiveIterator(handle, check_digests=True)]
+
+    pictures = records("2022-01-02-pictures")
+    assert pictures[0] == ("warcinfo", None)
+    assert sorted(pictures[1:]) == sorted((kind, f"{server.base}/{name}.png") for kind in ("request", "response")
+                                          for name in ("moved", "table"))
+    tables = records(IMAGES_POST.stem)
+    assert len(tables) == 1 + 2 * 4 and all("/download/" in uri for _, uri in tables[1:])
+    assert not (data / REFERENCE.stem / "resources").exists()   # nothing fetched, no WARC
+
+
+def test_the_crate_lists_images_and_warc_as_the_conversion_s_input_and_output(with_images):
+    from rocrate.rocrate import ROCrate
+
+    out, _, _, _, _ = with_images
+    data = out / "bag" / "data"
+    crate = ROCrate(str(data))
+    files = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()
+                   and p.name != "ro-crate-metadata.json")
+    assert sorted(e.id for e in crate.data_entities) == files
+    action = crate.dereference("#conversion-2022-01-02-pictures")
+    taken = sorted(f.id.split("/", 1)[1] for f in action["object"])
+    assert taken[-1] == "source/2022-01-02-pictures.md" and len(taken) == 3
+    assert all(re.fullmatch(r"resources/[0-9a-f]{64}\.png", name) for name in taken[:2])
+    assert "2022-01-02-pictures/resources/fetch.warc.gz" in {f.id for f in action["result"]}
+    book = crate.dereference("#book")
+    assert "Book" in book.type and book["identifier"].startswith("urn:")
+    assert sorted(f.id for f in book["hasPart"]) == [f for f in files if f.startswith("book/")]
+    binding = crate.dereference("#binding-book")
+    assert len(binding["object"]) == 3 and {f.id for f in binding["result"]} == {f.id for f in book["hasPart"]}
+
+
+def test_a_flipped_byte_in_a_packaged_image_or_warc_fails_bagit_and_validate_naming_it(with_images, tmp_path):
+    from convert.validate import check_bag
+
+    out, _, _, _, _ = with_images
+    article = "2022-01-02-pictures"
+    image = next((out / "bag" / "data" / article / "resources").glob("*.png")).name
+    for member in (f"resources/{image}", "resources/fetch.warc.gz"):
+        bag_dir = _fresh_copy(out, tmp_path / member.replace("/", "-"))
+        damaged = bag_dir / "data" / article / member
+        data = bytearray(damaged.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        with pytest.raises(bagit.BagValidationError) as caught:
+            bagit.Bag(str(bag_dir)).validate()
+        assert {Path(d.path).name for d in caught.value.details} == {damaged.name}
+        problems = check_bag(bag_dir)
+        assert {p.path for p in problems} == {str(damaged)} and "checksum mismatch" in problems[0].message, problems
+
+
+def test_the_book_is_in_the_package_bound_from_every_article_and_described(with_images):
+    out, _, _, outcome, _ = with_images
+    book = out / "bag" / "data" / "book"
+    assert sorted(p.name for p in book.iterdir()) == sorted(
+        f"book{writers.writer(f).SUFFIX}" for f in ("epub", "pdf", "csl", "bib", "ris", "dc", "bibtex", "datacite",
+                                                     "jsonld"))
+    info = bagit.Bag(str(out / "bag")).info
+    assert info["Octavo-Book"].startswith("data/book/: the 3 articles bound into one book")
+    record = json.loads((book / "book.csl.json").read_text("utf-8"))[0]
+    assert record["type"] == "book" and record["id"] in info["Octavo-Book"]
+    text = subprocess.run(["pdftotext", str(book / "book.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "图表两张" in text and "国办" in text
+    images = subprocess.run(["pdfimages", "-list", str(book / "book.pdf")], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) == 6   # the four tables and both charts: nothing fetched again, nothing left out
+
+
+@pytest.mark.slow
+def test_the_packaged_book_passes_epubcheck_and_qpdf(with_images, tmp_path):
+    from test_epub import epubcheck_many
+
+    out, _, _, _, _ = with_images
+    book = out / "bag" / "data" / "book"
+    results, messages = epubcheck_many([book / "book.epub"], tmp_path)
+    assert results[str(book / "book.epub")] == (0, 0, 0), messages
+    subprocess.run(["qpdf", "--check", str(book / "book.pdf")], check=True, capture_output=True)
+
+
+def test_include_book_rerun_with_nothing_changed_reuses_the_book_and_a_new_article_rebinds_it(with_images,
+                                                                                              tmp_path, monkeypatch):
+    from convert.archive import book as staged_book
+
+    source, jobs, settings, first, _ = with_images
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    bound = []
+    monkeypatch.setattr(staged_book, "_bind", lambda *args, real=staged_book._bind: bound.append(1) or real(*args))
+    again = archive.run(jobs, source, settings, include_book=True)
+    assert again.unchanged and all(r.cached for r in again.results) and bound == []
+    assert (source / "bag").resolve() == first.package
+    out = tmp_path / "out"
+    shutil.copytree(source, out, symlinks=True)
+    extra = copy_posts(tmp_path / "extra", [POSTS[1]])
+    more = archive.run(jobs + discover([str(extra)], lambda message: None, out), out, settings, include_book=True)
+    assert bound == [1] and more.articles == 4 and more.added == [POSTS[1].stem]
+    assert bagit.Bag(str(out / "bag")).validate()
+    ids = [json.loads((folder / "bag" / "data" / "book" / "book.csl.json").read_text("utf-8"))[0]["id"]
+           for folder in (source, out)]
+    assert ids[0] != ids[1]   # another selection, another book
+    text = subprocess.run(["pdftotext", str(out / "bag" / "data" / "book" / "book.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "开站大吉" in text
+
+
+def test_saf_and_invenio_list_the_images_the_warc_and_the_book(with_images, tmp_path, monkeypatch):
+    from lxml import etree
+
+    source, jobs, settings, _, _ = with_images
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    out = tmp_path / "out"
+    shutil.copytree(source, out, symlinks=True)
+    article = "2022-01-02-pictures"
+    expected = {f"resources-{p.name}" for p in (source / "bag" / "data" / article / "resources").iterdir()}
+    assert len(expected) == 3 and "resources-fetch.warc.gz" in expected
+    for fmt in ("saf", "invenio"):
+        outcome = archive.run(jobs, out, settings, fmt, include_book=True)
+        assert all(r.cached for r in outcome.results) and not outcome.warnings
+    saf = out / "saf"
+    listed = [line.split("\t")[0] for line in (saf / article / "contents").read_text("utf-8").splitlines()]
+    assert expected <= set(listed) and set(listed) == {p.name for p in (saf / article).iterdir()} - {
+        "contents", "dublin_core.xml"}
+    book = {line.split("\t")[0]: line for line in (saf / "book" / "contents").read_text("utf-8").splitlines()}
+    assert book["book.pdf"].endswith("primary:true") and "book.epub" in book
+    values = {(v.get("element"), v.get("qualifier")): v.text
+              for v in etree.parse(str(saf / "book" / "dublin_core.xml")).getroot()}
+    assert values[("identifier", "uri")].startswith("urn:") and values[("title", "none")]
+    deposits = out / "invenio"
+    assert expected <= {p.name for p in (deposits / article / "files").iterdir()}
+    record = json.loads((deposits / "book" / "record.json").read_text("utf-8"))
+    assert not [e.message for e in invenio_validator().iter_errors(record)]
+    vocabularies = json.loads((INVENIO / "vocabularies.json").read_text())
+    assert record["metadata"]["resource_type"]["id"] == "publication-book" in vocabularies["resource_types"]
+    assert {p.name for p in (deposits / "book" / "files").iterdir()} == {p.name for p in (
+        source / "bag" / "data" / "book").iterdir()}
