@@ -296,12 +296,13 @@ def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_
     assert payload((tmp_path / "out" / "bag").resolve()) == payload((out / "bag").resolve())
 
 
-def _run_and_kill(posts: Path, out: Path, ready) -> bool:
+def _run_and_kill(posts: Path, out: Path, ready, *options: str) -> bool:
     """Start `octavo archive` and SIGKILL it (its whole process group: the PDF renderer forks)
     as soon as `ready(started)` holds (`started`: the start in ns, so that what an earlier,
     killed run left behind does not count); whether it was killed before it finished."""
     started = time.time_ns()
-    proc = subprocess.Popen([sys.executable, "-m", "convert", "archive", str(posts), "-o", str(out), "--jobs", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "convert", "archive", str(posts), "-o", str(out), "--jobs", "1",
+                             *options],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                             env={**os.environ, **EPOCH})
     try:
@@ -775,3 +776,26 @@ def test_saf_and_invenio_list_the_images_the_warc_and_the_book(with_images, tmp_
     assert record["metadata"]["resource_type"]["id"] == "publication-book" in vocabularies["resource_types"]
     assert {p.name for p in (deposits / "book" / "files").iterdir()} == {p.name for p in (
         source / "bag" / "data" / "book").iterdir()}
+
+
+def _binding(out: Path):
+    """The book being bound: its temporary folder made by this run."""
+    return lambda started: _made_since((out / ".octavo" / "book").glob("tmp-*"), started)
+
+
+@pytest.mark.slow
+def test_kill_9_while_binding_the_book_keeps_the_old_package_and_a_rerun_is_identical(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    reference = tmp_path / "reference"
+    assert octavo("archive", posts, "-o", reference, "--jobs", "1", "--include-book", env=EPOCH).returncode == 0
+    out = tmp_path / "out"
+    assert octavo("archive", posts, "-o", out, "--jobs", "1", env=EPOCH).returncode == 0   # a bag without a book
+    before = payload((out / "bag").resolve())
+    hits = [_run_and_kill(posts, out, ready, "--include-book") for ready in (_binding(out), _building(out))]
+    assert hits[0], "binding takes long enough to be killed in"
+    assert bagit.Bag(str(out / "bag")).validate() and payload((out / "bag").resolve()) in (
+        before, payload((reference / "bag").resolve()))
+    run = octavo("archive", posts, "-o", out, "--jobs", "1", "--include-book", env=EPOCH)
+    assert run.returncode == 0, run.stderr
+    assert payload((out / "bag").resolve()) == payload((reference / "bag").resolve())
+    assert not list((out / ".octavo" / "book").glob("tmp-*")) and len(list((out / ".octavo" / "book").iterdir())) == 1

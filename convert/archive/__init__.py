@@ -126,13 +126,10 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
         named = [Job(path=job.path, name=assigned[job.path].name) for job in jobs]
         results = batch.run(named, staging.work, settings.replace(formats=FORMATS), progress=progress)
         outcome = Outcome(results)
-        converted = []
         for result in results:
-            article = assigned[result.path]
             if result.ok and not result.skipped:
-                _keep_original(result, staging.original(article))
-                converted.append((result, article))
-        fetched.keep([(result, article) for result, article in converted if result.ok], staging)
+                _keep_original(result, staging.original(assigned[result.path]))
+        fetched.keep([(r, assigned[r.path]) for r in results if r.ok and not r.skipped], staging)
         for result in results:
             article = assigned[result.path]
             if not result.ok:
@@ -156,10 +153,12 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
 
 def _remove_leftovers(outdir: Path, staging: Staging, link: str) -> None:
     """What a killed run left half-written: temporary files (never read: every file is
-    renamed into place whole) and a half-made link."""
+    renamed into place whole), a half-made link and a half-bound book."""
     for leftover in [*staging.work.glob(".*.tmp"), *staging.root.glob(".*.tmp"), *staging.fetched.glob(".*.tmp"),
                      *staging.originals.glob("*/.*.tmp"), *outdir.glob(f".{link}.tmp-*")]:
         leftover.unlink(missing_ok=True)
+    for leftover in (staging.root / BOOK).glob("tmp-*"):
+        shutil.rmtree(leftover)
 
 
 def _keep_original(result: Result, target: Path) -> None:

@@ -58,8 +58,6 @@ def stage(articles: list[Article], staging: Staging, settings: Settings) -> Book
     ArchiveError when an article cannot be read again or the book cannot be written."""
     root = staging.root / BOOK
     root.mkdir(parents=True, exist_ok=True)
-    for leftover in root.glob("tmp-*"):   # a killed run's half-bound book
-        shutil.rmtree(leftover)
     key = _key(articles, staging, settings)
     folder = root / key[:32]
     warnings: list[PostWarning] = []
