@@ -1,6 +1,7 @@
 """BagIt (RFC 8493) packages, made and checked by the `bagit` library: one folder per
-article under `data/` (and `data/book/` with `--include-book`), RO-Crate metadata beside them, sha256 and sha512 manifests and tag
-manifests, and a `bag-info.txt` that says who made the bag, when, from what and with what."""
+article under `data/` (and `data/book/` with `--include-book`), RO-Crate metadata beside
+them, sha256 and sha512 manifests and tag manifests, and a `bag-info.txt` that says who
+made the bag, when, from what and with what."""
 
 from __future__ import annotations
 

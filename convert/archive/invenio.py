@@ -1,7 +1,8 @@
-"""InvenioRDM / Zenodo deposits: per article (and `book/` for the bound book, `--include-book`) `record.json` (the body of a draft for the
-records REST API: resource type, title, publication date, creators, description, language,
-identifiers, the original URL as a related identifier, subjects) and its files. Nothing is
-uploaded: the folder is ready for whoever holds the repository's token."""
+"""InvenioRDM / Zenodo deposits: per article (and `book/` for the bound book, `--include-book`)
+`record.json` (the body of a draft for the records REST API: resource type, title,
+publication date, creators, description, language, identifiers, the original URL as a
+related identifier, subjects) and its files. Nothing is uploaded: the folder is ready for
+whoever holds the repository's token."""
 
 from __future__ import annotations
 
