@@ -799,3 +799,27 @@ def test_kill_9_while_binding_the_book_keeps_the_old_package_and_a_rerun_is_iden
     assert run.returncode == 0, run.stderr
     assert payload((out / "bag").resolve()) == payload((reference / "bag").resolve())
     assert not list((out / ".octavo" / "book").glob("tmp-*")) and len(list((out / ".octavo" / "book").iterdir())) == 1
+
+
+def test_archive_takes_fetch_assets_and_allow_host_as_convert_does(tmp_path):
+    from imageserver import ImageServer, png
+
+    server = ImageServer({"/a.png": (200, {"Content-Type": "image/png"}, png(200, 100, "remote"))})
+    try:
+        posts = tmp_path / "posts"
+        posts.mkdir()
+        (posts / "2024-03-01-remote.md").write_text(
+            f"---\ntitle: Remote\nlang: en\n---\nA table kept with the post.\n\n![A table]({server.base}/a.png)\n",
+            "utf-8")
+        run = octavo("archive", posts, "-o", tmp_path / "out", "--jobs", "1", "--fetch-assets",
+                     "--allow-host", server.host)
+        assert run.returncode == 0, run.stderr
+        assert server.hits["/a.png"] == 1
+        refused = octavo("archive", posts, "-o", tmp_path / "other", "--jobs", "1", "--fetch-assets")
+    finally:
+        server.close()
+    article = tmp_path / "out" / "bag" / "data" / "2024-03-01-remote"
+    assert _image_refs(article) and all((article / src).is_file() for src in _image_refs(article))
+    assert (article / "resources" / "fetch.warc.gz").is_file()
+    assert refused.returncode == 0 and "refused address" in refused.stderr and server.hits["/a.png"] == 1
+    assert not (tmp_path / "other" / "bag" / "data" / "2024-03-01-remote" / "resources").exists()
