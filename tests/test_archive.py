@@ -719,6 +719,9 @@ def test_the_packaged_book_passes_epubcheck_and_qpdf(with_images, tmp_path):
     results, messages = epubcheck_many([book / "book.epub"], tmp_path)
     assert results[str(book / "book.epub")] == (0, 0, 0), messages
     subprocess.run(["qpdf", "--check", str(book / "book.pdf")], check=True, capture_output=True)
+    run = octavo("validate", out, "--json")   # the bag, its crate, every PDF, EPUB, record and WARC
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert json.loads(run.stdout)["checked"] == {"bag": 1, "pdf": 4, "epub": 4, "record": 28, "warc": 2}
 
 
 def test_include_book_rerun_with_nothing_changed_reuses_the_book_and_a_new_article_rebinds_it(with_images,
