@@ -826,3 +826,15 @@ def test_archive_takes_fetch_assets_and_allow_host_as_convert_does(tmp_path):
     assert (article / "resources" / "fetch.warc.gz").is_file()
     assert refused.returncode == 0 and "refused address" in refused.stderr and server.hits["/a.png"] == 1
     assert not (tmp_path / "other" / "bag" / "data" / "2024-03-01-remote" / "resources").exists()
+
+
+def test_a_book_that_cannot_be_bound_fails_the_run_and_keeps_the_package(tmp_path):
+    posts = copy_posts(tmp_path / "posts", POSTS[:2])
+    out = tmp_path / "out"
+    first = archive_in_process(posts, out)
+    other = copy_posts(tmp_path / "other", POSTS[1:2])
+    (posts / POSTS[0].name).write_bytes(b"\x00" * 64)   # archived, not given again, now unreadable
+    run = octavo("archive", other, "-o", out, "--jobs", "1", "--include-book")
+    assert run.returncode == 1 and f"{out}: cannot bind the book: {posts / POSTS[0].name}" in run.stderr, run.stderr
+    assert (out / "bag").resolve() == first.package and bagit.Bag(str(out / "bag")).validate()
+    assert not list((out / ".octavo" / "book").glob("*"))   # nothing half-bound left

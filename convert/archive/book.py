@@ -124,20 +124,21 @@ def _bind(articles: list[Article], staging: Staging, settings: Settings, folder:
     failed = [result for result, doc in read if doc is None]
     if failed:
         first = failed[0]
-        reason = next(iter(first.errors.values()), None) or "not published"
-        raise ArchiveError(f"cannot bind the book: {first.path}: {reason}"
-                           + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""), str(first.path))
+        reason = next(iter(first.errors.values()), None) or f"{first.path}: not published any more"
+        raise ArchiveError(f"cannot bind the book: {reason}"
+                           + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""), str(staging.root.parent))
     bound = binding.bind([doc for _, doc in read], settings.book, folder / f"{BOOK}.epub")
     warnings += bound.warnings
     if not bound.chapters:
         raise ArchiveError("cannot bind the book: the [book] selection (since, until, category, tag) "
-                           "leaves no article", str(staging.root))
+                           "leaves no article", str(staging.root.parent))
     for fmt in (*BOUND, *RECORDS):
         with collecting() as given:
             try:
                 data = writer(fmt).write(bound, settings)
             except OctavoError as exc:
-                raise ArchiveError(f"cannot write the book's {fmt.upper()}: {exc.message}", str(staging.root)) from exc
+                raise ArchiveError(f"cannot write the book's {fmt.upper()}: {exc.message}",
+                                   str(staging.root.parent)) from exc
         warnings += given
         batch.atomic_write(folder / f"{BOOK}{writer(fmt).SUFFIX}", data)
     return warnings
