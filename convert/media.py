@@ -50,7 +50,7 @@ def place(body: str, resources: dict[str, Resource], show: Callable, link_for: C
     rules.chrome.resolve_links made them, on `site_url`) go to `link_for(resource)`."""
     if "<video" not in body and "<audio" not in body:
         return body
-    links = _links(resources, site_url)
+    links = links_to(resources, site_url)
     root = fragment.parse(body)
     for element in list(root.iter(*PLAYERS)):
         player = _player(element, resources)
@@ -67,9 +67,9 @@ def place(body: str, resources: dict[str, Resource], show: Callable, link_for: C
     return fragment.serialize(root)
 
 
-def _links(resources: dict[str, Resource], site_url: str | None) -> dict[str, Resource]:
+def links_to(resources: dict[str, Resource], site_url: str | None) -> dict[str, Resource]:
     """Archived media files by each form a link to them takes: as the player names them,
-    and resolved on the site's URL."""
+    and resolved on the site's URL (rules.chrome.resolve_links)."""
     base = (site_url or "").rstrip("/") + "/"
     links = {}
     for src, resource in resources.items():
