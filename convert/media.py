@@ -130,6 +130,7 @@ def still(locale: Locale) -> Callable:
 
 
 def placeholder(player: Player, locale: Locale):
+    """A paragraph naming the player in the Locale's words: `[Video: A blue square]`."""
     stand_in = Element("p", {"class": "media-placeholder"})
     stand_in.text = locale.placeholder(player.description, player.tag)
     return stand_in
