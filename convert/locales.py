@@ -20,6 +20,9 @@ _LABELS_HANS = {
     "arrangement": "编排", "count": "{n} 篇", "book": "合集", "cover": "封面",
     "accessibility_images": "电子书含{count}幅图片，其中{undescribed}幅没有文字说明；有目录与结构化"
                             "标题导航，阅读顺序与原文一致，无闪烁、声音或动画等危险内容。",
+    "accessibility_media": "电子书含{count}幅图片（其中{undescribed}幅没有文字说明）和{media}段没有文字稿的"
+                           "视频或音频；有目录与结构化标题导航，阅读顺序与原文一致；音视频的声音与画面"
+                           "未经危险内容检查。",
 }
 _LABELS_HANT = {
     **_LABELS_HANS,
@@ -35,6 +38,9 @@ _LABELS_HANT = {
     "arrangement": "編排", "book": "合集", "cover": "封面",
     "accessibility_images": "電子書含{count}幅圖片，其中{undescribed}幅沒有文字說明；有目錄與結構化"
                             "標題導覽，閱讀順序與原文一致，無閃爍、聲音或動畫等危險內容。",
+    "accessibility_media": "電子書含{count}幅圖片（其中{undescribed}幅沒有文字說明）和{media}段沒有文字稿的"
+                           "影片或音訊；有目錄與結構化標題導覽，閱讀順序與原文一致；影音的聲音與畫面"
+                           "未經危險內容檢查。",
 }
 _LABELS_EN = {
     "summary": "Summary", "author": "Author", "source": "Source", "original": "Original article", "published": "Published",
@@ -51,6 +57,10 @@ _LABELS_EN = {
     "accessibility_images": "E-book with {count} image(s), {undescribed} of them without a description "
                             "in words; a table of contents and structured headings in reading order; "
                             "no flashing, sound or motion hazards.",
+    "accessibility_media": "E-book with {count} image(s), {undescribed} of them without a description in "
+                           "words, and {media} video or audio recording(s) without a transcript; a table of "
+                           "contents and structured headings in reading order; the recordings' sound and "
+                           "motion were not checked for hazards.",
 }
 
 

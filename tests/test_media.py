@@ -130,6 +130,10 @@ def test_epub_carries_the_media_and_passes_epubcheck(converted, tmp_path):
     assert len(page.find_all("audio")) == 2
     for element in page.find_all(["source", "track"]):
         assert element["src"].removeprefix("../") in listed
+    modes = re.findall(r'property="schema:accessMode">([^<]+)<', opf)
+    assert sorted(modes) == ["auditory", "textual", "visual"]
+    assert "3 video or audio recording(s) without a transcript" in opf
+    assert "schema:accessibilityHazard\">none<" not in opf
     results, messages = epubcheck_many([epub], tmp_path)
     assert results[str(epub)] == (0, 0, 0), messages
 

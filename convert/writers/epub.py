@@ -119,8 +119,10 @@ def _data_uri(resource) -> str:
 
 
 def accessibility(doc: Document) -> dict:
-    """Access modes and summary, honest about the images: visual as well as textual when the
-    book holds any, and the summary says how many have no description in words."""
+    """Access modes and summary, honest about the images and recordings: visual as well as
+    textual when the book holds images, and the summary says how many have no description
+    in words; a book with video or audio (epub_media) is also auditory (and visual), needs
+    those senses, and says its recordings have no transcript and were not checked for hazards."""
     from ..images import description
     from ..resources import by_src, images_of
 
@@ -128,18 +130,35 @@ def accessibility(doc: Document) -> dict:
     shown = [img for img in images_of(doc.body)
              if known.get((img.get("src") or "").strip()) is not None
              and known[(img.get("src") or "").strip()].archived]
+    undescribed = sum(1 for img in shown if not description(img))
+    players = epub_media.players_of(doc)
     loc = doc.locale
-    if not shown:
+    if not shown and not players:
         return {"accessModes": ["textual"], "accessModeSufficient": ["textual"],
                 "accessibilitySummary": loc.label("accessibility")}
-    undescribed = sum(1 for img in shown if not description(img))
-    # a one-item list would reach pandoc as a scalar, which it ignores: always two sets
-    sufficient = ["textual,visual", "visual"] if undescribed else ["textual", "textual,visual"]
-    summary = loc.label("accessibility_images").format(count=len(shown), undescribed=undescribed)
-    described = [] if undescribed else ["alternativeText"]
-    return {"accessModes": ["textual", "visual"], "accessModeSufficient": sufficient,
-            "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described,
-            "accessibilitySummary": summary}
+    senses = {"visual"} if shown else set()
+    senses |= {"auditory"} if players else set()
+    senses |= {"visual"} if any(p.tag == "video" for p in players) else set()
+    modes = sorted({"textual"} | senses)
+    if players:     # recordings have no transcript: their senses are always needed
+        sufficient = [",".join(modes), ",".join(sorted(senses))]
+    elif undescribed:
+        sufficient = ["textual,visual", "visual"]
+    else:
+        sufficient = ["textual", "textual,visual"]
+    # (always two sets: a one-item list would reach pandoc as a scalar, which it ignores)
+    described = [] if undescribed or not shown else ["alternativeText"]
+    result = {"accessModes": modes, "accessModeSufficient": sufficient,
+              "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described}
+    if players:
+        result["accessibilityHazards"] = ["unknownFlashingHazard", "unknownMotionSimulationHazard",
+                                          "unknownSoundHazard"]
+        result["accessibilitySummary"] = loc.label("accessibility_media").format(
+            count=len(shown), undescribed=undescribed, media=len(players))
+    else:
+        result["accessibilitySummary"] = loc.label("accessibility_images").format(
+            count=len(shown), undescribed=undescribed)
+    return result
 
 
 def colophon(doc: Document) -> str:
