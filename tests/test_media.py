@@ -275,3 +275,13 @@ def test_without_fetch_assets_remote_media_are_named_not_fetched(server, tmp_pat
     [warning] = [w for w in result.warnings if w.kind == resources.OFFLINE]
     assert warning.message.startswith("3 remote media files not archived")
     assert not soup(tmp_path / "out" / "2024-04-01-remote.html").find("video")
+
+
+@pytest.mark.slow
+def test_media_posts_lose_no_text_silently(hostile_site, tmp_path):
+    """Every word of both posts (fallback text, captions) reaches the HTML, the Markdown, the
+    EPUB and the PDF's text, or a warning names it (tests/test_loss.py's check)."""
+    from test_loss import losses
+
+    posts = [SITE / "_posts" / f"{POST}.md", hostile_site / "_posts" / "2024-03-02-hostile.md"]
+    assert losses(posts, tmp_path / "out") == {}
