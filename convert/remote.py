@@ -185,7 +185,7 @@ class Fetcher:
         request_headers = [("Host", parts.netloc), ("User-Agent", USER_AGENT),
                            ("Accept", ACCEPT.get(kind, f"{kind}/*")), ("Accept-Encoding", "identity")]
         cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        conn = cls(parts.hostname, address, port=port, timeout=min(CONNECT_SECONDS, _left(deadline)))
+        conn = cls(parts.hostname, address, port=port, timeout=min(CONNECT_SECONDS, _left(deadline, CAPS[kind][1])))
         when = datetime.now(timezone.utc).replace(microsecond=0)
         try:
             with self._host_slot(parts.hostname.lower()):
@@ -194,7 +194,7 @@ class Fetcher:
                     conn.putheader(name, value)
                 conn.endheaders()
                 response = conn.getresponse()
-                body, truncated = _read(response, deadline, CAPS[kind][0])
+                body, truncated = _read(response, deadline, *CAPS[kind])
         except (OSError, http.client.HTTPException) as exc:
             raise Refused(f"offline or failed ({type(exc).__name__}: {exc})"[:200]) from None
         finally:
@@ -252,20 +252,20 @@ def _warcinfo() -> bytes:
     return buffer.getvalue()
 
 
-def _left(deadline: float) -> float:
+def _left(deadline: float, seconds: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise Refused("took longer than its time cap")
+        raise Refused(f"took longer than {seconds:g} s")
     return left
 
 
-def _read(response, deadline: float, max_bytes: int) -> tuple[bytes, bool]:
+def _read(response, deadline: float, max_bytes: int, seconds: float) -> tuple[bytes, bool]:
     """The body, at most `max_bytes` + 1 bytes (True when there was more). The deadline is
     checked between reads, and each read waits at most CONNECT_SECONDS (the socket's
-    timeout), so a server that trickles is cut off within its time cap + CONNECT_SECONDS."""
+    timeout), so a server that trickles is cut off within `seconds` + CONNECT_SECONDS."""
     chunks, size = [], 0
     while size <= max_bytes:
-        _left(deadline)
+        _left(deadline, seconds)
         chunk = response.read(min(65536, max_bytes + 1 - size))
         if not chunk:
             return b"".join(chunks), False
