@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import wave
 import zipfile
 from pathlib import Path
@@ -285,3 +286,40 @@ def test_media_posts_lose_no_text_silently(hostile_site, tmp_path):
 
     posts = [SITE / "_posts" / f"{POST}.md", hostile_site / "_posts" / "2024-03-02-hostile.md"]
     assert losses(posts, tmp_path / "out") == {}
+
+
+@pytest.mark.parametrize("name,element,media_type", [
+    ("clip.mp4", "video", "video/mp4"), ("clip.mp4", "audio", "audio/mp4"),
+    ("tone.mp3", "audio", "audio/mpeg"), ("tone.opus", "audio", "audio/ogg; codecs=opus"),
+])
+def test_media_types_come_from_the_bytes(name, element, media_type):
+    assert mediatypes.sniff((MEDIA / name).read_bytes(), element) == media_type
+
+
+def test_what_is_not_media_is_named():
+    assert mediatypes.sniff(wav(), "audio") == "audio/wav"
+    assert mediatypes.sniff_track((MEDIA / "subs.vtt").read_bytes()) == "text/vtt"
+    for data, reason in ((b"<!doctype html><title>404</title>", "not audio or video (an HTML page)"),
+                         (b"", "not audio or video (an empty file)"),
+                         ((MEDIA / "poster.png").read_bytes(), "not audio or video (an unknown format)")):
+        with pytest.raises(mediatypes.NotMedia, match=re.escape(reason)):
+            mediatypes.sniff(data, "video")
+    with pytest.raises(mediatypes.NotMedia, match="not WebVTT"):
+        mediatypes.sniff_track(b"1\n00:00:00,000 --> 00:00:01,000\nSRT, not WebVTT\n")
+
+
+def test_a_book_carries_its_chapters_media(tmp_path):
+    """`octavo book`: each chapter's files are renamed for the book as images are, and the
+    EPUB holds them and passes epubcheck."""
+    from test_epub import epubcheck_many
+
+    root = Path(__file__).resolve().parents[1]
+    book = tmp_path / "book.epub"
+    subprocess.run([sys.executable, "-m", "convert", "book", str(SITE / "_posts"), "-o", str(book), "-q"],
+                   cwd=root, check=True, capture_output=True)
+    with zipfile.ZipFile(book) as epub:
+        stored = [epub.read(n) for n in epub.namelist() if n.startswith("EPUB/media/octavo-media-")]
+    for name in ("clip.mp4", "tone.mp3", "tone.opus", "subs.vtt"):
+        assert (MEDIA / name).read_bytes() in stored
+    results, messages = epubcheck_many([book], tmp_path)
+    assert results[str(book)] == (0, 0, 0), messages
