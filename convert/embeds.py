@@ -40,7 +40,9 @@ _BLANK = re.compile(r"\s*about:", re.I)
 MEDIA = ("video", "audio")
 """Players whose files Octavo can archive: they keep a plain copy of themselves (_media)."""
 _TRACK_KINDS = {"subtitles", "captions", "descriptions", "chapters", "metadata"}
+"""HTML's `<track kind>` values; any other is read as `subtitles`, as browsers do."""
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(?:\s*;\s*codecs\s*=\s*\"?[\w., +-]*\"?)?$", re.I)
+"""A `<source type>` kept: a media type with at most a `codecs` parameter."""
 MAX_SHOWN = 120
 """A longer URL (a data: URL) is named by its start in the text and the warning."""
 
@@ -108,7 +110,8 @@ def page_url(url: str) -> str:
 def to_figures(html: str) -> tuple[str, list[str]]:
     """Replace each player in rendered HTML by `<figure class="embed">`; returns the HTML and
     one warning message per player (none for a video or audio naming its files, whose
-    archiving convert/resources.py reports). Raises sanitize.NestingError for markup nested too deep.
+    archiving convert/resources.py reports). Raises sanitize.NestingError for markup nested
+    too deep.
 
     `<iframe src="https://player.vimeo.com/video/1" title="Film"></iframe>` →
     `<figure class="embed"><p><a href="https://vimeo.com/1">https://vimeo.com/1</a></p><figcaption>Film</figcaption></figure>`.
@@ -218,7 +221,7 @@ def _media(player):
     if _src(player):
         media.set("src", _src(player))
     poster = (player.get("poster") or "").strip()
-    if player.tag == "video" and poster:
+    if player.tag == "video" and poster and _linkable(poster):
         media.set("poster", poster)
     for source in sources:
         kept = SubElement(media, "source", {"src": _src(source)})

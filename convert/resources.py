@@ -8,8 +8,9 @@ store), or the reason it was left out. The site's own files are always archived:
 site-root path (`/assets/a.png`), an absolute URL on the site's `url`, or a path relative
 to the post, resolved inside the site root only (no `..` or symbolic link leading out).
 Remote ones are fetched only with `--fetch-assets` (convert/remote.py). Each is checked for
-what its element needs (an image, audio or video, WebVTT) and capped by kind (CAPS). What was left out
-is named in one warning per post and kind; `Document.resources` is the provenance.
+what its element needs (an image, audio or video, WebVTT) and capped by kind (CAPS). What
+was left out is named in one warning per post and kind; `Document.resources` is the
+provenance.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ NOT_FETCHED = "not fetched (offline: --fetch-assets was not given)"
 
 @dataclass(frozen=True)
 class Resource:
-    """One image or media file of a post: where it came from, and the local copy or why there is none."""
+    """One image or media file of a post: where it came from, and the local copy or why
+    there is none."""
 
     src: str
     """The `src` as the body has it."""
@@ -143,6 +145,7 @@ def sources_of(body: str) -> dict[str, str]:
             uses = [(element.get("poster"), IMAGE), (element.get("src"), element.tag)]
             uses += [(child.get("src"), element.tag if child.tag == "source" else TRACK)
                      for child in element.iter("source", "track")]   # lxml may nest a track in a source
+            uses = [(src, kind) for src, kind in uses if src and src.strip()]
         for src, kind in uses:
             if src is not None:
                 found.setdefault(src.strip(), kind)
