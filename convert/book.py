@@ -393,19 +393,26 @@ def _prefix_ids(root, anchor: str) -> None:
 
 
 def _chapter_images(root, doc: Document, anchor: str) -> list:
-    """The chapter's archived images (convert/resources.py), each `src` made unique in the
-    book (`ch-x:3`: two chapters may both say `a.png`), so the writers find every image as
-    they do one article's; an image not archived keeps its `src` for its placeholder."""
+    """The chapter's archived images and media files (convert/resources.py), each `src`
+    made unique in the book (`ch-x:3`: two chapters may both say `a.png`), and the links of
+    a player's figure to its files with them, so the writers find every file as they do one
+    article's; a file not archived keeps its `src` for its placeholder."""
+    from .media import links_to
     from .resources import by_src
 
     known, renamed = by_src(doc), {}
-    for img in root.iter("img"):
-        resource = known.get((img.get("src") or "").strip())
+    uses = [(e, "src") for e in root.iter("img", "video", "audio", "source", "track")]
+    uses += [(e, "poster") for e in root.iter("video")]
+    links = links_to(known, doc.meta.site_url)
+    uses += [(a, "href") for a in root.iter("a") if (a.get("href") or "").strip() in links]
+    for element, attribute in uses:
+        value = (element.get(attribute) or "").strip()
+        resource = links.get(value) if attribute == "href" else known.get(value)
         if resource is None or not resource.archived:
             continue
         if id(resource) not in renamed:
             renamed[id(resource)] = dataclasses.replace(resource, src=f"{anchor}:{len(renamed)}")
-        img.set("src", renamed[id(resource)].src)
+        element.set(attribute, renamed[id(resource)].src)
     return list(renamed.values())
 
 

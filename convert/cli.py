@@ -186,10 +186,11 @@ def summary(results: list[batch.Result], outdir: Path, seconds: float) -> str:
     made = tally["converted"] + tally["cached"]
     images = [record for r in results for record in r.resources]
     kept = sum("reason" not in record for record in images)
+    label = "images" if all(record.get("kind", "image") == "image" for record in images) else "images and media"
     notes = ", ".join(text for n, text in ((tally["cached"], f"{tally['cached']} unchanged"),
                                            (tally["skipped"], f"{tally['skipped']} skipped"),
                                            (tally["failed"], f"{tally['failed']} failed"),
-                                           (images, f"images: {kept} archived, {len(images) - kept} left out"))
+                                           (images, f"{label}: {kept} archived, {len(images) - kept} left out"))
                       if n)
     warned = f"; {tally['warned']} with warnings" if tally["warned"] else ""
     return (f"octavo: {made} of {tally['total']} converted into {outdir}" + (f" ({notes})" if notes else "")

@@ -5,7 +5,10 @@ would remove a frame with everything in it. Before sanitizing, each iframe, vide
 object or embed becomes `<figure class="embed">`: a link to each URL it showed (the public
 page where the player URL has a known form: YouTube, Vimeo, CodePen…), its fallback text,
 and its title as the caption; a warning of kind `embed` names the URL. Never a live frame,
-never nothing.
+never nothing. A `<video>` or `<audio>` that names its files also keeps a plain copy of itself
+at the figure's start (sources, poster, tracks; nothing else): its files may be archived
+(convert/resources.py), and convert/media.py then shows it as each format can, or removes it;
+convert/resources.py, not this module, names the files that could not be archived.
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ _PHRASING = {"p", "a", "span", "em", "strong", "b", "i", "u", "s", "small", "big
 """Elements a figure may not stand in: the player is moved out of them, splitting them."""
 _BLANK = re.compile(r"\s*about:", re.I)
 """`about:blank`, the placeholder of a player loaded later by script: no URL at all."""
+MEDIA = ("video", "audio")
+"""Players whose files Octavo can archive: they keep a plain copy of themselves (_media)."""
+_TRACK_KINDS = {"subtitles", "captions", "descriptions", "chapters", "metadata"}
+"""HTML's `<track kind>` values; any other is read as `subtitles`, as browsers do."""
+_MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(?:\s*;\s*codecs\s*=\s*\"?[\w., +-]*\"?)?$", re.I)
+"""A `<source type>` kept: a media type with at most a `codecs` parameter."""
 MAX_SHOWN = 120
 """A longer URL (a data: URL) is named by its start in the text and the warning."""
 
@@ -100,7 +109,9 @@ def page_url(url: str) -> str:
 
 def to_figures(html: str) -> tuple[str, list[str]]:
     """Replace each player in rendered HTML by `<figure class="embed">`; returns the HTML and
-    one warning message per player. Raises sanitize.NestingError for markup nested too deep.
+    one warning message per player (none for a video or audio naming its files, whose
+    archiving convert/resources.py reports). Raises sanitize.NestingError for markup nested
+    too deep.
 
     `<iframe src="https://player.vimeo.com/video/1" title="Film"></iframe>` →
     `<figure class="embed"><p><a href="https://vimeo.com/1">https://vimeo.com/1</a></p><figcaption>Film</figcaption></figure>`.
@@ -119,7 +130,8 @@ def to_figures(html: str) -> tuple[str, list[str]]:
         else:
             figure.tail, player.tail = player.tail, None
             player.getparent().replace(player, figure)
-        messages.append(message)
+        if message:
+            messages.append(message)
     return (escape(root.text or "", quote=False)
             + "".join(tostring(child, encoding="unicode") for child in root)), messages
 
@@ -193,11 +205,50 @@ def _shown(url: str) -> str:
     return url if len(url) <= MAX_SHOWN else url[:MAX_SHOWN] + "…"
 
 
+def _src(element) -> str | None:
+    """The element's `src` when a file could be archived from it (a web or site path)."""
+    src = (element.get("src") or "").strip()
+    return src if src and not _BLANK.match(src) and _linkable(src) else None
+
+
+def _media(player):
+    """A plain copy of a `<video>`/`<audio>` naming its files (`src`, each `<source src type>`,
+    `poster`, each `<track>` with kind, srclang, label, default), or None when it names none."""
+    sources = [s for s in player.iter("source") if _src(s)]
+    if player.tag not in MEDIA or not (_src(player) or sources):
+        return None
+    media = Element(player.tag, {"controls": ""})
+    if _src(player):
+        media.set("src", _src(player))
+    poster = (player.get("poster") or "").strip()
+    if player.tag == "video" and poster and _linkable(poster):
+        media.set("poster", poster)
+    for source in sources:
+        kept = SubElement(media, "source", {"src": _src(source)})
+        if _MEDIA_TYPE.match((source.get("type") or "").strip()):
+            kept.set("type", source.get("type").strip())
+    for track in player.iter("track"):
+        if _src(track):
+            kept = SubElement(media, "track", {"src": _src(track)})
+            kind = (track.get("kind") or "subtitles").strip().lower()
+            kept.set("kind", kind if kind in _TRACK_KINDS else "subtitles")
+            for name in ("srclang", "label"):
+                if (track.get(name) or "").strip():
+                    kept.set(name, " ".join(track.get(name).split()))
+            if track.get("default") is not None:
+                kept.set("default", "")
+    return media
+
+
 def _figure(player):
-    """(the figure standing for the player, or None when it showed nothing, and the warning)."""
+    """(the figure standing for the player, or None when it showed nothing, and the warning,
+    or None when the player is a video or audio whose files convert/resources.py names)."""
     urls, fallback = _urls(player), _fallback(player)
     title = " ".join((player.get("title") or player.get("aria-label") or "").split())
     figure = Element("figure", {"class": "embed"})
+    media = _media(player)
+    if media is not None:
+        figure.append(media)
     for url in urls:
         line = SubElement(figure, "p")
         if _linkable(url):
@@ -221,6 +272,8 @@ def _figure(player):
         return None, f"removed an embedded <{player.tag}>{named} that named no source and held no text"
     if not urls:
         return figure, f"embedded <{player.tag}>{named} named no source URL; its text is kept"
+    if media is not None:
+        return figure, None
     linked = all(_linkable(u) for u in urls)
     return figure, (f"embedded <{player.tag}>{named} kept as {'a link' if linked else 'text'}: "
                     + ", ".join(_shown(u) for u in urls))

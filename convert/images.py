@@ -57,7 +57,8 @@ def place(body: str, locale: Locale, resources: dict, src_for: Callable) -> str:
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
         resource = resources.get(src)
-        target = src_for(resource) if resource is not None and resource.archived else None
+        target = (src_for(resource) if resource is not None and resource.archived and resource.kind == "image"
+                  else None)
         if target:
             img.set("src", target)
             continue

@@ -11,7 +11,7 @@ _LABELS_HANS = {
     "summary": "摘要", "author": "作者", "source": "来源", "original": "原文链接", "published": "发布日期",
     "converted": "转换日期", "identifier": "标识符", "cite": "引用格式", "colophon": "版本说明",
     "publisher": "发布者", "keywords": "关键词", "contents": "目录", "document_number": "文号",
-    "issuer": "发文机关", "signed": "成文日期", "image": "图片",
+    "issuer": "发文机关", "signed": "成文日期", "image": "图片", "video": "视频", "audio": "音频",
     "accessibility": "纯文本电子书：有目录与结构化标题导航，阅读顺序与原文一致，无图片，"
                      "无闪烁、声音或动画等危险内容。",
     "sources": "文献来源", "undated": "未注明日期", "ungrouped": "未分类", "also": "另载",
@@ -20,12 +20,16 @@ _LABELS_HANS = {
     "arrangement": "编排", "count": "{n} 篇", "book": "合集", "cover": "封面",
     "accessibility_images": "电子书含{count}幅图片，其中{undescribed}幅没有文字说明；有目录与结构化"
                             "标题导航，阅读顺序与原文一致，无闪烁、声音或动画等危险内容。",
+    "accessibility_media": "电子书含{count}幅图片（其中{undescribed}幅没有文字说明）和{media}段没有文字稿的"
+                           "视频或音频；有目录与结构化标题导航，阅读顺序与原文一致；音视频的声音与画面"
+                           "未经危险内容检查。",
 }
 _LABELS_HANT = {
     **_LABELS_HANS,
     "source": "來源", "original": "原文連結", "published": "發布日期", "converted": "轉換日期",
     "identifier": "標識符", "colophon": "版本說明", "publisher": "發布者", "keywords": "關鍵詞",
     "contents": "目錄", "document_number": "文號", "issuer": "發文機關", "image": "圖片",
+    "video": "影片", "audio": "音訊",
     "accessibility": "純文字電子書：有目錄與結構化標題導覽，閱讀順序與原文一致，無圖片，"
                      "無閃爍、聲音或動畫等危險內容。",
     "sources": "文獻來源", "undated": "未註明日期", "ungrouped": "未分類", "also": "另載",
@@ -34,12 +38,16 @@ _LABELS_HANT = {
     "arrangement": "編排", "book": "合集", "cover": "封面",
     "accessibility_images": "電子書含{count}幅圖片，其中{undescribed}幅沒有文字說明；有目錄與結構化"
                             "標題導覽，閱讀順序與原文一致，無閃爍、聲音或動畫等危險內容。",
+    "accessibility_media": "電子書含{count}幅圖片（其中{undescribed}幅沒有文字說明）和{media}段沒有文字稿的"
+                           "影片或音訊；有目錄與結構化標題導覽，閱讀順序與原文一致；影音的聲音與畫面"
+                           "未經危險內容檢查。",
 }
 _LABELS_EN = {
     "summary": "Summary", "author": "Author", "source": "Source", "original": "Original article", "published": "Published",
     "converted": "Converted", "identifier": "Identifier", "cite": "Cite as", "colophon": "Colophon",
     "publisher": "Publisher", "keywords": "Keywords", "contents": "Contents",
     "document_number": "Document number", "issuer": "Issued by", "signed": "Signed", "image": "Image",
+    "video": "Video", "audio": "Audio",
     "accessibility": "Text-only e-book with a table of contents and structured headings in reading "
                      "order; no images and no flashing, sound or motion hazards.",
     "sources": "Sources", "undated": "Undated", "ungrouped": "Uncategorized", "also": "Also published as",
@@ -49,6 +57,10 @@ _LABELS_EN = {
     "accessibility_images": "E-book with {count} image(s), {undescribed} of them without a description "
                             "in words; a table of contents and structured headings in reading order; "
                             "no flashing, sound or motion hazards.",
+    "accessibility_media": "E-book with {count} image(s), {undescribed} of them without a description in "
+                           "words, and {media} video or audio recording(s) without a transcript; a table of "
+                           "contents and structured headings in reading order; the recordings' sound and "
+                           "motion were not checked for hazards.",
 }
 
 
@@ -79,10 +91,11 @@ class Locale:
         """`来源：X` / `Source: X`."""
         return f"{self.labels[key]}{self.colon}{value}"
 
-    def placeholder(self, description: str = "") -> str:
-        """What stands in for an image that is not shown: ［图片：说明］ / [Image: description]."""
+    def placeholder(self, description: str = "", kind: str = "image") -> str:
+        """What stands in for an image (or a `video`, an `audio`) that is not shown:
+        ［图片：说明］ / [Video: description]."""
         open_, close = self.brackets
-        return f"{open_}{self.labels['image']}{self.colon + description if description else ''}{close}"
+        return f"{open_}{self.labels[kind]}{self.colon + description if description else ''}{close}"
 
     def month(self, value: date | datetime) -> str:
         """`2022年1月` or `2022-01` (a bound book's month heading)."""

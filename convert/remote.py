@@ -1,13 +1,16 @@
-"""Remote images, fetched only with `--fetch-assets`: safely, once per URL, on the record.
+"""Remote images and media files, fetched only with `--fetch-assets`: safely, once per URL,
+on the record.
 
 - http(s) only; the host is resolved once and the connection made to that address (no
   second lookup to rebind); private, loopback, link-local and other non-public addresses
   are refused unless the host is named with `--allow-host HOST[:PORT]`;
 - every redirect is checked again the same way (at most MAX_REDIRECTS);
-- MAX_BYTES per body and TOTAL_SECONDS per URL (all hops), CONNECT_SECONDS to connect
-  and per read;
-- the content is sniffed (convert/imaging.py): an HTML error page is not an image, whatever
-  its Content-Type; SVG with script is refused, external references removed;
+- a cap per body and per URL's time (all hops) by what the resource is used as
+  (resources.CAPS: an image 20 MB and 30 s, a video 200 MB and an audio 100 MB and 300 s,
+  subtitles 1 MB), CONNECT_SECONDS to connect and per read;
+- the content is sniffed (convert/imaging.py, convert/mediatypes.py): an HTML error page is
+  not an image or a video, whatever its Content-Type; SVG with script is refused, external
+  references removed;
 - a User-Agent naming Octavo; at most PER_HOST requests at once to a host, across workers;
 - each URL is fetched once per batch: a lock per URL, and a note in the store
   (`resources/urls/`) that later runs reuse when it was archived;
@@ -32,17 +35,18 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import __version__
-from .resources import MAX_BYTES, Resource, Store, keep
+from .resources import CAPS, IMAGE, TRACK, Resource, Store, keep
 
-USER_AGENT = f"Octavo/{__version__} (archival converter; fetches a post's images once)"
+USER_AGENT = f"Octavo/{__version__} (archival converter; fetches a post's images and media once)"
 CONNECT_SECONDS = 10.0
-TOTAL_SECONDS = 30.0
-"""Longest time one URL may take, redirects included."""
+ACCEPT = {IMAGE: "image/*", TRACK: "text/vtt"}
+"""The Accept header by kind; a video's or audio's file asks for `video/*` or `audio/*`."""
 MAX_REDIRECTS = 5
 PER_HOST = 2
 """Requests to one host at the same time, across all worker processes."""
-POST_BUDGET = 300.0
-"""Seconds a post's reading time may grow by while its images are fetched."""
+POST_BUDGET = 900.0
+"""Seconds a post's reading time may grow by while its images and media are fetched (three
+media files at their time cap)."""
 WARC_NAME = "fetch.warc.gz"
 REDIRECTS = {301, 302, 303, 307, 308}
 
@@ -72,14 +76,15 @@ class Fetcher:
     def for_store(cls, store: Store, settings) -> "Fetcher":
         return cls(store, settings.allow_hosts)
 
-    def resource(self, url: str) -> Resource:
-        """The archived image at `url`, or why it is not: fetched at most once per batch."""
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    def resource(self, url: str, kind: str = IMAGE) -> Resource:
+        """The archived image (or media file, by `kind`) at `url`, or why it is not: fetched
+        at most once per batch and kind."""
+        key = hashlib.sha256((url if kind == IMAGE else f"{kind} {url}").encode("utf-8")).hexdigest()
         with self._locked(f"url-{key}"):
             note = self._note(key)
             if note is not None:
                 return Resource(src=url, **note)
-            resource = self._fetch(url)
+            resource = self._fetch(url, kind)
             self._remember(key, resource)
             return resource
 
@@ -134,24 +139,25 @@ class Fetcher:
 
     # ---- fetching ---------------------------------------------------------------------
 
-    def _fetch(self, url: str) -> Resource:
-        deadline = time.monotonic() + TOTAL_SECONDS
+    def _fetch(self, url: str, kind: str) -> Resource:
+        max_bytes, seconds = CAPS[kind]
+        deadline = time.monotonic() + seconds
         current, status = url, None
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                status, headers, body, when = self._get(current, deadline)
+                status, headers, body, when = self._get(current, deadline, kind)
                 location = headers.get("location")
                 if status in REDIRECTS and location:
                     current = urljoin(current, location.strip())
                     continue
                 if status != 200:
                     raise Refused(f"HTTP {status}")
-                if len(body) > MAX_BYTES:
-                    raise Refused(f"larger than {MAX_BYTES} bytes")
-                return keep(url, url, body, self.store, status=status, fetched=when)
+                if len(body) > max_bytes:
+                    raise Refused(f"larger than {max_bytes} bytes")
+                return keep(url, url, body, self.store, kind=kind, status=status, fetched=when)
             raise Refused(f"more than {MAX_REDIRECTS} redirects")
         except Refused as exc:
-            return Resource(url, url, status=status, reason=str(exc))
+            return Resource(url, url, status=status, reason=str(exc), kind=kind)
 
     def _vet(self, parts) -> str:
         """The address to connect to: resolved once; Refused unless public or allowed."""
@@ -170,16 +176,16 @@ class Fetcher:
                           "address (--allow-host to permit it)")
         return addresses[0]
 
-    def _get(self, url: str, deadline: float) -> tuple[int, dict, bytes, str]:
+    def _get(self, url: str, deadline: float, kind: str = IMAGE) -> tuple[int, dict, bytes, str]:
         """One GET, recorded in the WARC: (status, lower-cased headers, body, ISO time)."""
         parts = urlsplit(url)
         address = self._vet(parts)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request_headers = [("Host", parts.netloc), ("User-Agent", USER_AGENT),
-                           ("Accept", "image/*"), ("Accept-Encoding", "identity")]
+                           ("Accept", ACCEPT.get(kind, f"{kind}/*")), ("Accept-Encoding", "identity")]
         cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        conn = cls(parts.hostname, address, port=port, timeout=min(CONNECT_SECONDS, _left(deadline)))
+        conn = cls(parts.hostname, address, port=port, timeout=min(CONNECT_SECONDS, _left(deadline, CAPS[kind][1])))
         when = datetime.now(timezone.utc).replace(microsecond=0)
         try:
             with self._host_slot(parts.hostname.lower()):
@@ -188,7 +194,7 @@ class Fetcher:
                     conn.putheader(name, value)
                 conn.endheaders()
                 response = conn.getresponse()
-                body, truncated = _read(response, deadline)
+                body, truncated = _read(response, deadline, *CAPS[kind])
         except (OSError, http.client.HTTPException) as exc:
             raise Refused(f"offline or failed ({type(exc).__name__}: {exc})"[:200]) from None
         finally:
@@ -246,21 +252,21 @@ def _warcinfo() -> bytes:
     return buffer.getvalue()
 
 
-def _left(deadline: float) -> float:
+def _left(deadline: float, seconds: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise Refused(f"took longer than {TOTAL_SECONDS:g} s")
+        raise Refused(f"took longer than {seconds:g} s")
     return left
 
 
-def _read(response, deadline: float) -> tuple[bytes, bool]:
-    """The body, at most MAX_BYTES + 1 bytes (True when there was more). The deadline is
+def _read(response, deadline: float, max_bytes: int, seconds: float) -> tuple[bytes, bool]:
+    """The body, at most `max_bytes` + 1 bytes (True when there was more). The deadline is
     checked between reads, and each read waits at most CONNECT_SECONDS (the socket's
-    timeout), so a server that trickles is cut off within TOTAL_SECONDS + CONNECT_SECONDS."""
+    timeout), so a server that trickles is cut off within `seconds` + CONNECT_SECONDS."""
     chunks, size = [], 0
-    while size <= MAX_BYTES:
-        _left(deadline)
-        chunk = response.read(min(65536, MAX_BYTES + 1 - size))
+    while size <= max_bytes:
+        _left(deadline, seconds)
+        chunk = response.read(min(65536, max_bytes + 1 - size))
         if not chunk:
             return b"".join(chunks), False
         chunks.append(chunk)

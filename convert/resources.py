@@ -1,12 +1,16 @@
-"""The resources a post uses (its images), resolved once per post before the writers.
+"""The resources a post uses (its images, and its videos' and audios' files), resolved once
+per post before the writers.
 
-Each `<img src>` becomes a `Resource`: the local file every writer uses (a copy in the
+Each `<img src>`, and each file a `<video>` or `<audio>` names (its `src`, `<source>`s,
+`poster` and `<track>`s), becomes a `Resource`: the local file every writer uses (a copy in the
 content-addressed store `OUTDIR/resources/`, or the site's own file when there is no
 store), or the reason it was left out. The site's own files are always archived: a
 site-root path (`/assets/a.png`), an absolute URL on the site's `url`, or a path relative
 to the post, resolved inside the site root only (no `..` or symbolic link leading out).
-Remote images are fetched only with `--fetch-assets` (convert/remote.py). What was left out
-is named in one warning per post and kind; `Document.resources` is the provenance.
+Remote ones are fetched only with `--fetch-assets` (convert/remote.py). Each is checked for
+what its element needs (an image, audio or video, WebVTT) and capped by kind (CAPS). What
+was left out is named in one warning per post and kind; `Document.resources` is the
+provenance.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from . import fragment, imaging
+from . import fragment, imaging, mediatypes
 from .errors import PostWarning
 from .site import site_for
 
@@ -29,8 +33,13 @@ if TYPE_CHECKING:
 
 STORE = "resources"
 """The store's folder in OUTDIR: `resources/<sha256>.<ext>`, shared by every post."""
-MAX_BYTES = 20 * 1024 * 1024
-"""Largest resource kept (a site file or a fetched body)."""
+IMAGE, VIDEO, AUDIO, TRACK = "image", "video", "audio", "track"
+"""What a resource is used as: an `<img>` or a poster, a video's or an audio's file, subtitles."""
+MB = 1024 * 1024
+CAPS = {IMAGE: (20 * MB, 30.0), VIDEO: (200 * MB, 300.0), AUDIO: (100 * MB, 300.0), TRACK: (1 * MB, 30.0)}
+"""Kind → (largest file kept, in bytes, a site file or a fetched body; seconds one fetch may
+take). Media are bigger than images: an hour of 192 kbit/s MP3 is 86 MB, a few minutes of
+720p video about 100 MB; a fetched body is held in memory while it is checked and stored."""
 OFFLINE = "offline-resource"
 """Warning kind for remote images not fetched because --fetch-assets was not given: by design."""
 LEFT_OUT = "resource"
@@ -40,7 +49,8 @@ NOT_FETCHED = "not fetched (offline: --fetch-assets was not given)"
 
 @dataclass(frozen=True)
 class Resource:
-    """One image of a post: where it came from, and the local copy or why there is none."""
+    """One image or media file of a post: where it came from, and the local copy or why
+    there is none."""
 
     src: str
     """The `src` as the body has it."""
@@ -61,6 +71,8 @@ class Resource:
     """Why it was left out (None when archived)."""
     origin: str | None = None
     """The site file it was copied from (absolute), which the cache re-checks."""
+    kind: str = IMAGE
+    """What the post uses it as: IMAGE (an `<img>` or a video's poster), VIDEO, AUDIO or TRACK."""
 
     @property
     def archived(self) -> bool:
@@ -85,7 +97,8 @@ class Store:
         """Store `data`; its path relative to OUTDIR and its absolute path."""
         from .batch import atomic_write
 
-        name = hashlib.sha256(data).hexdigest() + imaging.SUFFIXES[media_type]
+        suffix = imaging.SUFFIXES.get(media_type) or mediatypes.SUFFIXES[media_type]
+        name = hashlib.sha256(data).hexdigest() + suffix
         target = self.folder / name
         if not target.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -94,8 +107,9 @@ class Store:
 
 
 def resolve(doc: Document, settings: Settings, store: Store | None = None) -> None:
-    """Fill `doc.resources` for every image of the body and warn about those left out."""
-    sources = list(dict.fromkeys(img.get("src", "").strip() for img in images_of(doc.body)))
+    """Fill `doc.resources` for every image and media file of the body and warn about those
+    left out."""
+    sources = sources_of(doc.body)
     if not sources:
         return
     post = Path(doc.meta.source_path).resolve() if doc.meta.source_path else None
@@ -107,8 +121,8 @@ def resolve(doc: Document, settings: Settings, store: Store | None = None) -> No
         from .remote import Fetcher
 
         fetcher = Fetcher.for_store(store, settings)
-    doc.resources = [_resolve_one(src, doc.meta.site_url, baseurl, post, root, store, settings, fetcher)
-                     for src in sources]
+    doc.resources = [_resolve_one(src, kind, doc.meta.site_url, baseurl, post, root, store, settings, fetcher)
+                     for src, kind in sources.items()]
     _warn(doc)
 
 
@@ -117,20 +131,41 @@ def images_of(body: str):
     return list(fragment.parse(body).iter("img")) if "<img" in body else []
 
 
-def _resolve_one(src, site_url, baseurl, post, root, store, settings, fetcher) -> Resource:
+def sources_of(body: str) -> dict[str, str]:
+    """Each `src` the body uses → what it is used as (the first use decides): `<img>`s and
+    posters are images; a video's or audio's own `src` and `<source>`s its files; `<track>`s
+    subtitles. Players are the plain copies convert/embeds.py left."""
+    if "<img" not in body and "<video" not in body and "<audio" not in body:
+        return {}
+    found: dict[str, str] = {}
+    for element in fragment.parse(body).iter("img", "video", "audio"):
+        if element.tag == "img":
+            uses = [(element.get("src", ""), IMAGE)]
+        else:
+            uses = [(element.get("poster"), IMAGE), (element.get("src"), element.tag)]
+            uses += [(child.get("src"), element.tag if child.tag == "source" else TRACK)
+                     for child in element.iter("source", "track")]   # lxml may nest a track in a source
+            uses = [(src, kind) for src, kind in uses if src and src.strip()]
+        for src, kind in uses:
+            if src is not None:
+                found.setdefault(src.strip(), kind)
+    return found
+
+
+def _resolve_one(src, kind, site_url, baseurl, post, root, store, settings, fetcher) -> Resource:
     parts = urlsplit(src)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         local = _on_site(src, site_url)
         if local is None:
-            return _remote(src, settings, fetcher)
-        return _local(src, local, post, root, store, site_url=True)
+            return _remote(src, kind, settings, fetcher)
+        return _local(src, kind, local, post, root, store, site_url=True)
     if scheme or parts.netloc:
-        return Resource(src, src, reason=f"{scheme or 'network'}: sources are not archived")
+        return Resource(src, src, reason=f"{scheme or 'network'}: sources are not archived", kind=kind)
     path = unquote(parts.path)
     if baseurl != "/" and path.startswith(baseurl + "/"):    # `relative_url` puts the baseurl first
         path = path[len(baseurl):]
-    return _local(src, path, post, root, store)
+    return _local(src, kind, path, post, root, store)
 
 
 def _on_site(url: str, site_url: str | None) -> str | None:
@@ -148,37 +183,44 @@ def _on_site(url: str, site_url: str | None) -> str | None:
     return path[len(prefix):] or "/"
 
 
-def _local(src: str, path: str, post: Path | None, root: Path | None, store: Store | None,
+def _local(src: str, kind: str, path: str, post: Path | None, root: Path | None, store: Store | None,
            site_url: bool = False) -> Resource:
     """A file of the site: a site-root path or one relative to the post, inside the root."""
     if root is None or post is None:
-        return Resource(src, path, reason="no site folder to find it in")
+        return Resource(src, path, reason="no site folder to find it in", kind=kind)
     candidate = root / path.lstrip("/") if path.startswith("/") or site_url else post.parent / path
     shown = path
     try:
         real = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        return Resource(src, shown, reason="no such file in the site")
+        return Resource(src, shown, reason="no such file in the site", kind=kind)
     if not real.is_relative_to(root.resolve()):
-        return Resource(src, shown, reason="outside the site's folder")
+        return Resource(src, shown, reason="outside the site's folder", kind=kind)
     if not real.is_file():
-        return Resource(src, shown, reason="not a regular file")
-    if real.stat().st_size > MAX_BYTES:
-        return Resource(src, shown, reason=f"larger than {MAX_BYTES} bytes")
+        return Resource(src, shown, reason="not a regular file", kind=kind)
+    cap = CAPS[kind][0]
+    if real.stat().st_size > cap:
+        return Resource(src, shown, reason=f"larger than {cap} bytes", kind=kind)
     data = real.read_bytes()
     shown = str(real.relative_to(root.resolve()))
-    return keep(src, shown, data, store, fallback=real, origin=str(real))
+    return keep(src, shown, data, store, kind=kind, fallback=real, origin=str(real))
 
 
-def keep(src: str, url: str, data: bytes, store: Store | None, *, fallback: Path | None = None,
-         **provenance) -> Resource:
-    """Check `data` is an image, clean it and store it (or, without a store, point at
-    `fallback`, the site's own file, when cleaning changed nothing)."""
+def keep(src: str, url: str, data: bytes, store: Store | None, *, kind: str = IMAGE,
+         fallback: Path | None = None, **provenance) -> Resource:
+    """Check `data` is what its element needs (an image: cleaned; audio, video or WebVTT:
+    kept byte for byte) and store it (or, without a store, point at `fallback`, the site's
+    own file, when cleaning changed nothing)."""
     digest = hashlib.sha256(data).hexdigest()
+    provenance["kind"] = kind
     try:
-        media_type = imaging.sniff(data)
-        kept = imaging.clean(data, media_type)
-    except imaging.NotAnImage as exc:
+        if kind == IMAGE:
+            media_type = imaging.sniff(data)
+            kept = imaging.clean(data, media_type)
+        else:
+            media_type = mediatypes.sniff_track(data) if kind == TRACK else mediatypes.sniff(data, kind)
+            kept = data
+    except (imaging.NotAnImage, mediatypes.NotMedia) as exc:
         return Resource(src, url, sha256=digest, reason=str(exc), **provenance)
     if store is not None:
         path, file = store.put(kept, media_type)
@@ -189,11 +231,11 @@ def keep(src: str, url: str, data: bytes, store: Store | None, *, fallback: Path
                     "output folder there is no cleaned copy to show", **provenance)
 
 
-def _remote(src: str, settings: Settings, fetcher) -> Resource:
+def _remote(src: str, kind: str, settings: Settings, fetcher) -> Resource:
     if fetcher is None:
         return Resource(src, src, reason=NOT_FETCHED if not settings.fetch_assets
-                        else "not fetched (no output folder to keep it in)")
-    return fetcher.resource(src)
+                        else "not fetched (no output folder to keep it in)", kind=kind)
+    return fetcher.resource(src, kind)
 
 
 def _warn(doc: Document) -> None:
@@ -203,12 +245,20 @@ def _warn(doc: Document) -> None:
     failed = [r for r in doc.resources if not r.archived and r.reason != NOT_FETCHED]
     if offline:
         doc.warnings.append(PostWarning(
-            path, f"{len(offline)} remote image{'s' if len(offline) > 1 else ''} not archived, "
-            f"{NOT_FETCHED}: " + ", ".join(r.url for r in offline), kind=OFFLINE))
+            path, f"{_count(offline, 'remote ')} not archived, {NOT_FETCHED}: "
+            + ", ".join(r.url for r in offline), kind=OFFLINE))
     if failed:
         doc.warnings.append(PostWarning(
-            path, f"{len(failed)} image{'s' if len(failed) > 1 else ''} not archived: "
-            + "; ".join(f"{r.url} ({r.reason})" for r in failed), kind=LEFT_OUT))
+            path, f"{_count(failed)} not archived: " + "; ".join(f"{r.url} ({r.reason})" for r in failed),
+            kind=LEFT_OUT))
+
+
+def _count(left_out: list[Resource], adjective: str = "") -> str:
+    """`2 remote images`, `1 image and 1 media file`."""
+    images = sum(1 for r in left_out if r.kind == IMAGE)
+    media = len(left_out) - images
+    counts = [(n, noun) for n, noun in ((images, "image"), (media, "media file")) if n]
+    return " and ".join(f"{n} {adjective}{noun}{'s' if n > 1 else ''}" for n, noun in counts)
 
 
 def fetch_budget(settings: Settings) -> float:

@@ -20,7 +20,7 @@ TAGS = {
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "time", "tr", "u", "ul",
+    "th", "thead", "time", "tr", "u", "ul", "video", "audio", "source", "track",
 }
 ATTRIBUTES = {
     "*": {"class", "id", "lang", "title"},
@@ -31,13 +31,19 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
+    "video": {"src", "poster", "controls"},
+    "audio": {"src", "controls"},
+    "source": {"src", "type"},
+    "track": {"src", "kind", "srclang", "label", "default"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 REMOVED = {"script", "style", "iframe", "embed", "noscript", "head", "title", "template", "svg", "math",
            "select", "textarea"}
 """Elements removed with their content. Players (iframe, embed, video, audio, object) reach
-the allowlist only inside one of these: convert/embeds.py has made the others figures. An
-<object> is not among them: were one to arrive, its content is a fallback for readers."""
+the allowlist only inside one of these: convert/embeds.py has made the others figures (a
+video or audio naming its files keeps a plain copy there: its sources, poster and tracks,
+which the allowlist keeps). An <object> is not among them: were one to arrive, its content is
+a fallback for readers."""
 CODE = {"script", "style", "head", "title"}
 """Removed elements whose content is code or document metadata, not the post's text."""
 _READABLE = REMOVED - CODE - {"embed"}

@@ -129,8 +129,9 @@ class Settings(Declared):
                            flag="--strict")
     unpublished: bool = setting(False, "Convert posts whose front matter says `published: false` "
                                 "(skipped by default, as Jekyll skips them).", flag="--unpublished")
-    fetch_assets: bool = setting(False, "Fetch the posts' remote images into OUTDIR/resources (once per "
-                                 "URL; every exchange recorded in OUTDIR/resources/fetch.warc.gz). "
+    fetch_assets: bool = setting(False, "Fetch the posts' remote images, video and audio into "
+                                 "OUTDIR/resources (once per URL; every exchange recorded in "
+                                 "OUTDIR/resources/fetch.warc.gz). "
                                  "Without it nothing is ever fetched.", flag="--fetch-assets")
     allow_hosts: tuple[str, ...] = setting((), "HOST or HOST:PORT that --fetch-assets may reach although "
                                            "its address is private, loopback or link-local (repeatable).",

@@ -55,9 +55,7 @@ def figures(html: str) -> list:
 
 @pytest.mark.parametrize("markup,url", [
     ('<iframe src="https://player.vimeo.com/video/1"></iframe>', "https://vimeo.com/1"),
-    ('<video src="clip.webm" controls></video>', "clip.webm"),
-    ('<video><source src="a.webm"><source src="a.mp4"></video>', "a.mp4"),
-    ('<audio controls><source src="talk.ogg" type="audio/ogg"></audio>', "talk.ogg"),
+    ('<video src="javascript:play()" controls>the clip</video>', "javascript:play()"),
     ('<object data="anim.swf"></object>', "anim.swf"),
     ('<object><param name="movie" value="http://www.youtube.com/v/XsxDH4HcOWA">'
      '<embed src="http://www.youtube.com/v/XsxDH4HcOWA"></object>', "https://www.youtube.com/watch?v=XsxDH4HcOWA"),
@@ -69,7 +67,7 @@ def test_every_player_becomes_a_figure_linking_its_url(markup, url):
     body = clean(out)
     (figure,) = fromstring(f"<div>{body}</div>").findall(".//figure")
     assert figure.get("class") == "embed"
-    assert url in [a.get("href") for a in figure.iter("a")]
+    assert url in [a.get("href") for a in figure.iter("a")] + [figure.text_content()[:len(url)]]
     assert len(messages) == 1 and url in messages[0]
     assert "<iframe" not in body and "<video" not in body and "<embed" not in body and "<object" not in body
     assert body.startswith("<p>before</p>") and body.endswith("<p>after</p>")
@@ -84,10 +82,33 @@ def test_title_becomes_caption_and_fallback_text_stays_with_its_links():
     assert [a.get("href") for a in figure.iter("a")] == ["https://codepen.io/ada/pen/abcXYZ"] * 2
 
 
+@pytest.mark.parametrize("markup,urls", [
+    ('<video src="clip.webm" controls width="9" onplay="x()"></video>', ["clip.webm"]),
+    ('<video><source src="a.webm"><source src="a.mp4"></video>', ["a.webm", "a.mp4"]),
+    ('<audio controls><source src="talk.ogg" type="audio/ogg"></audio>', ["talk.ogg"]),
+    ('<video poster="p.png" src="https://example.org/v.mp4"><track src="s.vtt" srclang="en"></video>',
+     ["https://example.org/v.mp4", "s.vtt"]),
+])
+def test_video_and_audio_keep_a_plain_player_for_their_files(markup, urls):
+    """Their files may be archived (convert/resources.py, which names those it could not):
+    the figure starts with a copy of the player holding only its files, and links them."""
+    out, messages = to_figures(f"<p>before</p>{markup}<p>after</p>")
+    body = clean(out)
+    (figure,) = fromstring(f"<div>{body}</div>").findall(".//figure")
+    player = figure[0]
+    assert player.tag in ("video", "audio") and player.get("controls") == ""
+    assert set(player.attrib) <= {"controls", "src", "poster"}
+    named = [player.get("src")] + [e.get("src") for e in player.iter("source", "track")]
+    assert [u for u in named if u] == urls
+    assert [a.get("href") for a in figure.iter("a")] == urls
+    assert messages == []
+    assert body.startswith("<p>before</p>") and body.endswith("<p>after</p>")
+
+
 def test_player_inside_a_paragraph_splits_it_in_order():
     out, _ = to_figures('<p>before <em>it <video src="v.mp4"></video> and</em> after</p>')
-    assert clean(out) == ('<p>before <em>it </em></p><figure class="embed"><p><a href="v.mp4">v.mp4</a></p>'
-                          "</figure><p><em> and</em> after</p>")
+    assert clean(out) == ('<p>before <em>it </em></p><figure class="embed"><video controls="" src="v.mp4">'
+                          '</video><p><a href="v.mp4">v.mp4</a></p></figure><p><em> and</em> after</p>')
 
 
 def test_void_players_do_not_swallow_what_follows():
@@ -127,7 +148,11 @@ def test_srcdoc_is_what_the_frame_showed():
 def test_posts_with_players_keep_a_link_and_warn():
     doc = convert.load(PLAYERS)
     warned = [w.message for w in doc.warnings if w.kind == "embed"]
-    assert len(warned) == 6
+    assert len(warned) == 4                     # the video's and the audio's files are resources:
+    [offline] = [w.message for w in doc.warnings if w.kind == "offline-resource"]
+    assert "https://example.org/interview.mp3" in offline
+    [missing] = [w.message for w in doc.warnings if w.kind == "resource"]
+    assert "/media/flower.webm (no such file in the site)" in missing
     assert doc.body.count('<figure class="embed">') == 6
     for url in ("https://www.youtube.com/watch?v=l2Of1-d5E5o&amp;t=42s", "https://codepen.io/ada/pen/abcXYZ",
                 "https://embeds.example.org/media/flower.webm", "https://example.org/interview.mp3",
@@ -190,5 +215,5 @@ def test_real_jekyll_sites_leave_a_link_for_every_player():
         for src in srcs:
             players += 1
             assert f'href="{page_url(src.replace("&amp;", "&")).replace("&", "&amp;")}"' in doc.body
-            assert any(w.kind == "embed" for w in doc.warnings)
+            assert any(w.kind in ("embed", "resource", "offline-resource") for w in doc.warnings)
     assert players >= 1

@@ -214,7 +214,7 @@ def test_two_posts_one_request_recorded_in_the_warc(server, tmp_path):
 
 
 def test_unsafe_or_broken_resources_are_refused_with_a_warning(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(remote, "MAX_BYTES", 200_000)
+    monkeypatch.setitem(resources.CAPS, resources.IMAGE, (200_000, 30.0))
     remote_posts(tmp_path / "posts", server.base)
     results = convert_all([tmp_path / "posts"], tmp_path / "out", fetch_assets=True, allow_hosts=(server.host,))
     reasons = {r["url"].rsplit("/", 1)[1]: r["reason"] for r in results[1].resources if "reason" in r}

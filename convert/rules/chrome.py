@@ -76,7 +76,7 @@ def _links_by_block(root) -> dict:
 
 def resolve_links(root, ctx) -> None:
     """Protocol-relative URLs get https:, site-relative links the site's URL; image paths
-    stay relative: they name local files beside the post. A link showing its own URL (an
+    stay relative: they name local files beside the post (as do media files and posters). A link showing its own URL (an
     embedded player's, convert/embeds.py) shows the resolved one, which a printed page needs.
 
     `<p><a href="//example.com/x">甲</a></p>` → `<p><a href="https://example.com/x">甲</a></p>`;
@@ -88,7 +88,9 @@ def resolve_links(root, ctx) -> None:
     """
     base = (ctx.meta.site_url or "").rstrip("/") + "/"
     for tag, attr in [*((a, "href") for a in elements(root, "a") if a.get("href")),
-                      *((i, "src") for i in elements(root, "img") if i.get("src"))]:
+                      *((i, "src") for i in elements(root, "img", "video", "audio", "source", "track")
+                        if i.get("src")),
+                      *((v, "poster") for v in elements(root, "video") if v.get("poster"))]:
         url = tag.get(attr).strip()
         if url.startswith("//"):
             tag.set(attr, "https:" + url)

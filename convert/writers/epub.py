@@ -23,8 +23,9 @@ from html import escape
 from .. import fragment, imaging
 from ..citation import creators
 from ..colophon import cite_as, definition_list, prepare
-from ..model import Document, Meta
+from ..model import Document
 from ..pandoc import Job, reader_html, run, run_many
+from . import epub_media
 from .html import stylesheet
 
 SUFFIX = ".epub"
@@ -55,7 +56,7 @@ depend on its images (accessibility())."""
 
 def write(doc: Document, settings) -> bytes:
     """The EPUB 3 file for one document, from its own sandboxed pandoc process."""
-    return _bound(_finish(run(job(doc)), doc.meta, settings), doc, settings)
+    return _bound(_finish(run(job(doc)), doc, settings), doc, settings)
 
 
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
@@ -63,7 +64,7 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     Their colophons' citations are formatted first, together."""
     prepare([doc.meta for doc in docs])
     results = run_many([job(doc) for doc in docs])
-    return [r if isinstance(r, Exception) else _bound(_finish(r, doc.meta, settings), doc, settings)
+    return [r if isinstance(r, Exception) else _bound(_finish(r, doc, settings), doc, settings)
             for r, doc in zip(results, docs)]
 
 
@@ -78,7 +79,7 @@ def job(doc: Document) -> Job:
     if doc.chapters:
         return _book_job(doc)
     title = doc.meta.title or doc.stem
-    body = with_images(doc, _data_uri).body
+    body = with_images(doc, _data_uri, epub_media.marker([], doc.locale)).body
     html = f"<h1>{escape(title)}</h1>\n{reader_html(body)}\n{colophon(doc)}"
     return Job(html=html, to="epub3", path=doc.meta.source_path, standalone=True,
                meta=metadata(doc), options={"toc_depth": 2, "split_level": 1, "html_math_method": "mathml"})
@@ -118,8 +119,10 @@ def _data_uri(resource) -> str:
 
 
 def accessibility(doc: Document) -> dict:
-    """Access modes and summary, honest about the images: visual as well as textual when the
-    book holds any, and the summary says how many have no description in words."""
+    """Access modes and summary, honest about the images and recordings: visual as well as
+    textual when the book holds images, and the summary says how many have no description
+    in words; a book with video or audio (epub_media) is also auditory (and visual), needs
+    those senses, and says its recordings have no transcript and were not checked for hazards."""
     from ..images import description
     from ..resources import by_src, images_of
 
@@ -127,18 +130,35 @@ def accessibility(doc: Document) -> dict:
     shown = [img for img in images_of(doc.body)
              if known.get((img.get("src") or "").strip()) is not None
              and known[(img.get("src") or "").strip()].archived]
+    undescribed = sum(1 for img in shown if not description(img))
+    players = epub_media.players_of(doc)
     loc = doc.locale
-    if not shown:
+    if not shown and not players:
         return {"accessModes": ["textual"], "accessModeSufficient": ["textual"],
                 "accessibilitySummary": loc.label("accessibility")}
-    undescribed = sum(1 for img in shown if not description(img))
-    # a one-item list would reach pandoc as a scalar, which it ignores: always two sets
-    sufficient = ["textual,visual", "visual"] if undescribed else ["textual", "textual,visual"]
-    summary = loc.label("accessibility_images").format(count=len(shown), undescribed=undescribed)
-    described = [] if undescribed else ["alternativeText"]
-    return {"accessModes": ["textual", "visual"], "accessModeSufficient": sufficient,
-            "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described,
-            "accessibilitySummary": summary}
+    senses = {"visual"} if shown else set()
+    senses |= {"auditory"} if players else set()
+    senses |= {"visual"} if any(p.tag == "video" for p in players) else set()
+    modes = sorted({"textual"} | senses)
+    if players:     # recordings have no transcript: their senses are always needed
+        sufficient = [",".join(modes), ",".join(sorted(senses))]
+    elif undescribed:
+        sufficient = ["textual,visual", "visual"]
+    else:
+        sufficient = ["textual", "textual,visual"]
+    # (always two sets: a one-item list would reach pandoc as a scalar, which it ignores)
+    described = [] if undescribed or not shown else ["alternativeText"]
+    result = {"accessModes": modes, "accessModeSufficient": sufficient,
+              "accessibilityFeatures": ACCESSIBILITY["accessibilityFeatures"] + described}
+    if players:
+        result["accessibilityHazards"] = ["unknownFlashingHazard", "unknownMotionSimulationHazard",
+                                          "unknownSoundHazard"]
+        result["accessibilitySummary"] = loc.label("accessibility_media").format(
+            count=len(shown), undescribed=undescribed, media=len(players))
+    else:
+        result["accessibilitySummary"] = loc.label("accessibility_images").format(
+            count=len(shown), undescribed=undescribed)
+    return result
 
 
 def colophon(doc: Document) -> str:
@@ -156,7 +176,7 @@ def _book_job(doc: Document) -> Job:
 
     from .html import with_images
 
-    root = fragment.parse(with_images(doc, _data_uri).body)
+    root = fragment.parse(with_images(doc, _data_uri, epub_media.marker([], doc.locale)).body)
     for wrapper in list(root.iter("article", "header")) + root.findall("section[@class='part']"):
         wrapper.drop_tag()
     depth = 2 if any(level == 2 for level, _, _ in contents(doc)) else 1
@@ -220,24 +240,25 @@ def _bound(epub: bytes, doc: Document, settings) -> bytes:
     return out.getvalue()
 
 
-def _finish(epub: bytes, meta: Meta, settings) -> bytes:
-    """Rebuild the archive: Octavo's stylesheet, chapter titles, dcterms:modified and entry
-    dates = meta.converted."""
-    when = meta.converted.astimezone(timezone.utc)
+def _finish(epub: bytes, doc: Document, settings) -> bytes:
+    """Rebuild the archive: Octavo's stylesheet, chapter titles, the players and their files
+    (epub_media), dcterms:modified and entry dates = meta.converted."""
+    when = doc.meta.converted.astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(io.BytesIO(epub)) as src:
+        files = {item.filename: src.read(item) for item in src.infolist()}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(epub)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == STYLESHEET:
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in epub_media.put_in(files, doc).items():
+            if name == STYLESHEET:
                 data = stylesheet("epub.css", settings.styles).encode("utf-8")
-            elif item.filename == OPF:
+            elif name == OPF:
                 data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
-            elif item.filename.startswith("EPUB/text/ch"):
+            elif name.startswith("EPUB/text/ch"):
                 data = _chapter_title(data.decode("utf-8")).encode("utf-8")
-            info = zipfile.ZipInfo(item.filename, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dst.writestr(info, data)
     return out.getvalue()

@@ -11,7 +11,7 @@ import functools
 from html import escape
 from pathlib import Path
 
-from .. import __version__, assets, citation, images, math, resources
+from .. import __version__, assets, citation, images, math, media, resources
 from ..model import Document
 
 SUFFIX = ".html"
@@ -78,15 +78,20 @@ def write(doc: Document, settings) -> bytes:
     """The standalone page, UTF-8; images point at their copies in the store beside it
     (`resources/…`, relative, so the folder moves as a whole); math as MathML (the PDF,
     made from `page`, keeps TeX)."""
-    doc = with_images(doc, lambda r: r.path or r.src)
+    doc = with_images(doc, lambda r: r.path or r.src, media.player(lambda r: r.path or r.src))
     body = math.mathml(doc.body, doc.meta.source_path)
     if body is not doc.body:
         doc = dataclasses.replace(doc, body=body)
     return page(doc, css=stylesheet("base.css", settings.styles)).encode("utf-8")
 
 
-def with_images(doc: Document, src_for) -> Document:
+def with_images(doc: Document, src_for, show=None) -> Document:
     """`doc` with each archived image pointed at by `src_for(resource)` and every other
-    image a placeholder (the one image policy, convert/images.py)."""
-    body = images.place(doc.body, doc.locale, resources.by_src(doc), src_for)
+    image a placeholder (the one image policy, convert/images.py); each video or audio with
+    an archived file shown by `show` (convert/media.py; default: its poster or a
+    placeholder), the others removed, leaving their figure's links."""
+    known = resources.by_src(doc)
+    body = media.place(doc.body, known, show or media.still(doc.locale), lambda r: r.path or r.src,
+                       doc.meta.site_url)
+    body = images.place(body, doc.locale, known, src_for)
     return dataclasses.replace(doc, body=body)

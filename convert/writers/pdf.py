@@ -159,7 +159,7 @@ def render(doc: Document, settings) -> bytes:
     from ..fetcher import STYLES_DIR, SafeFetcher, image_url
 
     fetcher = SafeFetcher({image_url(n): (r.file, r.media_type) for n, r in enumerate(doc.resources)
-                           if r.archived})
+                           if r.archived and r.kind == "image"})
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
         document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
