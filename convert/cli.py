@@ -255,7 +255,8 @@ def book(paths, output, quiet, **params) -> None:
         for line in warning_lines(warnings):
             _say("warning", line)
         if made:
-            click.echo(f"octavo: {len(bound.chapters)} articles bound into {output} "
+            noun = "article" if len(bound.chapters) == 1 else "articles"
+            click.echo(f"octavo: {len(bound.chapters)} {noun} bound into {output} "
                        f"({len(failed)} failed, {len(jobs) - len(failed) - len(docs)} skipped)", err=True)
     sys.exit(0 if made and not failed else 1)
 
@@ -430,7 +431,8 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
                       "(fix the post, or archive into a new folder)")
     if not quiet and outcome.package:
         state = "unchanged" if outcome.unchanged else f"{len(outcome.added)} added"
-        click.echo(f"octavo: {outcome.articles} articles in {outdir / archiving.PACKAGES[fmt].LINK} ({state}; "
+        noun = "article" if outcome.articles == 1 else "articles"
+        click.echo(f"octavo: {outcome.articles} {noun} in {outdir / archiving.PACKAGES[fmt].LINK} ({state}; "
                    f"{sum(r.cached for r in results)} of {len(results)} posts unchanged)", err=True)
     sys.exit(1 if failed else 0)
 
