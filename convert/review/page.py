@@ -103,12 +103,11 @@ def _validators(review: Review, words: dict) -> str:
     if not review.checks_run:
         return f'<p class="note">{_e(words["no_checks"])}</p>'
     tally = by_kind(review.articles)
+    head = "".join(f'<th scope="col">{_e(words[key])}</th>' for key in ("validator", "checked", "problems", "unchecked"))
     rows = "".join(f'<tr data-kind="{kind}"><th scope="row">{_e(words["check_" + kind])}</th>'
-                   f'<td class="num">{_e(words["checked"].format(n=tally[kind]["checked"]))}</td>'
-                   f'<td class="num">{_e(words["problems"].format(n=tally[kind]["problems"]))}</td>'
-                   f'<td class="num">{_e(words["unchecked"].format(n=tally[kind]["unchecked"]))}</td></tr>'
-                   for kind in KINDS if kind in tally)
-    return f'<table class="checks"><tbody>{rows}</tbody></table>'
+                   + "".join(f'<td class="num {key}">{tally[kind][key]}</td>' for key in ("checked", "problems", "unchecked"))
+                   + "</tr>" for kind in KINDS if kind in tally)
+    return f'<table class="checks"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _charts(review: Review, words: dict) -> str:
@@ -155,7 +154,7 @@ def _options(name: str, label: str, values: list[tuple[str, str]], words: dict) 
 def _articles(review: Review, order: list[Article], words: dict, lang: str, folder: Path) -> str:
     articles = review.articles
     outcomes = [(name, words[name]) for name in OUTCOMES if any(a.entry["outcome"] == name for a in articles)]
-    outcomes += [("warned", words["warned"])] + ([("problems", words["failed_check"])]
+    outcomes += [("warned", words["warned"])] + ([("problems", words["check_failures"])]
                                                   if any(_has_problems(a) for a in articles) else [])
     categories = Counter(c for a in articles for c in _categories(a, words))
     months = sorted({_month(a) for a in articles if _month(a)})
@@ -277,10 +276,10 @@ def _warnings(article: Article, words: dict) -> str:
 
 
 def _removed(article: Article, words: dict, lang: str) -> str:
-    if article.unread:
+    if article.unread and "read" not in article.entry["errors"]:   # a read error is shown already
         return f'<p class="note">{_e(words["source_gone"].format(why=article.unread))}</p>'
     comparison = article.comparison
-    if comparison is None:
+    if comparison is None:   # not read again, or failing as it did in the batch
         return ""
     if not comparison.passages:
         return f'<p class="note">{_e(words["removed_none"].format(total=comparison.letters))}</p>'
