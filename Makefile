@@ -2,8 +2,8 @@
 # (`make test-fast` skips the tests marked slow), and `make wheel` builds
 # dist/octavo-*.whl, which carries styles/, the Lua filters and the profiles (it needs
 # only Python and pip). The others start with `make setup`, which is idempotent: system
-# packages (apt, as root or via sudo; chromium and its driver for the review page's browser tests), the virtualenv with Octavo and its test tools, and
-# the Nu HTML checker.
+# packages (apt, as root or via sudo; chromium and its driver run the review page's
+# browser tests), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
 
 VENV     := .venv
 PYTHON   ?= python3
