@@ -339,3 +339,17 @@ def test_a_thousand_articles_stay_under_30_mb(made, tmp_path):
     size = review.write(review.collect(big, base, checks=False, jobs=2), page)
     assert len(_cards(page)) == 1000
     assert size < 30 * 1024 * 1024, size
+
+
+@pytest.mark.slow
+def test_archive_writes_the_review_of_what_it_packed(tmp_path):
+    posts_dir = tmp_path / "posts"
+    posts_dir.mkdir()
+    shutil.copy(HIDDEN, posts_dir / HIDDEN.name)
+    page = tmp_path / "archive" / "review.html"
+    result = octavo("archive", str(posts_dir), "-o", str(tmp_path / "archive"), "--review", str(page))
+    assert result.returncode == 0, result.stderr
+    cards = _cards(page)
+    assert [c.get("data-outcome") for c in cards] == ["converted"]
+    links = lxml.html.fromstring(page.read_bytes()).xpath("//ul[@class='outputs']//a/@href")
+    assert len(links) == 11 and all((page.parent / href).is_file() for href in links)   # every format archive makes

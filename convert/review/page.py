@@ -172,7 +172,7 @@ def _articles(review: Review, order: list[Article], words: dict, lang: str, fold
             + f'<button type="reset">{_e(words["reset"])}</button>'
             + f'<span id="search-key" hidden>{_e(words["search_key"])}</span></form>')
     total = len(articles)
-    cards = "".join(_card(a, words, lang, folder) for a in order)
+    cards = "".join(_card(a, n, words, lang, folder) for n, a in enumerate(order))
     return (f'<section aria-labelledby="articles"><h2 id="articles" tabindex="-1">{_e(words["articles"])}</h2>{form}'
             f'<p id="shown" aria-live="polite" data-template="{_e(words["shown"])}">'
             f'{_e(words["shown"].format(shown=total, total=total))}</p>'
@@ -183,7 +183,7 @@ def _href(path: Path, folder: Path) -> str:
     return quote(os.path.relpath(path, folder).replace(os.sep, "/"))
 
 
-def _card(article: Article, words: dict, page_lang: str, folder: Path) -> str:
+def _card(article: Article, number: int, words: dict, page_lang: str, folder: Path) -> str:
     entry, meta = article.entry, article.meta
     outcome = entry["outcome"]
     lang = meta.lang if meta else page_lang
@@ -193,7 +193,7 @@ def _card(article: Article, words: dict, page_lang: str, folder: Path) -> str:
     data = (f'data-outcome="{outcome}" data-warned="{int(_warned(article))}" '
             f'data-problems="{int(_has_problems(article))}" data-month="{_month(article)}" data-lang="{_e(lang)}" '
             f'data-categories="{_e(json.dumps(_categories(article, words), ensure_ascii=False))}"')
-    ident = f"a-{abs(hash(article.name)):x}"
+    ident = f"article-{number}"
     parts = [f'<li class="{classes}" {data}><article aria-labelledby="{ident}">', _thumb(article, words, title, folder),
              f'<div class="body"><h3 id="{ident}" lang="{_e(lang)}">{_e(title)}</h3>', _meta_line(article, words),
              f'<p class="file">{_e(entry["input"])}</p>']
