@@ -53,7 +53,7 @@ def test_navigation_chrome_is_removed_but_the_source_url_moved_into_metadata():
     settings = Settings()
     comparison = compare(read_post(NAVIGATION, settings), settings)
     removed = [p.removed_text for p in comparison.passages]
-    assert removed == ["返回东财滚动新闻 返回首页"], removed   # the trailing link became canonical_url: moved
+    assert removed == ["返回东财滚动新闻 返回首页"], removed   # the trailing link is the canonical URL now
     assert comparison.meta.canonical_url.endswith("202112082206735975.html")
 
 

@@ -52,7 +52,8 @@ def columns(title: str, rows: list[tuple[str, int]], ident: str) -> str:
         body.append(f'<g><title>{escape(label)}: {value}</title>'
                     f'<rect class="bar" x="{round(x + step * 0.15, 1)}" y="{base - height}" '
                     f'width="{round(step * 0.7, 1)}" height="{height}"/>'
-                    + (f'<text x="{middle}" y="{base - height - 3}" text-anchor="middle">{value}</text>' if value else "")
+                    + (f'<text x="{middle}" y="{base - height - 3}" text-anchor="middle">{value}</text>'
+                       if value else "")
                     + (f'<text x="{middle}" y="{base + 14}" text-anchor="middle">{escape(label)}</text>'
                        if n % every == 0 else "") + "</g>")
     return _svg(title, COLUMN_HEIGHT, body, ident)

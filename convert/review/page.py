@@ -103,9 +103,10 @@ def _validators(review: Review, words: dict) -> str:
     if not review.checks_run:
         return f'<p class="note">{_e(words["no_checks"])}</p>'
     tally = by_kind(review.articles)
-    head = "".join(f'<th scope="col">{_e(words[key])}</th>' for key in ("validator", "checked", "problems", "unchecked"))
+    columns = ("checked", "problems", "unchecked")
+    head = "".join(f'<th scope="col">{_e(words[key])}</th>' for key in ("validator", *columns))
     rows = "".join(f'<tr data-kind="{kind}"><th scope="row">{_e(words["check_" + kind])}</th>'
-                   + "".join(f'<td class="num {key}">{tally[kind][key]}</td>' for key in ("checked", "problems", "unchecked"))
+                   + "".join(f'<td class="num {key}">{tally[kind][key]}</td>' for key in columns)
                    + "</tr>" for kind in KINDS if kind in tally)
     return f'<table class="checks"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
@@ -113,12 +114,14 @@ def _validators(review: Review, words: dict) -> str:
 def _charts(review: Review, words: dict) -> str:
     articles = review.articles
     counts = review.report["counts"]
-    outcome_rows = [(words[name], counts[name]) for name in OUTCOMES]
-    colours = {words[name]: name for name in OUTCOMES}
+    short = {name: words.get(f"{name}_short", words[name]) for name in OUTCOMES}
+    outcome_rows = [(short[name], counts[name]) for name in OUTCOMES]
+    colours = {short[name]: name for name in OUTCOMES}
     months = Counter(_month(a) or words["undated"] for a in articles if a.meta)
     dated = sorted(m for m in months if m != words["undated"])
-    month_rows = [(m if len(dated) <= 8 else m[2:], months[m]) for m in dated] + ([(words["undated"], months[words["undated"]])]
-                                                          if months[words["undated"]] else [])
+    month_rows = [(m if len(dated) <= 8 else m[2:], months[m]) for m in dated]
+    if months[words["undated"]]:
+        month_rows.append((words["undated"], months[words["undated"]]))
     categories = Counter(c for a in articles if a.meta for c in _categories(a, words))
     top = categories.most_common(TOP_CATEGORIES)
     rest = sum(categories.values()) - sum(n for _, n in top)
@@ -259,7 +262,8 @@ def _verdicts(article: Article, words: dict) -> str:
         details += [f'<li><span class="kind">{_e(name)}</span> {_e(p.message)}</li>' for p in problems]
     if passed:
         items.insert(0, f'<li><span class="badge ok">{_e(words["checks"])} {_e(words["ok"])} '
-                        f'{len(passed)}/{len(article.problems)}</span> <span class="kind">{_e(" ".join(passed))}</span></li>')
+                        f'{len(passed)}/{len(article.problems)}</span> '
+                        f'<span class="kind">{_e(" ".join(passed))}</span></li>')
     listing = f'<ul class="verdicts" aria-label="{_e(words["checks"])}">{"".join(items)}</ul>'
     return listing + (f'<ul class="errors">{"".join(details)}</ul>' if details else "")
 
@@ -288,7 +292,8 @@ def _removed(article: Article, words: dict, lang: str) -> str:
         before = "".join(f"<del>{_e(text)}</del>" if gone else _e(text) for text, gone in passage.runs)
         after = (_e(words["removed_whole"]) if passage.whole
                  else _e("".join(text for text, gone in passage.runs if not gone)))
-        items.append(f'<li class="diff" lang="{_e(lang)}"><p><span class="label">{_e(words["before"])}</span> {before}</p>'
+        items.append(f'<li class="diff" lang="{_e(lang)}">'
+                     f'<p><span class="label">{_e(words["before"])}</span> {before}</p>'
                      f'<p class="after"><span class="label">{_e(words["after"])}</span> {after}</p></li>')
     summary = words["removed"].format(n=len(comparison.passages), removed=comparison.removed,
                                       total=comparison.letters)
