@@ -353,3 +353,25 @@ def test_archive_writes_the_review_of_what_it_packed(tmp_path):
     assert [c.get("data-outcome") for c in cards] == ["converted"]
     links = lxml.html.fromstring(page.read_bytes()).xpath("//ul[@class='outputs']//a/@href")
     assert len(links) == 11 and all((page.parent / href).is_file() for href in links)   # every format archive makes
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_text_colours_have_at_least_wcag_aa_contrast():
+    """Each text colour of the page's style against the background it is drawn on (WCAG 2
+    contrast ratio, 4.5:1 for normal text)."""
+    css = (ROOT / "convert" / "data" / "review.css").read_text()
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [("ink", "paper"), ("ink", "wash"), ("muted", "paper"), ("muted", "wash"), ("link", "paper"),
+             ("ok", "ok-bg"), ("bad", "bad-bg"), ("warn", "warn-bg"), ("calm", "calm-bg"), ("bad", "paper"),
+             ("warn", "paper"), ("ok", "paper")]
+    header = re.search(r"header\.top \{[^}]*background: (#\w{6}); color: (#\w{6})", css).groups()
+    header_note = re.search(r"header\.top p \{[^}]*color: (#\w{6})", css).group(1)
+    checked = [(colours[a], colours[b]) for a, b in pairs] + [header[::-1], (header_note, header[0])]
+    for fore, back in checked:
+        light, dark = sorted((_luminance(fore), _luminance(back)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (fore, back)
