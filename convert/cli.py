@@ -170,15 +170,27 @@ def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params)
         if report_path:
             report.write(Path(report_path), data)
         if review_path:
-            _review(data, base, Path(review_path), settings, quiet=quiet)
+            _review_after_run(data, base, Path(review_path), settings, quiet)
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _review_after_run(data: dict, base: Path, target: Path, settings: Settings, quiet: bool) -> None:
+    """`--review` at the end of convert or archive: a page that would replace an input or an
+    output is an error line (exit 1), not written; the batch's files stand."""
+    try:
+        _review(data, base, target, settings, quiet=quiet)
+    except UsageError as exc:
+        _say("error", exc.message)
+        sys.exit(1)
 
 
 def _review(data: dict, base: Path, target: Path, settings: Settings | None, *, quiet: bool,
             checks: bool = True, jobs: int = 2) -> None:
-    """Make the review page of a batch report's data (paths relative to `base`) at `target`."""
-    from . import review
+    """Make the review page of a batch report's data (paths relative to `base`) at `target`;
+    UsageError, before any work, when `target` is one of the batch's inputs or outputs."""
+    from . import report, review
 
+    report.check_target(data, base, target)
     page = review.collect(data, base, settings, checks=checks, jobs=settings.jobs if settings else jobs)
     size = review.write(page, target)
     if not quiet:
@@ -456,7 +468,7 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, qui
         base = Path(review_path).absolute().parent
         data = report.build(results, settings, base=base, outdir=outdir, started=started,
                             seconds=time.monotonic() - clock, versions=batch.tool_versions())
-        _review(data, base, Path(review_path), settings, quiet=quiet)
+        _review_after_run(data, base, Path(review_path), settings, quiet)
     sys.exit(1 if failed else 0)
 
 
@@ -480,10 +492,9 @@ def report_command(outdir, output, report_path, no_checks, jobs, quiet) -> None:
     try:
         source = Path(report_path) if report_path else report.find(Path(outdir))
         data = report.read(source)
-        report.check_target(data, source.absolute().parent, Path(output))
+        _review(data, source.absolute().parent, Path(output), None, quiet=quiet, checks=not no_checks, jobs=jobs)
     except UsageError as exc:
         raise click.UsageError(exc.message) from None
-    _review(data, source.absolute().parent, Path(output), None, quiet=quiet, checks=not no_checks, jobs=jobs)
 
 
 @cli.command()

@@ -145,7 +145,7 @@ def read(path: Path) -> dict:
 
 def check_target(data: dict, base: Path, target: Path) -> None:
     """UsageError when `target` would replace one of the report's inputs or outputs."""
-    taken = {os.path.abspath(base / item["input"]) for item in data["inputs"]}
+    taken = {os.path.abspath(item["input"]) for item in data["inputs"]}   # as given, from the working folder
     taken |= {os.path.abspath(base / output["path"]) for item in data["inputs"] for output in item["outputs"]}
     if os.path.abspath(target) in taken:
         raise UsageError(f"{target} is one of the batch's inputs or outputs: choose another name for the page")

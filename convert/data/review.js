@@ -36,7 +36,10 @@
 
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  document.getElementById("show-all").addEventListener("click", function () {
+    form.reset();   // the values are back to "all" once reset() returns: apply at once
+    apply();
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   document.addEventListener("keydown", function (event) {
     var tag = document.activeElement ? document.activeElement.tagName : "";

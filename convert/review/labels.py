@@ -49,7 +49,7 @@ ZH = {
     "search": "搜索", "search_hint": "标题、来源、文件名、警告……",
     "all": "全部", "reset": "显示全部",
     "shown": "显示 {shown} / {total} 篇", "none_shown": "没有符合筛选条件的文章。",
-    "other": "其他", "none": "未分类", "undated": "未注明日期",
+    "other": "其他", "none": "未分类", "undated": "无日期",
     "outputs": "输出", "pages": "{n} 页", "page": "1 页", "thumb": "《{title}》PDF 第一页",
     "no_thumb": "无 PDF", "checks": "校验", "ok": "通过", "failed_check": "未通过", "not_checked": "未校验",
     "warnings": "警告（{n}）", "by_design": "按设计", "errors": "错误",

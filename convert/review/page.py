@@ -172,7 +172,7 @@ def _articles(review: Review, order: list[Article], words: dict, lang: str, fold
             + _options("language", words["language"], [(t, t) for t in languages], words)
             + f'<label class="search">{_e(words["search"])}<input type="search" name="q" '
               f'placeholder="{_e(words["search_hint"])}" aria-describedby="search-key"></label>'
-            + f'<button type="reset">{_e(words["reset"])}</button>'
+            + f'<button type="button" id="show-all">{_e(words["reset"])}</button>'
             + f'<span id="search-key" hidden>{_e(words["search_key"])}</span></form>')
     total = len(articles)
     cards = "".join(_card(a, n, words, lang, folder) for n, a in enumerate(order))
