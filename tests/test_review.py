@@ -378,3 +378,17 @@ def test_text_colours_have_at_least_wcag_aa_contrast():
     for fore, back in checked:
         light, dark = sorted((_luminance(fore), _luminance(back)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (fore, back)
+
+
+def test_a_hostile_title_and_category_stay_text_on_the_page(tmp_path):
+    post = tmp_path / "2022-01-02-hostile.md"
+    post.write_text("---\ntitle: \"<script>alert('x')</script> & <img src=x onerror=alert(1)>\"\n"
+                    "categories: ['a\"b', '</li><li>']\nlang: en\n---\n\nPlain words here.\n", encoding="utf-8")
+    page = tmp_path / "review.html"
+    result = octavo("convert", str(post), "-o", str(tmp_path / "out"), "-t", "html", "--review", str(page))
+    assert result.returncode == 0, result.stderr
+    tree = lxml.html.fromstring(page.read_bytes())
+    assert len(tree.xpath("//script")) == 1 and not tree.xpath("//img[@onerror]")
+    card = _cards(page)[0]
+    assert card.xpath(".//h3")[0].text_content().startswith("<script>alert('x')</script> & <img")
+    assert json.loads(card.get("data-categories")) == ['a"b', "</li><li>"]
