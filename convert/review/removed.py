@@ -70,21 +70,12 @@ class Comparison:
     """Of those, how many the rules removed."""
 
 
-def _own_text(block: etree._Element) -> str:
-    """A block's text without that of the blocks nested in it (each is its own passage)."""
-    parts = [block.text or ""]
-    for child in block:
-        if isinstance(child.tag, str) and child.tag not in BLOCKS:
-            parts.append(_own_text_inline(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _own_text_inline(element: etree._Element) -> str:
+def _own_text(element: etree._Element) -> str:
+    """An element's text without that of the blocks nested in it (each is its own passage)."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str) and child.tag not in BLOCKS:
-            parts.append(_own_text_inline(child))
+            parts.append(_own_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
