@@ -2,14 +2,14 @@
 # (`make test-fast` skips the tests marked slow), and `make wheel` builds
 # dist/octavo-*.whl, which carries styles/, the Lua filters and the profiles (it needs
 # only Python and pip). The others start with `make setup`, which is idempotent: system
-# packages (apt, as root or via sudo), the virtualenv with Octavo and its test tools, and
-# the Nu HTML checker.
+# packages (apt, as root or via sudo; chromium and its driver run the review page's
+# browser tests), the virtualenv with Octavo and its test tools, and the Nu HTML checker.
 
 VENV     := .venv
 PYTHON   ?= python3
 BIN      := $(VENV)/bin
 APT_PKGS := fonts-noto-cjk fonts-hanazono fonts-noto-core fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils qpdf \
-            libpango-1.0-0 libpangoft2-1.0-0 make
+            libpango-1.0-0 libpangoft2-1.0-0 make chromium chromium-driver
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VNU      := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 

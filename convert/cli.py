@@ -115,8 +115,11 @@ def cli() -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://HOST:PORT) instead of local processes; inputs and OUTDIR "
                    "must be at the same paths on every worker (needs octavo[dask]).")
+@click.option("--review", "review_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a review page (static HTML: every article, its checks and thumbnail) at the end; "
+                   "see `octavo report`.")
 @settings_options()
-def convert(paths, outdir, quiet, report_path, scheduler, **params) -> None:
+def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
     started, clock = time.time(), time.monotonic()
     if quiet:
@@ -158,12 +161,41 @@ def convert(paths, outdir, quiet, report_path, scheduler, **params) -> None:
         for line in profile_lines(results):
             _say("profile", line)
         click.echo(summary(results, outdir, seconds), err=True)
-    if report_path:
+    if report_path or review_path:
         from . import report
 
-        report.write(Path(report_path), results, settings, outdir=outdir, started=started, seconds=seconds,
-                     versions=batch.tool_versions())
+        base = Path(report_path or review_path).absolute().parent
+        data = report.build(results, settings, base=base, outdir=outdir, started=started, seconds=seconds,
+                            versions=batch.tool_versions())
+        if report_path:
+            report.write(Path(report_path), data)
+        if review_path:
+            _review_after_run(data, base, Path(review_path), settings, quiet)
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _review_after_run(data: dict, base: Path, target: Path, settings: Settings, quiet: bool) -> None:
+    """`--review` at the end of convert or archive: a page that would replace an input or an
+    output is an error line (exit 1), not written; the batch's files stand."""
+    try:
+        _review(data, base, target, settings, quiet=quiet)
+    except UsageError as exc:
+        _say("error", exc.message)
+        sys.exit(1)
+
+
+def _review(data: dict, base: Path, target: Path, settings: Settings | None, *, quiet: bool,
+            checks: bool = True, jobs: int = 2) -> None:
+    """Make the review page of a batch report's data (paths relative to `base`) at `target`;
+    UsageError, before any work, when `target` is one of the batch's inputs or outputs."""
+    from . import report, review
+
+    report.check_target(data, base, target)
+    page = review.collect(data, base, settings, checks=checks, jobs=settings.jobs if settings else jobs)
+    size = review.write(page, target)
+    if not quiet:
+        click.echo(f"octavo: review of {len(page.articles)} articles written to {target} "
+                   f"({size / 1024:.0f} KB, {page.seconds:.1f} s)", err=True)
 
 
 def _problem_lines(results: list[batch.Result], quiet: bool) -> list[str]:
@@ -390,13 +422,16 @@ def _archive_keys() -> list[str]:
               help="Add the archived articles bound into one book (EPUB and PDF, with the [book] options of "
                    "octavo.toml) to the package, in book/; bound again only when the articles change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--review", "review_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a review page of the articles (static HTML, see `octavo report`) at the end.")
 @settings_options(*_archive_keys())
-def archive(paths, outdir, fmt, source_organization, description, bag_group, include_book, quiet,
+def archive(paths, outdir, fmt, source_organization, description, bag_group, include_book, quiet, review_path,
             **params) -> None:
     """Convert posts and pack them, with every output and citation record, into a repository
     package in OUTDIR; a later run on the same OUTDIR adds posts and re-converts what changed."""
     from . import archive as archiving
 
+    started, clock = time.time(), time.monotonic()
     if quiet:
         logging.getLogger("convert").setLevel(logging.ERROR)
     settings = build_settings(params, Path(paths[0]))
@@ -434,7 +469,39 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
         noun = "article" if outcome.articles == 1 else "articles"
         click.echo(f"octavo: {outcome.articles} {noun} in {outdir / archiving.PACKAGES[fmt].LINK} ({state}; "
                    f"{sum(r.cached for r in results)} of {len(results)} posts unchanged)", err=True)
+    if review_path:
+        from . import report
+
+        base = Path(review_path).absolute().parent
+        data = report.build(results, settings, base=base, outdir=outdir, started=started,
+                            seconds=time.monotonic() - clock, versions=batch.tool_versions())
+        _review_after_run(data, base, Path(review_path), settings, quiet)
     sys.exit(1 if failed else 0)
+
+
+@cli.command("report")
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The review page to write (one HTML file; links to the outputs are relative to it).")
+@click.option("--from", "report_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The batch report to show (convert --report); default: the one in OUTDIR.")
+@click.option("--no-checks", is_flag=True, help="Do not run the validators (the page says so).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Files checked and thumbnails drawn at once.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def report_command(outdir, output, report_path, no_checks, jobs, quiet) -> None:
+    """Write a review page of a batch: counts, validators, charts, and a card per article with
+    its PDF's first page, outputs, checks, warnings, images and what normalization removed.
+    It reads the batch report (`convert --report OUTDIR/report.json`), so its counts are the
+    report's; it needs no server and fetches nothing."""
+    from . import report
+
+    try:
+        source = Path(report_path) if report_path else report.find(Path(outdir))
+        data = report.read(source)
+        _review(data, source.absolute().parent, Path(output), None, quiet=quiet, checks=not no_checks, jobs=jobs)
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .batch import Result, atomic_write
-from .errors import BY_DESIGN
+from .errors import BY_DESIGN, UsageError
 from .settings import Settings
 
 SCHEMA = "https://octavo.invalid/schema/batch-report/1"
@@ -34,10 +34,16 @@ def outcome(result: Result) -> str:
     return "cached" if result.cached else "converted"
 
 
+def worth_reading(kind: str) -> bool:
+    """Whether a warning of this kind is one a reader should look at: not one of the
+    removals Octavo makes by design (site navigation, live charts) nor being skipped as
+    unpublished."""
+    return kind not in BY_DESIGN and kind != "unpublished"
+
+
 def warned(result: Result) -> bool:
-    """Whether a post has a warning a reader should look at: not one of the removals Octavo
-    makes by design (site navigation, live charts) nor being skipped as unpublished."""
-    return any(w.kind not in BY_DESIGN and w.kind != "unpublished" for w in result.warnings)
+    """Whether a post has a warning worth reading."""
+    return any(worth_reading(w.kind) for w in result.warnings)
 
 
 def counts(results: list[Result]) -> dict[str, int]:
@@ -64,7 +70,8 @@ def _shown(path: Path, base: Path) -> str:
 
 
 def entry(result: Result, base: Path) -> dict:
-    """One input's record: outcome, warnings, errors by stage, outputs with size and sha256."""
+    """One input's record: outcome, warnings, errors by stage, outputs with size and sha256,
+    and its images' provenance (archived copy or why it was left out)."""
     outputs = []
     for path in result.outputs:
         try:
@@ -78,14 +85,16 @@ def entry(result: Result, base: Path) -> dict:
         "warnings": [{"message": w.message, "line": w.line, "kind": w.kind} for w in result.warnings],
         "errors": {stage: {"message": e.message, "line": e.line} for stage, e in result.errors.items()},
         "outputs": outputs,
+        "resources": result.resources,
     }
 
 
-def write(target: Path, results: list[Result], settings: Settings, *, outdir: Path,
-          started: float, seconds: float, versions: dict[str, str]) -> None:
-    """Write the report atomically (a crash leaves the old report or none, never half of one)."""
-    base = Path(os.path.abspath(target)).parent
-    report = {
+def build(results: list[Result], settings: Settings, *, base: Path, outdir: Path,
+          started: float, seconds: float, versions: dict[str, str]) -> dict:
+    """The report as data, its paths relative to `base` (the folder it is written in): what
+    `write` saves and what the review page (convert/review) is made from."""
+    base = Path(os.path.abspath(base))
+    return {
         "schema": SCHEMA,
         "octavo": __version__,
         "tools": versions,
@@ -96,5 +105,47 @@ def write(target: Path, results: list[Result], settings: Settings, *, outdir: Pa
         "counts": counts(results),
         "inputs": [entry(r, base) for r in results],
     }
+
+
+def write(target: Path, report: dict) -> None:
+    """Write a report made by `build` atomically (a crash leaves the old report or none,
+    never half of one)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, json.dumps(report, ensure_ascii=False, indent=1).encode())
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return SCHEMA.encode() in handle.read(200)
+    except OSError:
+        return False
+
+
+def find(outdir: Path) -> Path:
+    """The batch report in OUTDIR (a JSON file of this schema at its top); UsageError when
+    there is none or more than one."""
+    found = [p for p in sorted(outdir.glob("*.json")) if not p.name.endswith(".csl.json") and _is_report(p)]
+    if len(found) != 1:
+        what = "no batch report" if not found else f"{len(found)} batch reports ({', '.join(p.name for p in found)})"
+        raise UsageError(f"{what} in {outdir}: convert with --report {outdir / 'report.json'}, or name one with --from")
+    return found[0]
+
+
+def read(path: Path) -> dict:
+    """A batch report written by `write`; UsageError when it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: not a readable batch report: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise UsageError(f"{path}: not a batch report of {SCHEMA}")
+    return data
+
+
+def check_target(data: dict, base: Path, target: Path) -> None:
+    """UsageError when `target` would replace one of the report's inputs or outputs."""
+    taken = {os.path.abspath(item["input"]) for item in data["inputs"]}   # as given, from the working folder
+    taken |= {os.path.abspath(base / output["path"]) for item in data["inputs"] for output in item["outputs"]}
+    if os.path.abspath(target) in taken:
+        raise UsageError(f"{target} is one of the batch's inputs or outputs: choose another name for the page")

@@ -314,7 +314,8 @@ def _check_crate(data: Path) -> list[Problem]:
             for name in sorted(files - listed)]
 
 
-def _kind(path: Path) -> str | None:
+def kind(path: Path) -> str | None:
+    """What `validate` checks a file as (pdf, epub, warc, record), None when it does not."""
     name = path.name.lower()
     if name.endswith(".pdf"):
         return "pdf"
@@ -355,17 +356,17 @@ def validate(paths: list[Path], jobs: int = 2) -> Report:
                 files.append(root)
     kinds: dict[str, list[Path]] = {}
     for path in dict.fromkeys(files):
-        kind = _kind(path)
-        if kind:
-            kinds.setdefault(kind, []).append(path)
-            report.checked[kind] = report.checked.get(kind, 0) + 1
+        found = kind(path)
+        if found:
+            kinds.setdefault(found, []).append(path)
+            report.checked[found] = report.checked.get(found, 0) + 1
         elif path in paths:
             report.problems.append(Problem(str(path), "file", "not a kind of file Octavo validates"))
     single = {"pdf": check_pdf, "record": check_record, "warc": check_warc}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         epubs = pool.submit(check_epubs, kinds.get("epub", []))
-        for kind, check in single.items():
-            for problems in pool.map(check, kinds.get(kind, [])):
+        for name, check in single.items():
+            for problems in pool.map(check, kinds.get(name, [])):
                 report.problems += problems
         report.problems += epubs.result()
     return report
