@@ -26,8 +26,9 @@ from ..colophon import cite_as, definition_list, prepare
 from ..model import Document, Meta
 from ..pandoc import Job, reader_html, run, run_many
 from .html import stylesheet
+from . import SUFFIXES
 
-SUFFIX = ".epub"
+SUFFIX = SUFFIXES["epub"]
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 OPF = "EPUB/content.opf"
 _MODIFIED = re.compile(r'(<meta property="dcterms:modified">)[^<]*(</meta>)')

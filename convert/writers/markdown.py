@@ -31,12 +31,12 @@ import yaml
 from ..model import Document, Meta
 from ..options import Declared, setting
 
-from . import markdown_raw
+from . import SUFFIXES, markdown_raw
 
 if TYPE_CHECKING:   # pandoc.py is imported where it runs: Settings imports this module for Options
     from ..pandoc import Job
 
-SUFFIX = ".md"
+SUFFIX = SUFFIXES["md"]
 FLAVORS = {
     "pandoc": ("markdown-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
                "-simple_tables-multiline_tables-grid_tables"),

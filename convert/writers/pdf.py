@@ -19,8 +19,9 @@ from ..colophon import cite_as, definition_list, prepare
 from ..errors import warn
 from ..model import Document, Meta
 from ..options import Declared, setting
+from . import SUFFIXES
 
-SUFFIX = ".pdf"
+SUFFIX = SUFFIXES["pdf"]
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u", "pdf/ua-1", "pdf/ua-2")
 """Variants `--pdf-variant` accepts; the A-3 ones keep the attached sources."""
