@@ -112,10 +112,11 @@ def choose(value: str, path: Path | None, *, site=None, text: bytes | None = Non
     """
     if value != AUTO:
         return Choice(value, "given")
+    from ..paths import real
     from ..site import site_for
 
     if site is None and path is not None:
-        site = site_for(Path(path).resolve().parent)
+        site = site_for(real(Path(path)).parent)
     if site is not None and site.root is not None:
         choice = _site_choice(site.root, site.lang)
         if choice is not None:
@@ -160,6 +161,11 @@ def _site_choice(root: Path, lang: str | None) -> Choice | None:
                             + (f" (language {lang})" if lang else ""))
 
 
+def forget_choices() -> None:
+    """Drop the remembered choices of sites (a run starts afresh: their posts may have changed)."""
+    _site_choice.cache_clear()
+
+
 def site_posts(root: Path) -> list[Path]:
     """The site's posts that `auto` reads: post files in its root folder and under `_posts/`
     (no link leading out of the site), at most MAX_SCANNED, evenly chosen."""
@@ -168,8 +174,9 @@ def site_posts(root: Path) -> list[Path]:
 
     suffixes = tuple(SUFFIXES)
     try:
-        top = sorted(entry.path for entry in os.scandir(root)
-                     if entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(suffixes))
+        with os.scandir(root) as listing:
+            top = sorted(entry.path for entry in listing
+                         if entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(suffixes))
     except OSError:
         top = []
     posts = [Path(p) for p in top] + site_files(root / "_posts", suffixes)
@@ -178,3 +185,16 @@ def site_posts(root: Path) -> list[Path]:
         step = len(posts) / MAX_SCANNED
         posts = [posts[int(i * step)] for i in range(MAX_SCANNED)]
     return posts
+
+
+def site_state(root: Path) -> str:
+    """What `auto` would judge the site at `root` by, without reading it: the posts it
+    reads, each with its size and mtime (the cache's stat-first key of the choice)."""
+    lines = []
+    for path in site_posts(root):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)
