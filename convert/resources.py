@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from . import fragment, imaging
 from .errors import PostWarning
 from .site import site_for
 
@@ -83,6 +82,7 @@ class Store:
 
     def put(self, data: bytes, media_type: str) -> tuple[str, Path]:
         """Store `data`; its path relative to OUTDIR and its absolute path."""
+        from . import imaging
         from .batch import atomic_write
 
         name = hashlib.sha256(data).hexdigest() + imaging.SUFFIXES[media_type]
@@ -114,6 +114,8 @@ def resolve(doc: Document, settings: Settings, store: Store | None = None) -> No
 
 def images_of(body: str):
     """The `<img>` elements of a body fragment (none parsed when the body has no image)."""
+    from . import fragment   # here: the cache imports this module, and a rerun parses no body
+
     return list(fragment.parse(body).iter("img")) if "<img" in body else []
 
 
@@ -174,6 +176,8 @@ def keep(src: str, url: str, data: bytes, store: Store | None, *, fallback: Path
          **provenance) -> Resource:
     """Check `data` is an image, clean it and store it (or, without a store, point at
     `fallback`, the site's own file, when cleaning changed nothing)."""
+    from . import imaging
+
     digest = hashlib.sha256(data).hexdigest()
     try:
         media_type = imaging.sniff(data)

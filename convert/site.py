@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
-from . import authors as _authors, yamlsafe
+from . import authors as _authors
 from .lang import normalize_tag
 
 MAX_LEVELS = 4
@@ -77,12 +75,16 @@ def _plain(value):
 
 
 def _read_yaml(path: Path):
+    from . import yamlsafe
+
     if path.stat().st_size > MAX_CONFIG_BYTES:
         raise ValueError(f"larger than {MAX_CONFIG_BYTES} bytes")
     return yamlsafe.load(path.read_text(encoding="utf-8-sig"), MAX_YAML_NODES)
 
 
 def _read_config(path: Path) -> Site:
+    import yaml   # here: a rerun keys a site on its files' states and parses none
+
     try:
         data = _read_yaml(path)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
@@ -120,6 +122,8 @@ def _read_config(path: Path) -> Site:
 def read_data(folder: Path) -> tuple[dict, tuple[str, ...]]:
     """The `_data/` folder as nested mappings, within MAX_DATA_FILES and MAX_DATA_BYTES;
     files not read (unreadable, too large, a link leading out) are named in the warnings."""
+    import yaml
+
     data: dict = {}
     outside: list[Path] = []
     files = site_files(folder, DATA_SUFFIXES, outside)
