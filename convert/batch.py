@@ -23,7 +23,7 @@ from . import __version__, assets, resources
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .paths import forget, real
-from .profiles import AUTO, Choice, choose, forget_choices, site_state
+from .profiles import AUTO, Choice, choose, forget_choices, site_choice, site_state
 from .settings import Settings
 from .site import config_for, posts_fingerprint, site_fingerprint, site_for
 from .writers import BatchWriter, WarmWriter, writer, writer_suffix
@@ -402,12 +402,15 @@ class Folders:
     chosen profile) keys a post whose quick key no longer matches.
     """
 
-    def __init__(self, environment: str, profile: str):
+    def __init__(self, environment: str, profile: str, sites: dict[str, dict] | None = None):
         self.environment = environment
         self.profile = profile
+        self.sites = {} if sites is None else sites
+        """The cache file's memo of what `auto` chose for each site, updated in place."""
         self._quick: dict[str, object] = {}
         self._roots: dict[str, Path | None] = {}
         self._posts: dict[Path | None, str] = {}
+        self._choices: dict[Path, Choice | None] = {}
 
     def root(self, folder: str) -> Path | None:
         """The site root of `folder` (a real path): where its nearest `_config.yml` is."""
@@ -424,11 +427,32 @@ class Folders:
             if root is not None:
                 digest.update(resources.file_state(os.fspath(root / "_config.yml")).encode())
                 digest.update(site_fingerprint(root).encode())
-                if self.profile == AUTO:
-                    digest.update(site_state(root).encode())
+            choice = self.site_choice(folder)
+            digest.update(f"{choice.name if choice else ''}\0".encode())
             digest.update(_images_beside(Path(folder)).encode())
             self._quick[folder] = digest
         return self._quick[folder]
+
+    def site_choice(self, folder: str) -> Choice | None:
+        """The profile `auto` gives every post of `folder`'s site (None: the setting is not
+        `auto`, no site, or a site with no posts to judge by, so each post is judged alone).
+        Judged again only when the posts it judges by, the configuration or the environment
+        (the profiles are Octavo's code) changed since the memo: a new post changes no other
+        post's quick key unless the choice changes."""
+        root = self.root(folder) if self.profile == AUTO else None
+        if root is None:
+            return None
+        if root not in self._choices:
+            state = hashlib.sha256(f"{self.environment}\0{resources.file_state(os.fspath(root / '_config.yml'))}"
+                                   f"\0{site_state(root)}".encode()).hexdigest()
+            memo = self.sites.get(os.fspath(root))
+            if memo and memo["state"] == state:
+                choice = Choice(*memo["choice"]) if memo["choice"] else None
+            else:
+                choice = site_choice(site_for(root))
+                self.sites[os.fspath(root)] = {"state": state, "choice": [choice.name, choice.reason] if choice else None}
+            self._choices[root] = choice
+        return self._choices[root]
 
     def posts(self, folder: str) -> str:
         """The site's post files, for a post using `post_url`/`link` (once per site)."""
@@ -461,6 +485,7 @@ def cache_entry(path: Path, environment: str, profile: str, known: dict | None =
     folders = folders or Folders(environment, profile)
     info = job.info if job and job.info else path.stat()
     folder = os.path.dirname(job.real if job and job.real else real(path))
+    site = folders.site_choice(folder)
 
     def quick(uses_posts: bool) -> str:
         digest = folders.quick(folder).copy()
@@ -470,9 +495,10 @@ def cache_entry(path: Path, environment: str, profile: str, known: dict | None =
         return digest.hexdigest()
 
     if known and known["quick"] == quick(known["uses_posts"]):
-        return {name: known[name] for name in ("key", "quick", "uses_posts", "profile")}
+        chosen = [site.name, site.reason] if site else known["profile"]
+        return {**{name: known[name] for name in ("key", "quick", "uses_posts")}, "profile": chosen}
     raw = path.read_bytes()
-    choice = choose(profile, path, text=raw)
+    choice = site or choose(profile, path, text=raw)
     uses_posts = bool(_LINKS_POSTS.search(raw))
     key = folders.full(folder, choice.name)
     if uses_posts:
@@ -493,10 +519,10 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     _fresh_run()
     outdir.mkdir(parents=True, exist_ok=True)
     cache_path = outdir / CACHE_FILE
-    cache = _load_cache(cache_path) if settings.cache else {}
-    loaded = dict(cache)
+    cache, sites = _load_cache(cache_path) if settings.cache else ({}, {})
+    loaded = (dict(cache), dict(sites))
     environment = environment_fingerprint(settings) if settings.cache else ""
-    folders = Folders(environment, settings.profile)
+    folders = Folders(environment, settings.profile, sites)
     present = _present(outdir) if cache else set()
     suffixes = [writer_suffix(f) for f in settings.formats]
     entries: dict[str, dict] = {}
@@ -530,7 +556,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
         # Outputs about to be rewritten are no longer the ones their entry vouches for: drop
         # the entries first, so that a run killed half-way never leaves an entry over new
         # files (a post changed, half-converted, then changed back would look up to date).
-        atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
+        _save_cache(cache_path, cache, sites)
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     store = resources.Store(outdir)
     for chunk_results in _map(chunks, outdir, settings, executor, store):
@@ -546,8 +572,8 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
                 cache.pop(result.name, None)
         if progress:
             progress(chunk_results)
-    if settings.cache and cache != loaded:
-        atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
+    if settings.cache and (cache, sites) != loaded:
+        _save_cache(cache_path, cache, sites)
     order = {job.path: n for n, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get(r.path, 0))
 
@@ -609,14 +635,23 @@ CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "profile": list, "
 """One stored entry per post: cache_entry's keys, and its images' provenance and fingerprint."""
 
 
-def _load_cache(path: Path) -> dict[str, dict]:
-    """The stored entries; anything else in the file (an older layout, damage) is ignored,
-    which costs a re-conversion, never a stale output."""
+def _load_cache(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The stored entries of posts and the memo of sites (`Folders.sites`); anything else in
+    the file (an older layout, damage) is ignored, which costs a re-conversion, never a
+    stale output."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {name: entry for name, entry in data.items()
-            if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in CACHE_FIELDS.items())}
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(data.get("posts"), dict) or not isinstance(data.get("sites"), dict):
+        return {}, {}
+    posts = {name: entry for name, entry in data["posts"].items()
+             if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in CACHE_FIELDS.items())}
+    sites = {root: memo for root, memo in data["sites"].items()
+             if isinstance(memo, dict) and isinstance(memo.get("state"), str)
+             and (memo.get("choice") is None or isinstance(memo.get("choice"), list))}
+    return posts, sites
+
+
+def _save_cache(path: Path, posts: dict[str, dict], sites: dict[str, dict]) -> None:
+    atomic_write(path, json.dumps({"posts": posts, "sites": sites}, sort_keys=True, indent=0).encode())

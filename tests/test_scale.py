@@ -140,6 +140,25 @@ def test_a_rerun_reads_no_post_and_imports_no_writer(tmp_path):
     assert b"\xe4\xb8\x80" in post.read_bytes() and data != post.read_bytes()
 
 
+def test_a_new_post_converts_alone_and_rereads_no_other(tmp_path):
+    """The daily run: a post added to a site is converted, and the others are neither
+    converted nor read (the profile `auto` chose for the site is remembered with the state
+    of the posts it judged by, so the new post changes no other post's quick key)."""
+    site = site_copy(tmp_path, 3)
+    out, target = tmp_path / "out", tmp_path / "r.json"
+    args = ("convert", site, "-o", out, "-t", "html", "--report", target)
+    assert octavo(*args).returncode == 0
+    post = sorted(site.glob("*.md"))[0]
+    info, data = post.stat(), post.read_bytes()
+    post.write_bytes(data.replace("的".encode(), "一".encode()))   # same size, old mtime: not read
+    os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))
+    shutil.copy(CORPUS_POSTS[3], site)
+    assert octavo(*args).returncode == 0
+    outcomes = by_outcome(report(target))
+    assert outcomes["converted"] == [CORPUS_POSTS[3].stem] and len(outcomes["cached"]) == 3
+    assert post.read_bytes() != data   # had it been read, its changed bytes would have re-converted it
+
+
 def test_runs_in_one_process_see_a_changed_site(tmp_path):
     """What a run remembers of sites (their configuration, the profile auto chose) is
     forgotten when the next starts: a changed `_config.yml` is seen by an API caller too."""

@@ -117,10 +117,9 @@ def choose(value: str, path: Path | None, *, site=None, text: bytes | None = Non
 
     if site is None and path is not None:
         site = site_for(real(Path(path)).parent)
-    if site is not None and site.root is not None:
-        choice = _site_choice(site.root, site.lang)
-        if choice is not None:
-            return choice
+    choice = site_choice(site) if site is not None else None
+    if choice is not None:
+        return choice
     if text is None:
         text = _head(Path(path)) if path is not None else b""
     text = text[:SCANNED_BYTES]
@@ -159,6 +158,12 @@ def _site_choice(root: Path, lang: str | None) -> Choice | None:
             return Choice(profile.name, f"{detect.about} in {found} of {len(texts)} posts of the site at {root}")
     return Choice(FALLBACK, f"no profile's markers in most posts of the site at {root}"
                             + (f" (language {lang})" if lang else ""))
+
+
+def site_choice(site) -> Choice | None:
+    """What `auto` gives every post of `site` (a `Site`), judged on its posts; None for no
+    site, or one with no posts to judge by (each post is then judged on its own text)."""
+    return _site_choice(site.root, site.lang) if site.root is not None else None
 
 
 def forget_choices() -> None:
