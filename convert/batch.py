@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import sys
 import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -332,6 +333,24 @@ def _version(package: str) -> str:
         return "absent"
 
 
+def _installed(package: str) -> str:
+    """Which release of `package` is installed, for the cache's key: its `NAME-VERSION.dist-info`
+    folder's name, found by listing the import path (importlib.metadata's own import costs
+    more than the rest of a rerun); its metadata's version when there is no such folder."""
+    wanted = re.sub(r"[-_.]+", "_", package).lower()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project = name[:-len(".dist-info")].rpartition("-")[0]
+                if re.sub(r"[-_.]+", "_", project).lower() == wanted:
+                    return name
+    return _version(package)
+
+
 def tool_versions() -> dict[str, str]:
     """The versions of what makes the outputs, for reports and provenance."""
     import platform
@@ -352,7 +371,7 @@ def environment_fingerprint(settings: Settings) -> str:
     the fonts (when a PDF is made) and SOURCE_DATE_EPOCH."""
     shaping = {name: value for name, value in settings.fingerprint().items() if name not in HOW_NOT_WHAT}
     parts = [_code_fingerprint(), json.dumps(shaping, sort_keys=True),
-             _version("pypandoc-binary"), _version("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
+             _installed("pypandoc-binary"), _installed("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
     if settings.styles:
         parts += [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(settings.styles.glob("*.css"))]
     if "pdf" in settings.formats:

@@ -180,16 +180,15 @@ def site_posts(root: Path) -> list[Path]:
     suffixes = tuple(SUFFIXES)
     try:
         with os.scandir(root) as listing:
-            top = sorted(entry.path for entry in listing
-                         if entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(suffixes))
+            top = sorted(entry.path for entry in listing if entry.is_file(follow_symlinks=False)
+                         and entry.name.lower().endswith(suffixes) and not SKIP_NAMES.match(entry.name))
     except OSError:
         top = []
-    posts = [Path(p) for p in top] + site_files(root / "_posts", suffixes)
-    posts = [p for p in posts if not SKIP_NAMES.match(p.name)]
+    posts = top + [p for p in site_files(root / "_posts", suffixes) if not SKIP_NAMES.match(p.name)]
     if len(posts) > MAX_SCANNED:
         step = len(posts) / MAX_SCANNED
         posts = [posts[int(i * step)] for i in range(MAX_SCANNED)]
-    return posts
+    return [Path(p) for p in posts]   # only the sampled ones made Paths: a site may hold thousands
 
 
 def site_state(root: Path) -> str:
