@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .reader import read_post
     from .rules import normalize
     from .settings import Settings
-    from .writers import WRITERS, writer
+    from .writers import WRITERS
 
 __all__ = ["Document", "Meta", "Settings", "read_post", "normalize", "load", "write", "WRITERS"]
 
