@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import sys
 import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -23,10 +24,10 @@ from . import __version__, assets, resources
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
 from .paths import forget, real
-from .profiles import Choice, choose
+from .profiles import AUTO, Choice, choose, forget_choices, site_choice, site_state
 from .settings import Settings
-from .site import posts_fingerprint, site_fingerprint, site_for
-from .writers import BatchWriter, WarmWriter, writer
+from .site import config_for, posts_fingerprint, site_fingerprint, site_for
+from .writers import BatchWriter, WarmWriter, writer, writer_suffix
 
 if TYPE_CHECKING:   # the pool itself is imported only when one is started
     from concurrent.futures import Executor
@@ -45,6 +46,10 @@ class Job:
 
     path: Path
     name: str
+    real: str | None = None
+    """The file's real path, when discovery worked it out (else `paths.real(path)`)."""
+    info: os.stat_result | None = None
+    """The file's status (links followed) as discovery found it: a rerun stats a post once."""
 
 
 @dataclass
@@ -269,7 +274,7 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings,
 def _write_formats(result: Result, outdir: Path, name: str, files: dict[str, bytes]) -> None:
     """Write each rendered format atomically; a format that cannot be written is its own error."""
     for fmt, data in files.items():
-        target = outdir / f"{name}{writer(fmt).SUFFIX}"
+        target = outdir / f"{name}{writer_suffix(fmt)}"
         try:
             atomic_write(target, data)
         except OSError as exc:
@@ -331,6 +336,24 @@ def _version(package: str) -> str:
         return "absent"
 
 
+def _installed(package: str) -> str:
+    """Which release of `package` is installed, for the cache's key: its `NAME-VERSION.dist-info`
+    folder's name, found by listing the import path (importlib.metadata's own import costs
+    more than the rest of a rerun); its metadata's version when there is no such folder."""
+    wanted = re.sub(r"[-_.]+", "_", package).lower()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project = name[:-len(".dist-info")].rpartition("-")[0]
+                if re.sub(r"[-_.]+", "_", project).lower() == wanted:
+                    return name
+    return _version(package)
+
+
 def tool_versions() -> dict[str, str]:
     """The versions of what makes the outputs, for reports and provenance."""
     import platform
@@ -351,7 +374,7 @@ def environment_fingerprint(settings: Settings) -> str:
     the fonts (when a PDF is made) and SOURCE_DATE_EPOCH."""
     shaping = {name: value for name, value in settings.fingerprint().items() if name not in HOW_NOT_WHAT}
     parts = [_code_fingerprint(), json.dumps(shaping, sort_keys=True),
-             _version("pypandoc-binary"), _version("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
+             _installed("pypandoc-binary"), _installed("weasyprint"), os.environ.get("SOURCE_DATE_EPOCH", "")]
     if settings.styles:
         parts += [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(settings.styles.glob("*.css"))]
     if "pdf" in settings.formats:
@@ -362,6 +385,23 @@ def environment_fingerprint(settings: Settings) -> str:
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
 
 
+def _images_beside(folder: Path) -> str:
+    """The image files in `folder` (name, size, mtime): a post may use them."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if e.name.lower().endswith(IMAGE_SUFFIXES)), key=lambda e: e.name)
+    except OSError:
+        return ""
+    lines = []
+    for entry in entries:
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        lines.append(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)
+
+
 @functools.lru_cache(maxsize=1024)
 def _folder_fingerprint(folder: Path) -> str:
     """What a post may pull in from its folder and site: the resolved `_config.yml` and
@@ -369,54 +409,125 @@ def _folder_fingerprint(folder: Path) -> str:
     it (name, size, mtime)."""
     site = site_for(folder)
     digest = hashlib.sha256(repr(site).encode())
-    digest.update(site_fingerprint(site).encode())
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name.lower().endswith(IMAGE_SUFFIXES):
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    digest.update(site_fingerprint(site.root).encode())
+    digest.update(_images_beside(folder).encode())
     return digest.hexdigest()
+
+
+class Folders:
+    """What the posts of one folder share in their cache entries, worked out once per run.
+
+    The quick context stands for everything but the post's bytes by file states alone (the
+    site's `_config.yml` by size and mtime, its `_includes/` and `_data/`, the posts `auto`
+    judges the site by, the images beside the post): a rerun with nothing changed parses no
+    configuration and reads no post. The full context (the resolved configuration and the
+    chosen profile) keys a post whose quick key no longer matches.
+    """
+
+    def __init__(self, environment: str, profile: str, sites: dict[str, dict] | None = None):
+        self.environment = environment
+        self.profile = profile
+        self.sites = {} if sites is None else sites
+        """The cache file's memo of what `auto` chose for each site, updated in place."""
+        self._quick: dict[str, object] = {}
+        self._roots: dict[str, Path | None] = {}
+        self._posts: dict[Path | None, str] = {}
+        self._choices: dict[Path, Choice | None] = {}
+
+    def root(self, folder: str) -> Path | None:
+        """The site root of `folder` (a real path): where its nearest `_config.yml` is."""
+        if folder not in self._roots:
+            config = config_for(Path(folder))
+            self._roots[folder] = config.parent if config else None
+        return self._roots[folder]
+
+    def quick(self, folder: str):
+        """The hash of the quick context of `folder`'s posts (copy it before updating)."""
+        if folder not in self._quick:
+            root = self.root(folder)
+            digest = hashlib.sha256(f"{self.environment}\0{self.profile}\0{root}\0".encode())
+            if root is not None:
+                digest.update(resources.file_state(os.fspath(root / "_config.yml")).encode())
+                digest.update(site_fingerprint(root).encode())
+            choice = self.site_choice(folder)
+            digest.update(f"{choice.name if choice else ''}\0".encode())
+            digest.update(_images_beside(Path(folder)).encode())
+            self._quick[folder] = digest
+        return self._quick[folder]
+
+    def site_choice(self, folder: str) -> Choice | None:
+        """The profile `auto` gives every post of `folder`'s site (None: the setting is not
+        `auto`, no site, or a site with no posts to judge by, so each post is judged alone).
+        Judged again only when the posts it judges by, the configuration or the environment
+        (the profiles are Octavo's code) changed since the memo: a new post changes no other
+        post's quick key unless the choice changes."""
+        root = self.root(folder) if self.profile == AUTO else None
+        if root is None:
+            return None
+        if root not in self._choices:
+            state = hashlib.sha256(f"{self.environment}\0{resources.file_state(os.fspath(root / '_config.yml'))}"
+                                   f"\0{site_state(root)}".encode()).hexdigest()
+            memo = self.sites.get(os.fspath(root))
+            if memo and memo["state"] == state:
+                choice = Choice(*memo["choice"]) if memo["choice"] else None
+            else:
+                choice = site_choice(site_for(root))
+                self.sites[os.fspath(root)] = {"state": state, "choice": [choice.name, choice.reason] if choice else None}
+            self._choices[root] = choice
+        return self._choices[root]
+
+    def posts(self, folder: str) -> str:
+        """The site's post files, for a post using `post_url`/`link` (once per site)."""
+        root = self.root(folder)
+        if root not in self._posts:
+            self._posts[root] = posts_fingerprint(root)
+        return self._posts[root]
+
+    def full(self, folder: str, profile: str):
+        """The hash of the full context: the resolved site and the chosen profile."""
+        digest = hashlib.sha256(self.environment.encode())
+        digest.update(f"{profile}\0".encode())
+        digest.update(_folder_fingerprint(Path(folder)).encode())
+        return digest
 
 
 _LINKS_POSTS = re.compile(rb"{%-?\s*(?:post_url|link)\b")
 """Liquid tags whose output is another post's permalink, read from that post's file."""
 
 
-def cache_entry(path: Path, environment: str, profile: str, known: dict | None = None) -> dict:
-    """`{key, quick, uses_posts}`: the content hash of everything one post's outputs depend
-    on, a quick key from the file's size and mtime in place of its bytes, and whether it
-    uses `post_url`/`link`. The resolved profile is part of it (`auto` may pick another
-    when the site's posts change). When `known` (the stored entry) has the same quick key,
-    its key is taken unread: a rerun with nothing changed reads no post. OSError when
-    unreadable."""
-    info = path.stat()
-    folder = real(path).parent
-    context = hashlib.sha256(environment.encode())
-    context.update(f"{profile}\0".encode())
-    context.update(_folder_fingerprint(folder).encode())
+def cache_entry(path: Path, environment: str, profile: str, known: dict | None = None,
+                folders: Folders | None = None, job: Job | None = None) -> dict:
+    """`{key, quick, uses_posts, profile}`: the content hash of everything one post's
+    outputs depend on, a quick key from file states in place of bytes (the post's size and
+    mtime, its folder's `Folders.quick`), whether it uses `post_url`/`link`, and the profile
+    it gets (`profile` is the setting: `auto` may pick another when the site's posts change).
+    When `known` (the stored entry) has the same quick key, its key and profile are taken
+    unread: a rerun with nothing changed reads no post. `job`: its real path and status
+    as discovery found them (else they are looked up). OSError when unreadable."""
+    folders = folders or Folders(environment, profile)
+    info = job.info if job and job.info else path.stat()
+    folder = os.path.dirname(job.real if job and job.real else real(path))
+    site = folders.site_choice(folder)
 
     def quick(uses_posts: bool) -> str:
-        digest = context.copy()
+        digest = folders.quick(folder).copy()
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{uses_posts}".encode())
         if uses_posts:
-            digest.update(posts_fingerprint(site_for(folder)).encode())
+            digest.update(folders.posts(folder).encode())
         return digest.hexdigest()
 
     if known and known["quick"] == quick(known["uses_posts"]):
-        return {name: known[name] for name in ("key", "quick", "uses_posts")}
+        chosen = [site.name, site.reason] if site else known["profile"]
+        return {**{name: known[name] for name in ("key", "quick", "uses_posts")}, "profile": chosen}
     raw = path.read_bytes()
+    choice = site or choose(profile, path, text=raw)
     uses_posts = bool(_LINKS_POSTS.search(raw))
+    key = folders.full(folder, choice.name)
     if uses_posts:
-        context.update(posts_fingerprint(site_for(folder)).encode())
-    key = context.copy()
+        key.update(folders.posts(folder).encode())
     key.update(raw)
-    return {"key": key.hexdigest(), "quick": quick(uses_posts), "uses_posts": uses_posts}
+    return {"key": key.hexdigest(), "quick": quick(uses_posts), "uses_posts": uses_posts,
+            "profile": [choice.name, choice.reason]}
 
 
 def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor | None = None,
@@ -427,11 +538,15 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     by default a process pool of `settings.jobs` workers, or in-process for one job.
     `progress` is called with each group of finished results (the cached ones first).
     """
-    forget()
+    _fresh_run()
     outdir.mkdir(parents=True, exist_ok=True)
     cache_path = outdir / CACHE_FILE
-    cache = _load_cache(cache_path) if settings.cache else {}
+    cache, sites = _load_cache(cache_path) if settings.cache else ({}, {})
+    loaded = (dict(cache), dict(sites))
     environment = environment_fingerprint(settings) if settings.cache else ""
+    folders = Folders(environment, settings.profile, sites)
+    present = _present(outdir) if cache else set()
+    suffixes = [writer_suffix(f) for f in settings.formats]
     entries: dict[str, dict] = {}
     results: list[Result] = []
     todo: list[Job] = []
@@ -439,21 +554,22 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
     for job in jobs:
         stored = cache.get(job.name)
         try:
-            choices[job.name] = choose(settings.profile, job.path)
             if not settings.cache:   # nothing to compare with or record: the reader reports an unreadable post
+                choices[job.name] = choose(settings.profile, job.path)
                 todo.append(job)
                 continue
-            entries[job.name] = cache_entry(job.path, environment, choices[job.name].name, stored)
+            entry = entries[job.name] = cache_entry(job.path, environment, settings.profile, stored, folders, job)
+            choices[job.name] = Choice(*entry["profile"])
         except OSError as exc:
             error = PostError(f"cannot read: {exc.strerror or exc}", str(job.path))
             results.append(Result(path=job.path, name=job.name, errors={READ: error}))
             continue
-        expected = [outdir / f"{job.name}{writer(f).SUFFIX}" for f in settings.formats]
-        if stored and stored["key"] == entries[job.name]["key"] and _images_unchanged(stored) \
-                and all(p.exists() for p in expected):
-            results.append(Result(path=job.path, name=job.name, outputs=expected, cached=True,
-                                  profile=choices[job.name], resources=stored["resources"]))
-            cache[job.name] = {**stored, **entries[job.name]}
+        names = [f"{job.name}{suffix}" for suffix in suffixes]
+        if stored and stored["key"] == entry["key"] and all(name in present for name in names) \
+                and _images_unchanged(stored):
+            results.append(Result(path=job.path, name=job.name, outputs=[outdir / name for name in names],
+                                  cached=True, profile=choices[job.name], resources=stored["resources"]))
+            cache[job.name] = {**stored, **entry}
         else:
             todo.append(job)
     if progress and results:
@@ -462,7 +578,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
         # Outputs about to be rewritten are no longer the ones their entry vouches for: drop
         # the entries first, so that a run killed half-way never leaves an entry over new
         # files (a post changed, half-converted, then changed back would look up to date).
-        atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
+        _save_cache(cache_path, cache, sites)
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     store = resources.Store(outdir)
     for chunk_results in _map(chunks, outdir, settings, executor, store):
@@ -478,10 +594,25 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
                 cache.pop(result.name, None)
         if progress:
             progress(chunk_results)
-    if settings.cache:
-        atomic_write(cache_path, json.dumps(cache, sort_keys=True, indent=0).encode())
+    if settings.cache and (cache, sites) != loaded:
+        _save_cache(cache_path, cache, sites)
     order = {job.path: n for n, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get(r.path, 0))
+
+
+def _fresh_run() -> None:
+    """Forget what an earlier run in this process remembered of the file system (real
+    paths, sites, the profile `auto` chose): a file may have changed since."""
+    forget()
+    site_for.cache_clear()
+    _folder_fingerprint.cache_clear()
+    forget_choices()
+
+
+def _present(outdir: Path) -> set[str]:
+    """The names in OUTDIR that are files, from one listing (a link counts when it leads to one)."""
+    with os.scandir(outdir) as listing:
+        return {entry.name for entry in listing if entry.is_file()}
 
 
 def _images_unchanged(entry: dict) -> bool:
@@ -522,18 +653,27 @@ def _map(chunks, outdir, settings: Settings, executor, store) -> Iterable[list[R
             pool.shutdown(cancel_futures=True)
 
 
-CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "resources": list, "files": dict}
+CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "profile": list, "resources": list, "files": dict}
 """One stored entry per post: cache_entry's keys, and its images' provenance and fingerprint."""
 
 
-def _load_cache(path: Path) -> dict[str, dict]:
-    """The stored entries; anything else in the file (an older layout, damage) is ignored,
-    which costs a re-conversion, never a stale output."""
+def _load_cache(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The stored entries of posts and the memo of sites (`Folders.sites`); anything else in
+    the file (an older layout, damage) is ignored, which costs a re-conversion, never a
+    stale output."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {name: entry for name, entry in data.items()
-            if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in CACHE_FIELDS.items())}
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(data.get("posts"), dict) or not isinstance(data.get("sites"), dict):
+        return {}, {}
+    posts = {name: entry for name, entry in data["posts"].items()
+             if isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in CACHE_FIELDS.items())}
+    sites = {root: memo for root, memo in data["sites"].items()
+             if isinstance(memo, dict) and isinstance(memo.get("state"), str)
+             and (memo.get("choice") is None or isinstance(memo.get("choice"), list))}
+    return posts, sites
+
+
+def _save_cache(path: Path, posts: dict[str, dict], sites: dict[str, dict]) -> None:
+    atomic_write(path, json.dumps({"posts": posts, "sites": sites}, sort_keys=True, indent=0).encode())

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from . import fragment
 from .errors import PostWarning
 from .model import Document, Meta, conversion_time
 from .options import Declared, setting
@@ -189,6 +188,8 @@ _SPACE = re.compile(r"\s+")
 def _text_key(doc: Document) -> str | None:
     """The article's text without markup or spacing, hashed; None for a short text (two
     short notices may well say the same words)."""
+    from . import fragment
+
     root = fragment.parse(doc.body)
     text = _SPACE.sub("", root.text_content())
     return hashlib.sha256(text.encode()).hexdigest() if len(text) >= 80 else None
@@ -350,6 +351,7 @@ def chapter_html(chapter: Chapter, depth: int) -> tuple[str, list]:
     its body and its provenance (original URL, the copies left out), headings demoted by
     `depth` (h1 → h2 under a part), every id prefixed with the chapter's anchor so none
     collides, and each archived image renamed for the book (see _chapter_images)."""
+    from . import fragment
     from .writers.html import header, provenance
 
     doc, anchor = chapter.doc, chapter.anchor

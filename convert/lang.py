@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import re
 
-import lxml.html
-
 DEFAULT_LANG = "en"
 """Language of a post that declares none, on a site that declares none, with too little
 prose to detect: English, the default of Jekyll's own themes (minima's `site.lang |
@@ -76,6 +74,8 @@ def normalize_tag(value) -> str | None:
 def prose(title: str | None, html: str) -> str:
     """The post's own sentences: the title and each text block, without code, URLs,
     e-mail addresses, @handles or blocks that are lists of short items."""
+    import lxml.html   # here: the site's language tag (normalize_tag) needs no parser
+
     root = lxml.html.fragment_fromstring((html or "")[:MAX_HTML], create_parent="div")
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.tag in _SKIP and element.getparent() is not None:

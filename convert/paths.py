@@ -28,7 +28,7 @@ def forget() -> None:
     _real_folder.cache_clear()
 
 
-def inside(path: Path, folder: Path) -> bool:
-    """`path.is_relative_to(folder)` for two real (absolute) paths, without the exception
-    it raises and catches for every path outside."""
-    return path.parts[:len(folder.parts)] == folder.parts
+def inside(path: str, folder: str) -> bool:
+    """`Path(path).is_relative_to(folder)` for two real (absolute) paths as strings, without
+    making Paths (discovery asks it of every post file)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from . import fragment, imaging, mediatypes
 from .errors import PostWarning
 from .site import site_for
 
@@ -95,6 +94,7 @@ class Store:
 
     def put(self, data: bytes, media_type: str) -> tuple[str, Path]:
         """Store `data`; its path relative to OUTDIR and its absolute path."""
+        from . import imaging, mediatypes
         from .batch import atomic_write
 
         suffix = imaging.SUFFIXES.get(media_type) or mediatypes.SUFFIXES[media_type]
@@ -128,6 +128,8 @@ def resolve(doc: Document, settings: Settings, store: Store | None = None) -> No
 
 def images_of(body: str):
     """The `<img>` elements of a body fragment (none parsed when the body has no image)."""
+    from . import fragment   # here: the cache imports this module, and a rerun parses no body
+
     return list(fragment.parse(body).iter("img")) if "<img" in body else []
 
 
@@ -137,6 +139,8 @@ def sources_of(body: str) -> dict[str, str]:
     subtitles. Players are the plain copies convert/embeds.py left."""
     if "<img" not in body and "<video" not in body and "<audio" not in body:
         return {}
+    from . import fragment   # here: the cache imports this module, and a rerun parses no body
+
     found: dict[str, str] = {}
     for element in fragment.parse(body).iter("img", "video", "audio"):
         if element.tag == "img":
@@ -211,6 +215,8 @@ def keep(src: str, url: str, data: bytes, store: Store | None, *, kind: str = IM
     """Check `data` is what its element needs (an image: cleaned; audio, video or WebVTT:
     kept byte for byte) and store it (or, without a store, point at `fallback`, the site's
     own file, when cleaning changed nothing)."""
+    from . import imaging, mediatypes
+
     digest = hashlib.sha256(data).hexdigest()
     provenance["kind"] = kind
     try:

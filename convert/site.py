@@ -8,13 +8,12 @@ import functools
 import io
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
-from . import authors as _authors, yamlsafe
+from . import authors as _authors
 from .lang import normalize_tag
 
 MAX_LEVELS = 4
@@ -76,12 +75,16 @@ def _plain(value):
 
 
 def _read_yaml(path: Path):
+    from . import yamlsafe
+
     if path.stat().st_size > MAX_CONFIG_BYTES:
         raise ValueError(f"larger than {MAX_CONFIG_BYTES} bytes")
     return yamlsafe.load(path.read_text(encoding="utf-8-sig"), MAX_YAML_NODES)
 
 
 def _read_config(path: Path) -> Site:
+    import yaml   # here: a rerun keys a site on its files' states and parses none
+
     try:
         data = _read_yaml(path)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
@@ -119,6 +122,8 @@ def _read_config(path: Path) -> Site:
 def read_data(folder: Path) -> tuple[dict, tuple[str, ...]]:
     """The `_data/` folder as nested mappings, within MAX_DATA_FILES and MAX_DATA_BYTES;
     files not read (unreadable, too large, a link leading out) are named in the warnings."""
+    import yaml
+
     data: dict = {}
     outside: list[Path] = []
     files = site_files(folder, DATA_SUFFIXES, outside)
@@ -160,59 +165,91 @@ def _read_data_file(path: Path):
 def site_files(folder: Path, suffixes: tuple[str, ...] | None = None,
                outside: list[Path] | None = None) -> list[Path]:
     """Regular files under `folder` (recursively, name order) whose real path stays inside
-    it: a symbolic link leading out of the site is not followed (and is added to `outside`)."""
+    it: a symbolic link leading out of the site is not followed (and is added to `outside`).
+    Only links are resolved (a site's `_posts/` may hold thousands of files)."""
+    return [path for path, _ in _site_entries(folder, suffixes, outside)]
+
+
+def _site_entries(folder: Path, suffixes: tuple[str, ...] | None = None,
+                  outside: list[Path] | None = None) -> list[tuple[Path, os.stat_result]]:
+    """site_files, each with its status (links followed)."""
     if not folder.is_dir():
         return []
     real = folder.resolve()
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and Path(dirpath, d).resolve().is_relative_to(real))
-        for name in sorted(filenames):
-            path = Path(dirpath, name)
-            if name.startswith(".") or (suffixes is not None and not name.lower().endswith(suffixes)):
+    found: list[tuple[Path, os.stat_result]] = []
+
+    def inside(link: str) -> bool:
+        return Path(os.path.realpath(link)).is_relative_to(real)
+
+    def visit(current: str) -> None:
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if not path.resolve().is_relative_to(real):
+            link = entry.is_symlink()
+            if entry.is_dir():
+                if not link:   # as os.walk: a link to a folder is not descended
+                    folders.append(entry.path)
+                continue
+            if suffixes is not None and not name.lower().endswith(suffixes):
+                continue
+            if link and not inside(entry.path):
                 if outside is not None:
-                    outside.append(path)
-            elif path.resolve().is_file():
-                found.append(path)
+                    outside.append(Path(entry.path))
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((Path(entry.path), info))
+        for sub in folders:
+            visit(sub)
+
+    visit(os.fspath(folder))
     return found
 
 
-def site_fingerprint(site: Site) -> str:
+def _states(root: Path, files: list[tuple[Path, os.stat_result]]) -> str:
+    """Each file's name (relative to `root`), size and mtime, one a line."""
+    return "\n".join(f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}" for path, info in files)
+
+
+def site_fingerprint(root: Path | None) -> str:
     """The files of a site's `_includes/` and `_data/` (name, size, mtime), for the cache key."""
-    if site.root is None:
+    if root is None:
         return ""
-    lines = []
-    for folder in SITE_FOLDERS:
-        for path in site_files(site.root / folder):
-            info = path.stat()
-            lines.append(f"{path.relative_to(site.root)}\0{info.st_size}\0{info.st_mtime_ns}")
-    return "\n".join(lines)
+    return "\n".join(_states(root, _site_entries(root / folder)) for folder in SITE_FOLDERS)
 
 
-@functools.lru_cache(maxsize=64)
-def posts_fingerprint(site: Site) -> str:
+def posts_fingerprint(root: Path | None) -> str:
     """The site's post files (`_posts/`, `*/_posts/`: name, size, mtime): what `post_url` and
     `link` read, for the cache key of a post that uses them."""
-    if site.root is None:
+    if root is None:
         return ""
-    lines = []
-    for folder in [site.root / "_posts", *sorted(site.root.glob("*/_posts"))]:
-        for path in site_files(folder):
-            info = path.stat()
-            lines.append(f"{path.relative_to(site.root)}\0{info.st_size}\0{info.st_mtime_ns}")
-    return "\n".join(lines)
+    folders = [root / "_posts", *sorted(root.glob("*/_posts"))]
+    return "\n".join(_states(root, _site_entries(folder)) for folder in folders)
 
 
-@functools.lru_cache(maxsize=256)
-def site_for(folder: Path) -> Site:
-    """The Site of the nearest `_config.yml` at or above `folder` (at most MAX_LEVELS up)."""
+def config_for(folder: Path) -> Path | None:
+    """The nearest `_config.yml` at or above `folder` (at most MAX_LEVELS up), unread."""
     for level, candidate in enumerate([folder, *folder.parents]):
         if level > MAX_LEVELS:
             break
         config = candidate / "_config.yml"
         if config.is_file():
-            return _read_config(config)
-    return Site()
+            return config
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def site_for(folder: Path) -> Site:
+    """The Site of the nearest `_config.yml` at or above `folder` (at most MAX_LEVELS up)."""
+    config = config_for(folder)
+    return _read_config(config) if config else Site()

@@ -55,4 +55,4 @@ def test_a_changed_working_folder_is_a_different_key(site, monkeypatch):
     ("/a/b/c.md", "/"),
 ])
 def test_inside_is_is_relative_to(path, folder):
-    assert inside(Path(path), Path(folder)) == Path(path).is_relative_to(Path(folder))
+    assert inside(path, folder) == Path(path).is_relative_to(Path(folder))

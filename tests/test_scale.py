@@ -88,6 +88,96 @@ def test_rerun_touch_and_config_change_reconvert_exactly_what_changed(tmp_path):
     assert set(by_outcome(report(target))) == {"converted"}
 
 
+def test_rerun_redoes_what_a_setting_a_stylesheet_or_a_deleted_output_changed(tmp_path):
+    site = site_copy(tmp_path, 3)
+    out, target = tmp_path / "out", tmp_path / "r.json"
+    args = ("convert", site, "-o", out, "-t", "html,md", "--report", target)
+    assert octavo(*args).returncode == 0
+    first = sorted(site.glob("*.md"))[0]
+    (out / f"{first.stem}.md").unlink()
+    assert octavo(*args).returncode == 0
+    assert by_outcome(report(target)) == {"converted": [first.stem],
+                                          "cached": [p.stem for p in sorted(site.glob("*.md"))[1:]]}
+    assert (out / f"{first.stem}.md").is_file()
+    assert octavo(*args, "--md-flavor", "gfm").returncode == 0
+    assert set(by_outcome(report(target))) == {"converted"}
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "base.css").write_text("body { color: black; }\n")
+    assert octavo(*args, "--md-flavor", "gfm", "--styles", styles).returncode == 0
+    assert set(by_outcome(report(target))) == {"converted"}
+    assert octavo(*args, "--md-flavor", "gfm", "--styles", styles).returncode == 0
+    assert set(by_outcome(report(target))) == {"cached"}
+    (styles / "base.css").write_text("body { color: navy; }\n")
+    assert octavo(*args, "--md-flavor", "gfm", "--styles", styles).returncode == 0
+    assert set(by_outcome(report(target))) == {"converted"}
+
+
+def test_a_rerun_reads_no_post_and_imports_no_writer(tmp_path):
+    """Stat-first: a post whose size and mtime are as recorded is not read (the README's
+    promise, and its limit: bytes changed behind an unchanged mtime need --no-cache), and a
+    rerun with nothing to write imports no parser, no writer and neither WeasyPrint nor pandoc."""
+    site = site_copy(tmp_path, 2)
+    out = tmp_path / "out"
+    assert octavo("convert", site, "-o", out, "-t", "html,md,pdf").returncode == 0
+    post = sorted(site.glob("*.md"))[0]
+    info = post.stat()
+    data = post.read_bytes()
+    post.write_bytes(data.replace(b"\xe7\x9a\x84", b"\xe4\xb8\x80"))   # 的 → 一, same size
+    os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['octavo', 'convert', {str(site)!r}, '-o', {str(out)!r}, '-t', 'html,md,pdf']\n"
+             "try:\n    runpy.run_module('convert', run_name='__main__')\n"
+             "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+             "heavy = {'weasyprint', 'pypandoc', 'yaml', 'lxml', 'markdown_it', 'liquid', 'PIL'}\n"
+             "print(sorted({name.split('.')[0] for name in sys.modules} & heavy)"
+             " + sorted(name for name in sys.modules if name.startswith(('convert.writers.', 'convert.reader',"
+             " 'convert.pandoc'))))\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "(2 unchanged" in run.stderr
+    assert run.stdout.strip() == "['convert.writers.markdown', 'convert.writers.pdf']"   # for their Options
+    assert b"\xe4\xb8\x80" in post.read_bytes() and data != post.read_bytes()
+
+
+def test_a_new_post_converts_alone_and_rereads_no_other(tmp_path):
+    """The daily run: a post added to a site is converted, and the others are neither
+    converted nor read (the profile `auto` chose for the site is remembered with the state
+    of the posts it judged by, so the new post changes no other post's quick key)."""
+    site = site_copy(tmp_path, 3)
+    out, target = tmp_path / "out", tmp_path / "r.json"
+    args = ("convert", site, "-o", out, "-t", "html", "--report", target)
+    assert octavo(*args).returncode == 0
+    post = sorted(site.glob("*.md"))[0]
+    info, data = post.stat(), post.read_bytes()
+    post.write_bytes(data.replace("的".encode(), "一".encode()))   # same size, old mtime: not read
+    os.utime(post, ns=(info.st_atime_ns, info.st_mtime_ns))
+    shutil.copy(CORPUS_POSTS[3], site)
+    assert octavo(*args).returncode == 0
+    outcomes = by_outcome(report(target))
+    assert outcomes["converted"] == [CORPUS_POSTS[3].stem] and len(outcomes["cached"]) == 3
+    assert post.read_bytes() != data   # had it been read, its changed bytes would have re-converted it
+
+
+def test_runs_in_one_process_see_a_changed_site(tmp_path):
+    """What a run remembers of sites (their configuration, the profile auto chose) is
+    forgotten when the next starts: a changed `_config.yml` is seen by an API caller too."""
+    from convert import batch
+    from convert.inputs import discover
+    from convert.settings import Settings
+
+    site = site_copy(tmp_path, 2)
+    out, settings = tmp_path / "out", Settings(formats=("html",), jobs=1)
+    first = batch.run(discover([str(site)], lambda m: None, out), out, settings)
+    assert not any(r.cached for r in first)
+    assert all(r.cached for r in batch.run(discover([str(site)], lambda m: None, out), out, settings))
+    config = site / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\ntitle: A renamed site\n", encoding="utf-8")
+    again = batch.run(discover([str(site)], lambda m: None, out), out, settings)
+    assert not any(r.cached for r in again)
+    assert "A renamed site" in (out / f"{sorted(site.glob('*.md'))[0].stem}.html").read_text(encoding="utf-8")
+
+
 # --- progress ----------------------------------------------------------------------------
 
 

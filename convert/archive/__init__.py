@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -123,7 +123,7 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
             raise UsageError(f"an article of {outdir} is named {BOOK!r}, the folder --include-book puts the "
                              "book in: archive into a new folder")
         assigned = assign([job.path for job in jobs], registry)
-        named = [Job(path=job.path, name=assigned[job.path].name) for job in jobs]
+        named = [replace(job, name=assigned[job.path].name) for job in jobs]   # keeps what discovery found
         results = batch.run(named, staging.work, settings.replace(formats=FORMATS), progress=progress)
         outcome = Outcome(results)
         for result in results:

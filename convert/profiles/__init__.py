@@ -112,14 +112,14 @@ def choose(value: str, path: Path | None, *, site=None, text: bytes | None = Non
     """
     if value != AUTO:
         return Choice(value, "given")
+    from ..paths import real
     from ..site import site_for
 
     if site is None and path is not None:
-        site = site_for(Path(path).resolve().parent)
-    if site is not None and site.root is not None:
-        choice = _site_choice(site.root, site.lang)
-        if choice is not None:
-            return choice
+        site = site_for(real(Path(path)).parent)
+    choice = site_choice(site) if site is not None else None
+    if choice is not None:
+        return choice
     if text is None:
         text = _head(Path(path)) if path is not None else b""
     text = text[:SCANNED_BYTES]
@@ -160,6 +160,17 @@ def _site_choice(root: Path, lang: str | None) -> Choice | None:
                             + (f" (language {lang})" if lang else ""))
 
 
+def site_choice(site) -> Choice | None:
+    """What `auto` gives every post of `site` (a `Site`), judged on its posts; None for no
+    site, or one with no posts to judge by (each post is then judged on its own text)."""
+    return _site_choice(site.root, site.lang) if site.root is not None else None
+
+
+def forget_choices() -> None:
+    """Drop the remembered choices of sites (a run starts afresh: their posts may have changed)."""
+    _site_choice.cache_clear()
+
+
 def site_posts(root: Path) -> list[Path]:
     """The site's posts that `auto` reads: post files in its root folder and under `_posts/`
     (no link leading out of the site), at most MAX_SCANNED, evenly chosen."""
@@ -168,13 +179,26 @@ def site_posts(root: Path) -> list[Path]:
 
     suffixes = tuple(SUFFIXES)
     try:
-        top = sorted(entry.path for entry in os.scandir(root)
-                     if entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(suffixes))
+        with os.scandir(root) as listing:
+            top = sorted(entry.path for entry in listing if entry.is_file(follow_symlinks=False)
+                         and entry.name.lower().endswith(suffixes) and not SKIP_NAMES.match(entry.name))
     except OSError:
         top = []
-    posts = [Path(p) for p in top] + site_files(root / "_posts", suffixes)
-    posts = [p for p in posts if not SKIP_NAMES.match(p.name)]
+    posts = top + [p for p in site_files(root / "_posts", suffixes) if not SKIP_NAMES.match(p.name)]
     if len(posts) > MAX_SCANNED:
         step = len(posts) / MAX_SCANNED
         posts = [posts[int(i * step)] for i in range(MAX_SCANNED)]
-    return posts
+    return [Path(p) for p in posts]   # only the sampled ones made Paths: a site may hold thousands
+
+
+def site_state(root: Path) -> str:
+    """What `auto` would judge the site at `root` by, without reading it: the posts it
+    reads, each with its size and mtime (the cache's stat-first key of the choice)."""
+    lines = []
+    for path in site_posts(root):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)

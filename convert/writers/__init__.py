@@ -1,7 +1,8 @@
 """The writer registry: format name → a module that is a `Writer`.
 
-Adding a format is one module here plus one line in WRITERS. Modules are imported on
-first use so that `-t html` never pays for WeasyPrint's or pandoc's start-up.
+Adding a format is one module here plus one line in WRITERS and one in SUFFIXES.
+Modules are imported on first use so that `-t html` never pays for WeasyPrint's or
+pandoc's start-up.
 """
 
 from __future__ import annotations
@@ -58,12 +59,24 @@ WRITERS: dict[str, str] = {
 """Every output format Octavo writes, by the name `-t` accepts. `convert` writes all but
 the last three by default; `archive` writes them all (a package carries every record)."""
 
+SUFFIXES: dict[str, str] = {
+    "html": ".html", "pdf": ".pdf", "epub": ".epub", "md": ".md", "csl": ".csl.json", "bib": ".bib",
+    "ris": ".ris", "dc": ".dc.xml", "bibtex": ".bibtex.bib", "datacite": ".datacite.xml", "jsonld": ".jsonld",
+}
+"""Each format's output suffix (the module's SUFFIX is read from here): known without
+importing the writer, so a rerun with nothing to write imports none."""
+
 GROUPS: dict[str, list[str]] = {"cite": ["csl", "bib", "ris", "dc"]}
 """Names that stand for several formats on the command line."""
 
 def writer(name: str) -> Writer:
     """The module implementing format `name` (KeyError for an unknown name)."""
     return importlib.import_module(WRITERS[name])
+
+
+def writer_suffix(name: str) -> str:
+    """The output suffix of format `name` (KeyError for an unknown name), its module unimported."""
+    return SUFFIXES[name]
 
 
 def expand(formats: list[str]) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from convert import citation
 from convert.model import Document
+from . import SUFFIXES
 
-SUFFIX = ".csl.json"
+SUFFIX = SUFFIXES["csl"]
 
 
 def write(doc: Document, settings) -> bytes:

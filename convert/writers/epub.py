@@ -27,8 +27,9 @@ from ..model import Document
 from ..pandoc import Job, reader_html, run, run_many
 from . import epub_media
 from .html import stylesheet
+from . import SUFFIXES
 
-SUFFIX = ".epub"
+SUFFIX = SUFFIXES["epub"]
 STYLESHEET = "EPUB/styles/stylesheet1.css"
 OPF = "EPUB/content.opf"
 _MODIFIED = re.compile(r'(<meta property="dcterms:modified">)[^<]*(</meta>)')

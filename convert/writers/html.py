@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .. import __version__, assets, citation, images, math, media, resources
 from ..model import Document
+from . import SUFFIXES
 
-SUFFIX = ".html"
+SUFFIX = SUFFIXES["html"]
 
 
 @functools.lru_cache(maxsize=None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from convert import citation
 from convert.model import Document
+from . import SUFFIXES
 
-SUFFIX = ".jsonld"
+SUFFIX = SUFFIXES["jsonld"]
 
 
 def write(doc: Document, settings) -> bytes:

@@ -22,21 +22,19 @@ rendered, so a body still showing `{{` or `{%` (code about Liquid) says
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import yaml
-
 from ..model import Document, Meta
 from ..options import Declared, setting
-
-from . import markdown_raw
+from . import SUFFIXES
 
 if TYPE_CHECKING:   # pandoc.py is imported where it runs: Settings imports this module for Options
     from ..pandoc import Job
 
-SUFFIX = ".md"
+SUFFIX = SUFFIXES["md"]
 FLAVORS = {
     "pandoc": ("markdown-raw_attribute-implicit_figures-smart-native_spans-bracketed_spans"
                "-simple_tables-multiline_tables-grid_tables"),
@@ -61,12 +59,18 @@ class Options(Declared):
                           flag="--md-flavor", choices=tuple(FLAVORS))
 
 
-class _Dumper(yaml.SafeDumper):
-    """YAML with ISO 8601 timestamps (`2022-01-19T17:07:03+08:00`), unquoted."""
+@functools.cache
+def _dumper():
+    """YAML with ISO 8601 timestamps (`2022-01-19T17:07:03+08:00`), unquoted (made on first
+    use: settings import this module for its Options, and a rerun writes no Markdown)."""
+    import yaml
 
+    class Dumper(yaml.SafeDumper):
+        pass
 
-_Dumper.add_representer(
-    datetime, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat()))
+    Dumper.add_representer(
+        datetime, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat()))
+    return Dumper
 
 
 def write(doc: Document, settings) -> bytes:
@@ -92,6 +96,7 @@ def job(doc: Document, flavor: str) -> Job:
     say stays HTML (convert/writers/markdown_raw.py).
     """
     from ..pandoc import Job, reader_html
+    from . import markdown_raw
     from .html import with_images
 
     body = with_images(doc, lambda r: r.path or r.src).body
@@ -131,7 +136,9 @@ def _assemble(doc: Document, body: bytes) -> bytes:
     fields = front_matter(doc.meta)
     if b"{{" in body or b"{%" in body:
         fields["render_with_liquid"] = False   # already rendered: its braces are text now
-    yaml_text = yaml.dump(fields, Dumper=_Dumper, allow_unicode=True,
+    import yaml   # here: Settings import this module for its Options
+
+    yaml_text = yaml.dump(fields, Dumper=_dumper(), allow_unicode=True,
                           sort_keys=False, width=10**6, default_flow_style=False)
     return f"---\n{yaml_text}---\n\n".encode("utf-8") + body
 

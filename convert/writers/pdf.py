@@ -15,12 +15,12 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from .. import dates
-from ..colophon import cite_as, definition_list, prepare
 from ..errors import warn
 from ..model import Document, Meta
 from ..options import Declared, setting
+from . import SUFFIXES
 
-SUFFIX = ".pdf"
+SUFFIX = SUFFIXES["pdf"]
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u", "pdf/ua-1", "pdf/ua-2")
 """Variants `--pdf-variant` accepts; the A-3 ones keep the attached sources."""
@@ -132,6 +132,8 @@ def write(doc: Document, settings) -> bytes:
 def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     """Each PDF as write() makes it, after one pandoc process has formatted every
     colophon's citation (rather than one process per PDF)."""
+    from ..colophon import prepare
+
     prepare([doc.meta for doc in docs])
     out: list[bytes | Exception] = []
     for doc in docs:
@@ -230,6 +232,8 @@ def _page_width_mm(size: str) -> float:
 
 def colophon(doc: Document) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
+    from ..colophon import cite_as, definition_list   # here: Settings import this module for Options
+
     return (f'<section class="colophon"><h2>{doc.locale.label("colophon")}</h2>'
             f'{definition_list(doc.meta)}<p class="citation">{cite_as(doc.meta)}</p></section>\n')
 
