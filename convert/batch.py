@@ -568,7 +568,8 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
         if stored and stored["key"] == entry["key"] and all(name in present for name in names) \
                 and _images_unchanged(stored):
             results.append(Result(path=job.path, name=job.name, outputs=[outdir / name for name in names],
-                                  cached=True, profile=choices[job.name], resources=stored["resources"]))
+                                  warnings=_replayed(stored["warnings"], job.path), cached=True,
+                                  profile=choices[job.name], resources=stored["resources"]))
             cache[job.name] = {**stored, **entry}
         else:
             todo.append(job)
@@ -589,7 +590,8 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
                 continue
             if result.ok and not result.skipped and not _retry(result):
                 cache[result.name] = {**entries[result.name], "resources": result.resources,
-                                      "files": resources.fingerprint(result.resources)}
+                                      "files": resources.fingerprint(result.resources),
+                                      "warnings": _recorded(result)}
             else:
                 cache.pop(result.name, None)
         if progress:
@@ -618,6 +620,19 @@ def _present(outdir: Path) -> set[str]:
 def _images_unchanged(entry: dict) -> bool:
     """Whether a cached post's images (site files and stored copies) are as they were."""
     return resources.fingerprint(entry["resources"]) == entry["files"]
+
+
+def _recorded(result: Result) -> list[list]:
+    """A converted post's warnings as its cache entry keeps them, so that a rerun reports
+    them again (a cached post is no less warned); the post's own path is stored as None."""
+    own = str(result.path)
+    return [[None if w.path == own else w.path, w.message, w.line, w.kind] for w in result.warnings]
+
+
+def _replayed(recorded: list[list], path: Path) -> list[PostWarning]:
+    """The warnings `_recorded` kept, under the path the post has in this run."""
+    return [PostWarning(str(path) if where is None else where, message, line, kind)
+            for where, message, line, kind in recorded]
 
 
 def _retry(result: Result) -> bool:
@@ -653,8 +668,10 @@ def _map(chunks, outdir, settings: Settings, executor, store) -> Iterable[list[R
             pool.shutdown(cancel_futures=True)
 
 
-CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "profile": list, "resources": list, "files": dict}
-"""One stored entry per post: cache_entry's keys, and its images' provenance and fingerprint."""
+CACHE_FIELDS = {"key": str, "quick": str, "uses_posts": bool, "profile": list, "resources": list, "files": dict,
+                "warnings": list}
+"""One stored entry per post: cache_entry's keys, its images' provenance and fingerprint,
+and its warnings (reported again when the post is cached)."""
 
 
 def _load_cache(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
