@@ -112,10 +112,11 @@ def choose(value: str, path: Path | None, *, site=None, text: bytes | None = Non
     """
     if value != AUTO:
         return Choice(value, "given")
+    from ..paths import real
     from ..site import site_for
 
     if site is None and path is not None:
-        site = site_for(Path(path).resolve().parent)
+        site = site_for(real(Path(path)).parent)
     if site is not None and site.root is not None:
         choice = _site_choice(site.root, site.lang)
         if choice is not None:

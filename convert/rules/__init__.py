@@ -85,16 +85,16 @@ def _own_copy(meta: Meta) -> Meta:
 
 def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     """Run RULES over a sanitized Document with a profile (a name; `auto` or None: the one
-    `profiles.choose` gives the post, as read_post did), only those for its genre; returns
-    a new Document (input unchanged).
+    read_post chose, `doc.profile`, else the one `profiles.choose` gives the post), only
+    those for its genre; returns a new Document (input unchanged).
 
     Idempotent: normalizing a normalized Document changes neither body nor meta.
     """
     if isinstance(profile, Profile):
         prof = profile
     elif profile in (None, AUTO):
-        prof = load(choose(AUTO, Path(doc.meta.source_path) if doc.meta.source_path else None,
-                           text=doc.source_bytes or doc.body.encode("utf-8")).name)
+        prof = load(doc.profile or choose(AUTO, Path(doc.meta.source_path) if doc.meta.source_path else None,
+                                          text=doc.source_bytes or doc.body.encode("utf-8")).name)
     else:
         prof = load(profile)
     ctx = Context(meta=_own_copy(doc.meta), profile=prof)
@@ -105,4 +105,4 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     body = serialize(root)
     lifted = strip_meta_controls(ctx.meta, ctx.meta.source_path)   # fields the rules took from the body
     return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings, *lifted],
-                    source_bytes=doc.source_bytes)
+                    source_bytes=doc.source_bytes, profile=prof.name)
