@@ -25,6 +25,8 @@ def strip_controls(text: str) -> tuple[str, list[str]]:
 
 _NOT_TEXT = ("source_path", "source_sha256")
 """Meta string fields that are not the post's text (the path stays the file's real name)."""
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Meta) if f.name not in (*_NOT_TEXT, "extra"))
+"""The Meta fields stripped one by one (`extra` is walked apart, keys included)."""
 
 
 def strip_meta_controls(meta: Meta, path: str) -> list[PostWarning]:
@@ -32,14 +34,17 @@ def strip_meta_controls(meta: Meta, path: str) -> list[PostWarning]:
     PostWarning per field names it. The reader calls it on front matter, normalize() on
     what the rules lift from the body: every output's metadata is then XML-safe."""
     warnings = []
-    for field in dataclasses.fields(meta):
-        if field.name in _NOT_TEXT or field.name == "extra":
-            continue
+    for name in _TEXT_FIELDS:
+        value = getattr(meta, name)
+        if not value or not isinstance(value, (str, list, dict)):
+            continue   # empty, a date, a number: nothing to strip
         removed: list[str] = []
-        value = _strip_value(getattr(meta, field.name), removed)
+        value = _strip_value(value, removed)
         if removed:
-            setattr(meta, field.name, list(dict.fromkeys(value)) if isinstance(value, list) else value)
-            warnings.append(_controls_warning(path, field.name, removed))
+            setattr(meta, name, list(dict.fromkeys(value)) if isinstance(value, list) else value)
+            warnings.append(_controls_warning(path, name, removed))
+    if not meta.extra:
+        return warnings
     extra = {}
     for key, value in meta.extra.items():
         removed = []

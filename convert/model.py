@@ -144,6 +144,9 @@ class Document:
     resources: list = field(default_factory=list)
     """The body's images, resolved once for every writer (`convert.resources.Resource`:
     the local copy or why it was left out, with provenance)."""
+    profile: str = ""
+    """The site profile the post was read with (`profiles.choose`, once per post), which
+    normalize applies when asked for `auto`; empty for a Document made in code."""
 
     @property
     def locale(self) -> Locale:

@@ -332,7 +332,7 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
                                  "kept, not used as the post's language")
                  for key in LANGUAGE_KEYS if data.get(key) not in (None, "") and not normalize_tag(data[key])]
     warnings += strip_meta_controls(meta, name)
-    return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw)
+    return Document(meta=meta, body=html, warnings=warnings, source_bytes=raw, profile=profile)
 
 
 def _post_authors(meta: Meta, site: Site) -> list[str]:

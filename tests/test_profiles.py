@@ -113,6 +113,20 @@ def test_a_generic_site_gets_only_generic_rules(tmp_path):
     assert "<h2>Why it matters</h2>" in news.body
 
 
+def test_normalize_applies_the_profile_the_post_was_read_with(tmp_path):
+    """The profile is chosen once per post, by read_post; normalize's `auto` takes it from the
+    Document rather than choosing again (a given profile is not undone by a second look)."""
+    site = tmp_path / "blog"
+    write(site, "_config.yml", "title: Essays\nlang: en\n")
+    post = write(site / "_posts", "2024-01-02-notes.md", BLOG_POST)
+    read = convert.read_post(post, Settings(profile="eastmoney"))
+    assert read.profile == "eastmoney"
+    news = convert.normalize(read)
+    assert news.profile == "eastmoney" and news.meta.summary
+    assert news.body == convert.normalize(read, "eastmoney").body != convert.normalize(read, "generic").body
+    assert convert.read_post(post).profile == "generic"
+
+
 def test_the_resolved_profile_keys_the_cache(tmp_path):
     """A site whose posts change what auto picks is converted again, not served from the cache."""
     site = tmp_path / "site"

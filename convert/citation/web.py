@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from html import escape
 
@@ -72,9 +73,15 @@ def _highwire(rec: Record) -> list[tuple[str, str | None]]:
     ]
 
 
+@functools.lru_cache(maxsize=256)
+def _escaped(text: str) -> str:
+    """escape() for the few tag names and languages that recur on every page."""
+    return escape(text)
+
+
 def _meta(name: str, content: str, lang: str | None = None) -> str:
-    lang_attr = f' lang="{escape(lang)}"' if lang else ""
-    return f'<meta name="{escape(name)}" content="{escape(content)}"{lang_attr}>'
+    lang_attr = f' lang="{_escaped(lang)}"' if lang else ""
+    return f'<meta name="{_escaped(name)}" content="{escape(content)}"{lang_attr}>'
 
 
 def head_tags(rec: Record) -> str:

@@ -79,22 +79,36 @@ __all__ = ["RULES", "Context", "normalize", "parse", "serialize", "ANY", "NEWS"]
 def _own_copy(meta: Meta) -> Meta:
     """A copy of `meta` the rules may change, its lists and dicts its own (deep-copying the
     whole Meta, datetimes and all, cost as much as several rules)."""
-    return meta.replace(**{f.name: copy.deepcopy(value) for f in fields(meta)
+    return meta.replace(**{f.name: _copied(value) for f in fields(meta)
                            if isinstance(value := getattr(meta, f.name), (list, dict))})
+
+
+_SHARED = (str, int, float, bool, type(None))
+"""Immutable values a copy may share, as copy.deepcopy shares them."""
+
+
+def _copied(value):
+    """copy.deepcopy for front matter's lists and dicts of plain values, at a fraction of
+    its cost (deepcopy's memo and dispatch were half of the copy); anything else is deep-copied."""
+    if isinstance(value, list):
+        return [item if isinstance(item, _SHARED) else _copied(item) for item in value]
+    if isinstance(value, dict):
+        return {key: item if isinstance(item, _SHARED) else _copied(item) for key, item in value.items()}
+    return copy.deepcopy(value)
 
 
 def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     """Run RULES over a sanitized Document with a profile (a name; `auto` or None: the one
-    `profiles.choose` gives the post, as read_post did), only those for its genre; returns
-    a new Document (input unchanged).
+    read_post chose, `doc.profile`, else the one `profiles.choose` gives the post), only
+    those for its genre; returns a new Document (input unchanged).
 
     Idempotent: normalizing a normalized Document changes neither body nor meta.
     """
     if isinstance(profile, Profile):
         prof = profile
     elif profile in (None, AUTO):
-        prof = load(choose(AUTO, Path(doc.meta.source_path) if doc.meta.source_path else None,
-                           text=doc.source_bytes or doc.body.encode("utf-8")).name)
+        prof = load(doc.profile or choose(AUTO, Path(doc.meta.source_path) if doc.meta.source_path else None,
+                                          text=doc.source_bytes or doc.body.encode("utf-8")).name)
     else:
         prof = load(profile)
     ctx = Context(meta=_own_copy(doc.meta), profile=prof)
@@ -105,4 +119,4 @@ def normalize(doc: Document, profile: str | Profile | None = None) -> Document:
     body = serialize(root)
     lifted = strip_meta_controls(ctx.meta, ctx.meta.source_path)   # fields the rules took from the body
     return Document(meta=ctx.meta, body=body, warnings=[*doc.warnings, *ctx.warnings, *lifted],
-                    source_bytes=doc.source_bytes)
+                    source_bytes=doc.source_bytes, profile=prof.name)
