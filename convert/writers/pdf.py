@@ -5,6 +5,8 @@ a cover, a title page and a contents page (_book_page), with its records attache
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import logging
 import re
@@ -163,7 +165,7 @@ def render(doc: Document, settings) -> bytes:
     source = _page(doc, settings)
     with _weasyprint_warnings() as watch:
         document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG)
+            stylesheets=[_stylesheet(settings.styles, settings.pdf.page_size)], font_config=_FONT_CONFIG)
         document.metadata = _metadata(doc.meta)
         pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
     path = doc.meta.source_path
@@ -175,22 +177,38 @@ def render(doc: Document, settings) -> bytes:
     return pdf
 
 
-def _page(doc: Document, settings) -> str:
-    """The standalone HTML page (html.page) with base + print CSS and the colophon after it;
-    archived images are named by their index (served by the fetcher), the rest placeholders."""
-    from ..fetcher import image_url
-    from .html import page, stylesheet, with_images
+@functools.lru_cache(maxsize=8)
+def _stylesheet(styles: Path | None, page_size: str):
+    """base + print CSS and the page size, parsed once per worker (not once per post: parsing
+    and compiling its selectors was a quarter of a short post's render). Given to WeasyPrint
+    as an author stylesheet, as an inline <style> would be (the page carries none)."""
+    from weasyprint import CSS
 
-    css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
-           + page_css(settings.pdf.page_size))
+    from ..fetcher import STYLES_DIR, SafeFetcher
+    from .html import stylesheet
+
+    if not _stylesheet.cache_info().currsize:
+        atexit.register(_stylesheet.cache_clear)   # released while GLib lives: freed in the
+        # interpreter's final collection instead, its Pango objects crashed the exit (SIGSEGV)
+    css = stylesheet("base.css", styles) + stylesheet("pdf.css", styles) + page_css(page_size)
+    return CSS(string=css, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=SafeFetcher(),
+               font_config=_FONT_CONFIG)
+
+
+def _page(doc: Document, settings) -> str:
+    """The standalone HTML page (html.page), without CSS (_stylesheet), with the colophon after
+    it; archived images are named by their index (served by the fetcher), the rest placeholders."""
+    from ..fetcher import image_url
+    from .html import page, with_images
+
     index = {id(r): n for n, r in enumerate(doc.resources)}
     doc = with_images(doc, lambda r: image_url(index[id(r)]))
     if doc.chapters:
-        return _book_page(doc, doc.body, css, settings)
-    return page(doc, css=css, after=colophon(doc))
+        return _book_page(doc, doc.body, settings)
+    return page(doc, css="", after=colophon(doc))
 
 
-def _book_page(doc: Document, body: str, css: str, settings) -> str:
+def _book_page(doc: Document, body: str, settings) -> str:
     """A bound book's page: cover, title page and contents, then its body (parts, chapters,
     Sources and colophon, which close it: no article colophon after them)."""
     from html import escape
@@ -200,7 +218,7 @@ def _book_page(doc: Document, body: str, css: str, settings) -> str:
     meta = doc.meta
     return ("<!DOCTYPE html>\n"
             f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(meta.title)}</title>\n<style>\n{css}</style>\n</head>\n"
+            f"<title>{escape(meta.title)}</title>\n</head>\n"
             f'<body class="book">\n{pdf_front(doc, settings.book.cover)}\n{body}</body>\n</html>\n')
 
 
