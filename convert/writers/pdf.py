@@ -122,7 +122,8 @@ def write(doc: Document, settings) -> bytes:
 
     warm(settings)
     chapters = len(doc.chapters)
-    pdf, warnings = run_limited(_render_reporting, doc, settings,
+    source = _page(doc, settings)   # here: the colophon's citation is this process's (prepare)
+    pdf, warnings = run_limited(_render_reporting, doc, settings, source,
                                 timeout=settings.pdf.timeout * (1 + chapters // BOOK_CHAPTERS_PER_TIMEOUT),
                                 memory_mb=settings.pdf.memory_mb * (1 + chapters // BOOK_CHAPTERS_PER_MEMORY),
                                 path=doc.meta.source_path)
@@ -144,25 +145,26 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     return out
 
 
-def _render_reporting(doc: Document, settings) -> tuple[bytes, list[tuple]]:
+def _render_reporting(doc: Document, settings, source: str) -> tuple[bytes, list[tuple]]:
     """render() with the warnings it gave, as picklable tuples (it runs in a child)."""
     from ..errors import collecting
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     with collecting() as warnings:
-        pdf = render(doc, settings)
+        pdf = render(doc, settings, source)
     return pdf, [(w.path, w.message, w.line, w.kind) for w in warnings]
 
 
-def render(doc: Document, settings) -> bytes:
-    """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
+def render(doc: Document, settings, source: str | None = None) -> bytes:
+    """Typeset `doc` in this process (no caps): page (`source`, else _page's) → WeasyPrint
+    → PDF bytes."""
     from weasyprint import HTML
 
     from ..fetcher import STYLES_DIR, SafeFetcher, image_url
 
     fetcher = SafeFetcher({image_url(n): (r.file, r.media_type) for n, r in enumerate(doc.resources)
                            if r.archived})
-    source = _page(doc, settings)
+    source = _page(doc, settings) if source is None else source
     with _weasyprint_warnings() as watch:
         document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=[_stylesheet(settings.styles, settings.pdf.page_size)], font_config=_FONT_CONFIG)
