@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
+from multiprocessing import util
 
 from .errors import ExportError, OctavoError
 
@@ -118,6 +119,10 @@ def _serving() -> _Child:
         os.close(calls)
         os.close(answers)
         child = _local.child = _Child(pid, requests, replies, os.getpid())
+        # reaped before this process ends, even a pool worker that leaves by os._exit
+        # (multiprocessing runs its finalizers first): an unreaped child's CPU time would
+        # be no one's, and it would outlive its worker until it noticed
+        util.Finalize(child, child.close, exitpriority=0)
     return child
 
 
