@@ -51,11 +51,7 @@ wheel:
 	$(PYTHON) -m pip wheel --no-deps -q -w dist .
 
 bench: setup
-	$(BIN)/python bench/bench_html.py
-	$(BIN)/python bench/bench_epub_md.py
-	$(BIN)/python bench/bench_pdf.py --jobs 2
-	$(BIN)/python bench/bench_images.py
-	$(BIN)/python bench/bench_archive.py --jobs 2
+	$(BIN)/python bench/run
 
 clean:
 	rm -rf out dist build .pytest_cache .hypothesis

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -249,6 +250,21 @@ def test_memory_cap_fails_the_render_not_the_worker():
     with pytest.raises(ExportError, match="memory"):
         run_limited(_allocate, 400, timeout=30, memory_mb=50, path="big.md")
     assert run_limited(_allocate, 1, timeout=30, memory_mb=50) == 1024 * 1024
+
+
+def test_render_child_is_reused_until_a_cap_ends_it():
+    # One fork serves call after call (a fork per post cost each PDF ~100 ms of
+    # copy-on-write faults); a call that breaks a cap costs that child, not the next call.
+    first = run_limited(os.getpid, timeout=30, memory_mb=50)
+    assert first != os.getpid()
+    assert run_limited(os.getpid, timeout=30, memory_mb=50) == first
+    with pytest.raises(ExportError, match="memory"):
+        run_limited(_allocate, 400, timeout=30, memory_mb=50)
+    after = run_limited(os.getpid, timeout=30, memory_mb=50)
+    assert after not in (first, os.getpid())
+    with pytest.raises(ExportError, match="time limit"):
+        run_limited(time.sleep, 5, timeout=1, memory_mb=50)
+    assert run_limited(os.getpid, timeout=30, memory_mb=50) not in (after, os.getpid())
 
 
 # ---- the corpus ----------------------------------------------------------------------

@@ -5,6 +5,8 @@ a cover, a title page and a contents page (_book_page), with its records attache
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import logging
 import re
@@ -120,7 +122,8 @@ def write(doc: Document, settings) -> bytes:
 
     warm(settings)
     chapters = len(doc.chapters)
-    pdf, warnings = run_limited(_render_reporting, doc, settings,
+    source = _page(doc, settings)   # here: the colophon's citation is this process's (prepare)
+    pdf, warnings = run_limited(_render_reporting, doc, settings, source,
                                 timeout=settings.pdf.timeout * (1 + chapters // BOOK_CHAPTERS_PER_TIMEOUT),
                                 memory_mb=settings.pdf.memory_mb * (1 + chapters // BOOK_CHAPTERS_PER_MEMORY),
                                 path=doc.meta.source_path)
@@ -144,28 +147,29 @@ def write_many(docs: list[Document], settings) -> list[bytes | Exception]:
     return out
 
 
-def _render_reporting(doc: Document, settings) -> tuple[bytes, list[tuple]]:
+def _render_reporting(doc: Document, settings, source: str) -> tuple[bytes, list[tuple]]:
     """render() with the warnings it gave, as picklable tuples (it runs in a child)."""
     from ..errors import collecting
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     with collecting() as warnings:
-        pdf = render(doc, settings)
+        pdf = render(doc, settings, source)
     return pdf, [(w.path, w.message, w.line, w.kind) for w in warnings]
 
 
-def render(doc: Document, settings) -> bytes:
-    """Typeset `doc` in this process (no caps): page → WeasyPrint → PDF bytes."""
+def render(doc: Document, settings, source: str | None = None) -> bytes:
+    """Typeset `doc` in this process (no caps): page (`source`, else _page's) → WeasyPrint
+    → PDF bytes."""
     from weasyprint import HTML
 
     from ..fetcher import STYLES_DIR, SafeFetcher, image_url
 
     fetcher = SafeFetcher({image_url(n): (r.file, r.media_type) for n, r in enumerate(doc.resources)
                            if r.archived and r.kind == "image"})
-    source = _page(doc, settings)
+    source = _page(doc, settings) if source is None else source
     with _weasyprint_warnings() as watch:
         document = HTML(string=source, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG)
+            stylesheets=[_stylesheet(settings.styles, settings.pdf.page_size)], font_config=_FONT_CONFIG)
         document.metadata = _metadata(doc.meta)
         pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
     path = doc.meta.source_path
@@ -177,22 +181,38 @@ def render(doc: Document, settings) -> bytes:
     return pdf
 
 
-def _page(doc: Document, settings) -> str:
-    """The standalone HTML page (html.page) with base + print CSS and the colophon after it;
-    archived images are named by their index (served by the fetcher), the rest placeholders."""
-    from ..fetcher import image_url
-    from .html import page, stylesheet, with_images
+@functools.lru_cache(maxsize=8)
+def _stylesheet(styles: Path | None, page_size: str):
+    """base + print CSS and the page size, parsed once per worker (not once per post: parsing
+    and compiling its selectors was a quarter of a short post's render). Given to WeasyPrint
+    as an author stylesheet, as an inline <style> would be (the page carries none)."""
+    from weasyprint import CSS
 
-    css = (stylesheet("base.css", settings.styles) + stylesheet("pdf.css", settings.styles)
-           + page_css(settings.pdf.page_size))
+    from ..fetcher import STYLES_DIR, SafeFetcher
+    from .html import stylesheet
+
+    if not _stylesheet.cache_info().currsize:
+        atexit.register(_stylesheet.cache_clear)   # released while GLib lives: freed in the
+        # interpreter's final collection instead, its Pango objects crashed the exit (SIGSEGV)
+    css = stylesheet("base.css", styles) + stylesheet("pdf.css", styles) + page_css(page_size)
+    return CSS(string=css, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=SafeFetcher(),
+               font_config=_FONT_CONFIG)
+
+
+def _page(doc: Document, settings) -> str:
+    """The standalone HTML page (html.page), without CSS (_stylesheet), with the colophon after
+    it; archived images are named by their index (served by the fetcher), the rest placeholders."""
+    from ..fetcher import image_url
+    from .html import page, with_images
+
     index = {id(r): n for n, r in enumerate(doc.resources)}
     doc = with_images(doc, lambda r: image_url(index[id(r)]))
     if doc.chapters:
-        return _book_page(doc, doc.body, css, settings)
-    return page(doc, css=css, after=colophon(doc))
+        return _book_page(doc, doc.body, settings)
+    return page(doc, css="", after=colophon(doc))
 
 
-def _book_page(doc: Document, body: str, css: str, settings) -> str:
+def _book_page(doc: Document, body: str, settings) -> str:
     """A bound book's page: cover, title page and contents, then its body (parts, chapters,
     Sources and colophon, which close it: no article colophon after them)."""
     from html import escape
@@ -202,7 +222,7 @@ def _book_page(doc: Document, body: str, css: str, settings) -> str:
     meta = doc.meta
     return ("<!DOCTYPE html>\n"
             f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(meta.title)}</title>\n<style>\n{css}</style>\n</head>\n"
+            f"<title>{escape(meta.title)}</title>\n</head>\n"
             f'<body class="book">\n{pdf_front(doc, settings.book.cover)}\n{body}</body>\n</html>\n')
 
 
