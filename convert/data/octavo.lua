@@ -152,12 +152,13 @@ local function first_known_class(classes)
 end
 
 -- Text Jekyll's kramdown would turn typographic (quotes, -- ... << >>), read as math
--- ($$) or as a character reference (&#0;, &lt;) is written escaped, so reading the
--- Markdown back gives the same characters.
+-- ($$), as an attribute list or extension ({: …}, {::comment}) or as a character
+-- reference (&#0;, &lt;) is written escaped, so reading the Markdown back gives the same
+-- characters.
 local function escape_typography(str)
   local text = str.text
   if not (text:find('["\']') or text:find('%-%-') or text:find('%.%.%.') or text:find('<<')
-          or text:find('>>') or text:find('%$%$') or text:find('&#?%w+;')) then
+          or text:find('>>') or text:find('%$%$') or text:find('{:') or text:find('&#?%w+;')) then
     return nil
   end
   local out, plain, i = pandoc.List(), '', 1
@@ -171,7 +172,8 @@ local function escape_typography(str)
       flush()
       out:insert(pandoc.RawInline('markdown', '\\&'))
       i = i + 1
-    elseif c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$' then
+    elseif c == '"' or c == "'" or pair == '--' or pair == '..' or pair == '<<' or pair == '>>' or pair == '$$'
+           or pair == '{:' then
       local run = text:match('^' .. c:gsub('%p', '%%%0') .. '+', i)
       flush()
       out:insert(pandoc.RawInline('markdown', (run:gsub('.', '\\%0'))))

@@ -43,7 +43,7 @@ FLAVORS = {
 }
 r"""--md-flavor name → pandoc writer. `-smart` keeps quotes as written (“” stays “”);
 math (pandoc Math, from the body's TeX spans) is written `$$…$$`, as kramdown reads it
-back, and a `$$` in text is escaped (octavo.lua); `^`, `~` and `\` in text are escaped
+back, and a `$$` or a `{:` (kramdown's attribute lists) in text is escaped (octavo.lua); `^`, `~` and `\` in text are escaped
 too, as `~~~` would open a code block and pandoc 3.9 without `raw_tex` drops the
 character after a backslash. Tables are pipe tables, the one table syntax every flavour (and Octavo's
 reader) reads, or HTML (pandoc flavour) when a pipe table cannot hold them."""
