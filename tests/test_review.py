@@ -86,6 +86,21 @@ def test_charts_are_svg_images_with_a_title_and_every_number_as_text():
         assert {"120", "3"} <= set(texts) or {"7", "12"} <= set(texts)
 
 
+def test_the_timeline_shows_empty_months_and_turns_to_years_over_three_years():
+    from collections import Counter
+
+    from convert.review.labels import EN
+    from convert.review.page import _timeline
+
+    title, rows = _timeline(Counter({"2021-12": 3, "2022-02": 1, EN["undated"]: 2}), EN)
+    assert title == "chart_months"
+    assert rows == [("2021-12", 3), ("2022-01", 0), ("2022-02", 1), (EN["undated"], 2)]
+    title, rows = _timeline(Counter({"2013-05": 3, "2013-09": 1, "2024-06": 1}), EN)
+    assert title == "chart_years"
+    assert rows[0] == ("2013", 4) and rows[-1] == ("2024", 1) and len(rows) == 12
+    assert sum(n for _, n in rows) == 5
+
+
 # --- finding the batch report --------------------------------------------------------------
 
 

@@ -11,6 +11,9 @@ WIDTH = 360
 ROW = 22
 """Height of one horizontal bar's row, in SVG units."""
 COLUMN_HEIGHT = 120
+MIN_COUNTED = 14
+"""A column narrower than this (px) shows its count only on hover (its <title>), and the
+tallest one's: the numbers of narrower columns would run into each other."""
 
 
 def _svg(title: str, height: int, body: list[str], ident: str) -> str:
@@ -53,7 +56,7 @@ def columns(title: str, rows: list[tuple[str, int]], ident: str) -> str:
                     f'<rect class="bar" x="{round(x + step * 0.15, 1)}" y="{base - height}" '
                     f'width="{round(step * 0.7, 1)}" height="{height}"/>'
                     + (f'<text x="{middle}" y="{base - height - 3}" text-anchor="middle">{value}</text>'
-                       if value else "")
+                       if value and (step >= MIN_COUNTED or value == top) else "")
                     + (f'<text x="{middle}" y="{base + 14}" text-anchor="middle">{escape(label)}</text>'
                        if n % every == 0 else "") + "</g>")
     return _svg(title, COLUMN_HEIGHT, body, ident)

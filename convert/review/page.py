@@ -24,6 +24,8 @@ SIZE_BUCKETS = ((50, "<50 KB"), (100, "50–100 KB"), (200, "100–200 KB"), (50
                 (1000, "0.5–1 MB"), (2000, "1–2 MB"), (5000, "2–5 MB"), (None, "≥5 MB"))
 """Buckets of the size chart (upper bound in KB, label)."""
 TOP_CATEGORIES = 10
+MAX_MONTHS = 36
+"""A timeline longer than this many months is charted per year (its columns stay readable)."""
 
 
 def _asset(name: str) -> str:
@@ -111,6 +113,28 @@ def _validators(review: Review, words: dict) -> str:
     return f'<table class="checks"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
+def _timeline(months: Counter, words: dict) -> tuple[str, list[tuple[str, int]]]:
+    """The articles over time, every month from the first to the last (an empty one shows
+    as a gap, not left out), or every year when that spans more than MAX_MONTHS; undated
+    ones last. Returns the key of the chart's title in `words` and its columns."""
+    undated = months.pop(words["undated"], 0)
+    dated = sorted(months)
+    rows: list[tuple[str, int]] = []
+    if dated:
+        first, last = (int(dated[0][:4]), int(dated[0][5:])), (int(dated[-1][:4]), int(dated[-1][5:]))
+        span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+        if span <= MAX_MONTHS:
+            keys = [f"{first[0] + (first[1] - 1 + n) // 12}-{(first[1] - 1 + n) % 12 + 1:02d}" for n in range(span)]
+            rows = [(key if span <= 8 else key[2:], months[key]) for key in keys]
+        else:
+            years = Counter(month[:4] for month in months.elements())
+            rows = [(str(year), years[str(year)]) for year in range(first[0], last[0] + 1)]
+    if undated:
+        rows.append((words["undated"], undated))
+    per_year = bool(dated) and span > MAX_MONTHS
+    return ("chart_years" if per_year else "chart_months"), rows
+
+
 def _charts(review: Review, words: dict) -> str:
     articles = review.articles
     counts = review.report["counts"]
@@ -118,10 +142,7 @@ def _charts(review: Review, words: dict) -> str:
     outcome_rows = [(short[name], counts[name]) for name in OUTCOMES]
     colours = {short[name]: name for name in OUTCOMES}
     months = Counter(_month(a) or words["undated"] for a in articles if a.meta)
-    dated = sorted(m for m in months if m != words["undated"])
-    month_rows = [(m if len(dated) <= 8 else m[2:], months[m]) for m in dated]
-    if months[words["undated"]]:
-        month_rows.append((words["undated"], months[words["undated"]]))
+    time_key, month_rows = _timeline(months, words)
     categories = Counter(c for a in articles if a.meta for c in _categories(a, words))
     top = categories.most_common(TOP_CATEGORIES)
     rest = sum(categories.values()) - sum(n for _, n in top)
@@ -135,7 +156,7 @@ def _charts(review: Review, words: dict) -> str:
     while size_rows and not size_rows[0][1]:
         size_rows.pop(0)
     figures = [("chart_outcomes", charts.bars(words["chart_outcomes"], outcome_rows, "c-outcomes", colours)),
-               ("chart_months", charts.columns(words["chart_months"], month_rows, "c-months")),
+               (time_key, charts.columns(words[time_key], month_rows, "c-months")),
                ("chart_categories", charts.bars(words["chart_categories"], category_rows, "c-categories")),
                ("chart_pages", charts.columns(words["chart_pages"], page_rows, "c-pages")),
                ("chart_sizes", charts.columns(words["chart_sizes"], size_rows, "c-sizes"))]
