@@ -9,7 +9,8 @@ PYTHONDONTWRITEBYTECODE in the caller's environment does not make every timed ru
 Octavo's own modules, about 45 ms, and the checkout gets no __pycache__). The naive loop is one `pandoc -s -f markdown -t html`
 process per post (pandoc from convert.pandoc.executable()). The machine is shared and
 noisy, so Octavo runs several times and the range is printed.
-Also times the Markdown parsers alone on the same bodies (the reason for markdown-it-py).
+Then the same batch in this process after a warm-up (no start-up: how issue 6's target was
+first measured), and the Markdown parsers alone on the same bodies (the reason for markdown-it-py).
 Run: .venv/bin/python bench/bench_html.py [--posts 512] [--runs 5] [CORPUS_DIR...]
 """
 
@@ -90,6 +91,24 @@ def naive(posts: list[Path], outdir: Path) -> tuple[float, float]:
     return time.perf_counter() - start, cpu_of_children() - cpu
 
 
+def in_process(posts: list[Path], folder: Path, runs: int) -> list[float]:
+    """CPU seconds of `batch.run` over `posts` (HTML, one job, no cache) in this process after
+    a warm-up: the per-post cost without start-up, as issue 6's target was first measured."""
+    from convert import batch
+    from convert.settings import Settings
+
+    settings = Settings(formats=("html",), jobs=1, cache=False)
+    jobs = [batch.Job(p, p.stem) for p in posts]
+    batch.run(jobs[:20], folder / "warm", settings)
+    times = []
+    for n in range(runs):
+        start = time.process_time()
+        results = batch.run(jobs, folder / f"run{n}", settings)
+        times.append(time.process_time() - start)
+        assert all(r.ok for r in results)
+    return times
+
+
 def parsers(posts: list[Path]) -> None:
     """Markdown parsing alone, in-process, on the distinct bodies."""
     from convert.kramdown import renderer
@@ -130,6 +149,7 @@ def main() -> None:
         octavo(Path(tmp) / "posts", Path(tmp) / "warm-up", env)
         runs = [octavo(Path(tmp) / "posts", Path(tmp) / f"out{n}", env) for n in range(args.runs)]
         theirs, theirs_cpu = naive(staged, Path(tmp) / "naive")
+        inside = in_process(staged, Path(tmp), args.runs)
     ours, ours_cpu = [wall for wall, _ in runs], [cpu for _, cpu in runs]
     print(f"posts: {args.posts} ({len(posts)} distinct, repeated)")
     print(f"octavo convert -t html --jobs 1, whole process, {args.runs} runs:")
@@ -140,6 +160,9 @@ def main() -> None:
           f"CPU {theirs_cpu:.3f} s")
     print(f"ratio (naive / octavo): wall {theirs / max(ours):.1f}–{theirs / min(ours):.1f}x, "
           f"CPU {theirs_cpu / max(ours_cpu):.1f}–{theirs_cpu / min(ours_cpu):.1f}x")
+    print(f"in-process batch (no start-up), {args.runs} runs: CPU {min(inside):.3f}–{max(inside):.3f} s, "
+          f"{args.posts / max(inside):.0f}–{args.posts / min(inside):.0f} posts/s, "
+          f"{theirs_cpu / max(inside):.1f}–{theirs_cpu / min(inside):.1f}x the naive loop's CPU")
     parsers(posts)
 
 
