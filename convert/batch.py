@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from . import __version__, assets, resources
 from .errors import ExportError, InternalError, OctavoError, PostError, PostWarning, StrictError, collecting
 from .model import Document
-from .paths import forget, real
+from .paths import forget, real, states
 from .profiles import AUTO, Choice, choose, forget_choices, site_choice, site_state
 from .settings import Settings
 from .site import config_for, posts_fingerprint, site_fingerprint, site_for
@@ -392,14 +392,7 @@ def _images_beside(folder: Path) -> str:
             entries = sorted((e for e in listing if e.name.lower().endswith(IMAGE_SUFFIXES)), key=lambda e: e.name)
     except OSError:
         return ""
-    lines = []
-    for entry in entries:
-        try:
-            info = entry.stat()
-        except OSError:
-            continue
-        lines.append(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
-    return "\n".join(lines)
+    return states((entry.name, entry) for entry in entries)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -121,10 +121,7 @@ def cli() -> None:
 @settings_options()
 def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
-    started, clock = time.time(), time.monotonic()
-    if quiet:
-        logging.getLogger("convert").setLevel(logging.ERROR)
-    settings = build_settings(params, Path(paths[0]))
+    started, clock, settings = _begin(params, paths, quiet)
     outdir = Path(outdir)
     skipped: list[str] = []
     try:
@@ -172,6 +169,15 @@ def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params)
         if review_path:
             _review_after_run(data, base, Path(review_path), settings, quiet)
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _begin(params: dict, paths, quiet: bool) -> tuple[float, float, Settings]:
+    """What a batch command (convert, archive) starts with: its start time (for the report),
+    a clock (for the summary), the log level, and the settings of its options."""
+    started, clock = time.time(), time.monotonic()
+    if quiet:
+        logging.getLogger("convert").setLevel(logging.ERROR)
+    return started, clock, build_settings(params, Path(paths[0]))
 
 
 def _review_after_run(data: dict, base: Path, target: Path, settings: Settings, quiet: bool) -> None:
@@ -431,10 +437,7 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
     package in OUTDIR; a later run on the same OUTDIR adds posts and re-converts what changed."""
     from . import archive as archiving
 
-    started, clock = time.time(), time.monotonic()
-    if quiet:
-        logging.getLogger("convert").setLevel(logging.ERROR)
-    settings = build_settings(params, Path(paths[0]))
+    started, clock, settings = _begin(params, paths, quiet)
     outdir = Path(outdir)
     skipped: list[str] = []
     try:

@@ -32,3 +32,17 @@ def inside(path: str, folder: str) -> bool:
     """`Path(path).is_relative_to(folder)` for two real (absolute) paths as strings, without
     making Paths (discovery asks it of every post file)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def states(files) -> str:
+    """One line per `(name, file)` pair, the file being anything with `stat()` (a Path, an
+    os.DirEntry): name, size and mtime, the stat-first stand-in for its bytes in cache
+    keys; a file that cannot be stat'ed is left out (its absence is the change)."""
+    lines = []
+    for name, file in files:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        lines.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\n".join(lines)

@@ -194,11 +194,6 @@ def site_posts(root: Path) -> list[Path]:
 def site_state(root: Path) -> str:
     """What `auto` would judge the site at `root` by, without reading it: the posts it
     reads, each with its size and mtime (the cache's stat-first key of the choice)."""
-    lines = []
-    for path in site_posts(root):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
-    return "\n".join(lines)
+    from ..paths import states
+
+    return states((str(path), path) for path in site_posts(root))
