@@ -198,6 +198,20 @@ def test_latin_post_gets_latin_serif(tmp_path):
     assert not any("CJK" in n for n in names), names
 
 
+def test_a_title_too_long_for_the_running_head_leaves_a_valid_text_map(tmp_path):
+    """The running head clips a long title: with text-overflow: ellipsis, WeasyPrint mapped
+    the "…" glyph to all the text it hid, a ToUnicode entry poppler calls illegal (one
+    warning per page)."""
+    title = " ".join(f"Word{n}" for n in range(60))
+    body = "".join(f"<p>Paragraph {n} of a long post, long enough for a second page.</p>" for n in range(60))
+    doc = Document(Meta(title=title, lang="en", source_path=str(tmp_path / "t.md")), body, source_bytes=b"x")
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf.write(doc, Settings()))
+    proc = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    assert int(run("pdfinfo", path).split("Pages:")[1].split()[0]) >= 2
+    assert "Illegal entry" not in proc.stderr, proc.stderr
+
+
 def test_missing_glyph_is_a_warning_naming_it(tmp_path):
     doc = Document(Meta(title="缺字", source_path=str(tmp_path / "g.md")),
                    "<p>私用区字符 \ue000 无字形</p>", source_bytes=b"x")
