@@ -121,23 +121,44 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+class _Expired(Exception):
+    """SIGALRM went off while a post was read (`_time_limit` names the post)."""
+
+
+def _expire(signum, frame):
+    raise _Expired
+
+
 @contextmanager
-def _time_limit(seconds: float, path: str):
-    """Raise PostError when the block runs longer than `seconds` (SIGALRM; main thread only)."""
+def _alarms():
+    """Let `_time_limit` cap each post read in this block: the SIGALRM handler is installed
+    once per chunk, not per post (installing and restoring it cost 2% of an HTML batch).
+    Main thread only; elsewhere posts are read without a cap."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield False
         return
-
-    def expire(signum, frame):
-        raise PostError(f"reading took longer than {seconds:g} s", path)
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _expire)
     try:
-        yield
+        yield True
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _time_limit(seconds: float, path: str, armed: bool):
+    """Raise PostError when the block runs longer than `seconds`, when `armed` (inside
+    `_alarms`, which said so)."""
+    if not armed:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise PostError(f"reading took longer than {seconds:g} s", path) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _render(docs: list[Document], fmt: str, settings: Settings) -> list[tuple[bytes | Exception, list]]:
@@ -183,15 +204,16 @@ def strict_error(path: str, warnings: list[PostWarning], what: str) -> StrictErr
     return StrictError(f"--strict: {what} needed a repair: {first.message}{more}", path, first.line)
 
 
-def read_job(job: Job, settings: Settings, store: resources.Store | None = None) -> tuple[Result, Document | None]:
+def read_job(job: Job, settings: Settings, store: resources.Store | None = None,
+             armed: bool = False) -> tuple[Result, Document | None]:
     """Read and normalize one post and resolve its images (into `store` when given), capped
-    in time: its Result (the READ error, skipped when unpublished, the warnings, the
-    images' provenance) and its Document when it is to be written."""
+    in time when `armed` (see `_alarms`): its Result (the READ error, skipped when
+    unpublished, the warnings, the images' provenance) and its Document when it is to be written."""
     from . import load
 
     result = Result(path=job.path, name=job.name)
     try:
-        with _time_limit(settings.read_timeout + resources.fetch_budget(settings), str(job.path)):
+        with _time_limit(settings.read_timeout + resources.fetch_budget(settings), str(job.path), armed):
             doc = load(job.path, settings, store)
     except Exception as exc:  # a bug must not stop the batch; it is reported against the file
         result.errors[READ] = _as_error(exc, str(job.path))
@@ -212,7 +234,8 @@ def read_job(job: Job, settings: Settings, store: resources.Store | None = None)
 def read_chunk(jobs: list[Job], settings: Settings,
                store: resources.Store | None = None) -> list[tuple[Result, Document | None]]:
     """read_job over a chunk (a worker's task)."""
-    return [read_job(job, settings, store) for job in jobs]
+    with _alarms() as armed:
+        return [read_job(job, settings, store, armed) for job in jobs]
 
 
 def read_all(jobs: list[Job], settings: Settings,
@@ -248,11 +271,12 @@ def convert_chunk(jobs: list[Job], outdir: Path, settings: Settings,
     results: list[Result] = []
     docs: dict[int, Document] = {}
     store = store or resources.Store(outdir)
-    for i, job in enumerate(jobs):
-        result, doc = read_job(job, settings, store)
-        results.append(result)
-        if doc is not None:
-            docs[i] = doc
+    with _alarms() as armed:
+        for i, job in enumerate(jobs):
+            result, doc = read_job(job, settings, store, armed)
+            results.append(result)
+            if doc is not None:
+                docs[i] = doc
     rendered: dict[int, dict[str, bytes]] = {i: {} for i in docs}
     for fmt in settings.formats:
         order = list(docs)
@@ -548,7 +572,8 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, *, executor: Executor
         stored = cache.get(job.name)
         try:
             if not settings.cache:   # nothing to compare with or record: the reader reports an unreadable post
-                choices[job.name] = choose(settings.profile, job.path)
+                folder = os.path.dirname(job.real or real(job.path))
+                choices[job.name] = folders.site_choice(folder) or choose(settings.profile, job.path)
                 todo.append(job)
                 continue
             entry = entries[job.name] = cache_entry(job.path, environment, settings.profile, stored, folders, job)

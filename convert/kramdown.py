@@ -54,6 +54,10 @@ def _build(options_json: str) -> MarkdownIt:
     options = json.loads(options_json)
     md = MarkdownIt("commonmark", {"html": True, "breaks": bool(options.get("hard_wrap")),
                                    "typographer": True, "quotes": _quotes(options.get("smart_quotes"))})
+    for name in ("normalizeLink", "normalizeLinkText", "validateLink"):
+        # pure functions of a URL, and a site's posts repeat theirs (navigation, tickers):
+        # mdurl's parse and encode were a sixth of markdown-it's time on the news feed
+        setattr(md, name, functools.lru_cache(maxsize=4096)(getattr(md, name)))
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     for name in CONTAINERS:
         md.use(container_plugin, name)
@@ -105,8 +109,19 @@ def options_for(config: dict | None) -> dict:
 
 
 def renderer(config: dict | None = None) -> MarkdownIt:
-    """The Markdown parser for a site with this `_config.yml` (built once per configuration)."""
-    return _build(json.dumps(options_for(config), sort_keys=True, default=str))
+    """The Markdown parser for a site with this `_config.yml` (built once per configuration;
+    the last site's answered without reading its options again, as every post of a site
+    passes the same configuration object)."""
+    last = _last
+    if last and last[0] is config:
+        return last[1]
+    md = _build(json.dumps(options_for(config), sort_keys=True, default=str))
+    _last[:] = [config, md]
+    return md
+
+
+_last: list = []
+"""[configuration, its parser] of the last `renderer` call (site configurations are never changed)."""
 
 
 def render(text: str, config: dict | None = None) -> str:

@@ -8,6 +8,7 @@ front matter and citation records never disagree.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import uuid
@@ -19,6 +20,12 @@ from .errors import PostWarning
 from .locales import Locale, for_tag
 
 OCTAVO_NAMESPACE = uuid.UUID("6f1b2a5e-8c0d-5f3a-9a7e-0c7a1d0e5b21")
+
+
+@functools.lru_cache(maxsize=256)
+def _urn(basis: str) -> str:
+    """The article URN for `basis` (a post's identifier is asked for by its id and its slug)."""
+    return f"urn:uuid:{uuid.uuid5(OCTAVO_NAMESPACE, basis)}"
 
 
 def conversion_time() -> datetime:
@@ -111,8 +118,7 @@ class Meta:
         Derived from the canonical URL when known (so re-scrapes keep it), else from
         the file's content hash.
         """
-        basis = self.canonical_url or f"sha256:{self.source_sha256}"
-        return f"urn:uuid:{uuid.uuid5(OCTAVO_NAMESPACE, basis)}"
+        return _urn(self.canonical_url or f"sha256:{self.source_sha256}")
 
     @property
     def slug(self) -> str:
