@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -116,13 +117,15 @@ def cli() -> None:
               help="Run on a Dask cluster (tcp://HOST:PORT) instead of local processes; inputs and OUTDIR "
                    "must be at the same paths on every worker (needs octavo[dask]).")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a review page (static HTML: every article, its checks and thumbnail) at the end; "
+              help="Write a review page (static HTML: every article, its checks and thumbnail) at the end, "
+                   "and the batch report as OUTDIR/report.json unless --report puts one in OUTDIR; "
                    "see `octavo report`.")
 @settings_options()
 def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params) -> None:
     """Convert posts (files or folders of *.md, *.markdown, *.html) into OUTDIR."""
     started, clock, settings = _begin(params, paths, quiet)
     outdir = Path(outdir)
+    _check_review_path(review_path, report_path, outdir)
     skipped: list[str] = []
     try:
         jobs = _posts(paths, skipped, outdir)
@@ -158,16 +161,7 @@ def convert(paths, outdir, quiet, report_path, review_path, scheduler, **params)
         for line in profile_lines(results):
             _say("profile", line)
         click.echo(summary(results, outdir, seconds), err=True)
-    if report_path or review_path:
-        from . import report
-
-        base = Path(report_path or review_path).absolute().parent
-        data = report.build(results, settings, base=base, outdir=outdir, started=started, seconds=seconds,
-                            versions=batch.tool_versions())
-        if report_path:
-            report.write(Path(report_path), data)
-        if review_path:
-            _review_after_run(data, base, Path(review_path), settings, quiet)
+    _reports(results, settings, outdir, report_path, review_path, started, seconds, quiet)
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 
@@ -178,6 +172,39 @@ def _begin(params: dict, paths, quiet: bool) -> tuple[float, float, Settings]:
     if quiet:
         logging.getLogger("convert").setLevel(logging.ERROR)
     return started, clock, build_settings(params, Path(paths[0]))
+
+
+def _check_review_path(review_path: str | None, report_path: str | None, outdir: Path) -> None:
+    """A usage error, before any work, when the review page would replace the batch report."""
+    from .report import NAME
+
+    reports = {os.path.abspath(p) for p in (report_path, outdir / NAME) if p}
+    if review_path and os.path.abspath(review_path) in reports:
+        raise click.UsageError(f"the review page {review_path} would replace the batch report: choose another name")
+
+
+def _reports(results: list[batch.Result], settings: Settings, outdir: Path, report_path: str | None,
+             review_path: str | None, started: float, seconds: float, quiet: bool) -> None:
+    """The batch report (`--report FILE`) and the review page (`--review FILE`) at the end of
+    convert or archive. With `--review`, OUTDIR also holds the report (OUTDIR/report.json,
+    unless `--report` puts it there under another name), so `octavo report OUTDIR` can make
+    the page again from OUTDIR alone."""
+    if not (report_path or review_path):
+        return
+    from . import report
+
+    named = Path(report_path) if report_path else None
+    beside = bool(review_path) and not (named and named.absolute().parent == outdir.absolute())
+    versions = batch.tool_versions()
+    for target in [t for t in (named, outdir / report.NAME if beside else None) if t]:
+        base = target.absolute().parent
+        data = report.build(results, settings, base=base, outdir=outdir, started=started, seconds=seconds,
+                            versions=versions)
+        refused = report.write(target, data) if target is named else report.write_default(outdir, data)
+        if refused and not quiet:
+            _say("warning", refused)
+    if review_path:
+        _review_after_run(data, base, Path(review_path), settings, quiet)
 
 
 def _review_after_run(data: dict, base: Path, target: Path, settings: Settings, quiet: bool) -> None:
@@ -200,7 +227,8 @@ def _review(data: dict, base: Path, target: Path, settings: Settings | None, *, 
     page = review.collect(data, base, settings, checks=checks, jobs=settings.jobs if settings else jobs)
     size = review.write(page, target)
     if not quiet:
-        click.echo(f"octavo: review of {len(page.articles)} articles written to {target} "
+        noun = "article" if len(page.articles) == 1 else "articles"
+        click.echo(f"octavo: review of {len(page.articles)} {noun} written to {target} "
                    f"({size / 1024:.0f} KB, {page.seconds:.1f} s)", err=True)
 
 
@@ -429,7 +457,8 @@ def _archive_keys() -> list[str]:
                    "octavo.toml) to the package, in book/; bound again only when the articles change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a review page of the articles (static HTML, see `octavo report`) at the end.")
+              help="Write a review page of the articles (static HTML linking the files in the package, see "
+                   "`octavo report`) at the end, and the batch report as OUTDIR/report.json.")
 @settings_options(*_archive_keys())
 def archive(paths, outdir, fmt, source_organization, description, bag_group, include_book, quiet, review_path,
             **params) -> None:
@@ -439,6 +468,10 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
 
     started, clock, settings = _begin(params, paths, quiet)
     outdir = Path(outdir)
+    _check_review_path(review_path, None, outdir)
+    if review_path and archiving.reserved(outdir, Path(review_path)):
+        raise click.UsageError(f"the review page {review_path} would land in the archive's staging area or "
+                               f"package: write it beside them, e.g. {outdir / 'review.html'}")
     skipped: list[str] = []
     try:
         jobs = _posts(paths, skipped, outdir)
@@ -472,13 +505,8 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
         noun = "article" if outcome.articles == 1 else "articles"
         click.echo(f"octavo: {outcome.articles} {noun} in {outdir / archiving.PACKAGES[fmt].LINK} ({state}; "
                    f"{sum(r.cached for r in results)} of {len(results)} posts unchanged)", err=True)
-    if review_path:
-        from . import report
-
-        base = Path(review_path).absolute().parent
-        data = report.build(results, settings, base=base, outdir=outdir, started=started,
-                            seconds=time.monotonic() - clock, versions=batch.tool_versions())
-        _review_after_run(data, base, Path(review_path), settings, quiet)
+    packed = [dataclasses.replace(r, outputs=outcome.packed.get(r.path, [])) for r in results]
+    _reports(packed, settings, outdir, None, review_path, started, time.monotonic() - clock, quiet)
     sys.exit(1 if failed else 0)
 
 
@@ -487,7 +515,8 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The review page to write (one HTML file; links to the outputs are relative to it).")
 @click.option("--from", "report_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="The batch report to show (convert --report); default: the one in OUTDIR.")
+              help="The batch report to show (convert --report); default: OUTDIR/report.json, else the one "
+                   "batch report in OUTDIR.")
 @click.option("--no-checks", is_flag=True, help="Do not run the validators (the page says so).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Files checked and thumbnails drawn at once.")
@@ -495,8 +524,9 @@ def archive(paths, outdir, fmt, source_organization, description, bag_group, inc
 def report_command(outdir, output, report_path, no_checks, jobs, quiet) -> None:
     """Write a review page of a batch: counts, validators, charts, and a card per article with
     its PDF's first page, outputs, checks, warnings, images and what normalization removed.
-    It reads the batch report (`convert --report OUTDIR/report.json`), so its counts are the
-    report's; it needs no server and fetches nothing."""
+    It reads the batch report in OUTDIR, which `convert --review` and `archive --review` leave
+    as OUTDIR/report.json (or `convert --report FILE`), so its counts are the report's and it
+    can be made again from OUTDIR alone, from any folder; it needs no server and fetches nothing."""
     from . import report
 
     try:

@@ -2,8 +2,9 @@
 and outputs (with sha256), and the run's counts, settings and tool versions.
 
 It is what a later review page and an archive read to know what a run made, so it names
-outputs by path relative to the report's folder when they are under it (a report moved
-with its outputs stays true), else absolutely.
+inputs and outputs by path relative to the report's folder when they are under it (a
+report moved with its outputs stays true), else absolutely: never relative to the folder
+the run happened to start in, which a later `octavo report` cannot know.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from .batch import Result, atomic_write
 from .errors import BY_DESIGN, UsageError
 from .settings import Settings
 
-SCHEMA = "https://octavo.invalid/schema/batch-report/1"
-"""Names this report's layout; bumped when a field changes meaning."""
+SCHEMA = "https://octavo.invalid/schema/batch-report/2"
+"""Names this report's layout; bumped when a field changes meaning (2: `input` is relative
+to the report's folder, or absolute, as outputs are)."""
+FIRST = "https://octavo.invalid/schema/batch-report/1"
+"""The layout before: `input` as given on the command line, relative to the run's working
+folder (still read: a relative one is looked for from the current folder, as it was)."""
+NAME = "report.json"
+"""Where `--review` leaves the batch report in OUTDIR, and what `octavo report` reads first."""
 
 OUTCOMES = ("converted", "cached", "skipped", "failed")
 
@@ -79,7 +86,7 @@ def entry(result: Result, base: Path) -> dict:
         except OSError as exc:
             outputs.append({"path": _shown(path, base), "error": exc.strerror or str(exc)})
     return {
-        "input": str(result.path),
+        "input": _shown(result.path, base),
         "name": result.name,
         "outcome": outcome(result),
         "warnings": [{"message": w.message, "line": w.line, "kind": w.kind} for w in result.warnings],
@@ -114,38 +121,64 @@ def write(target: Path, report: dict) -> None:
     atomic_write(target, json.dumps(report, ensure_ascii=False, indent=1).encode())
 
 
-def _is_report(path: Path) -> bool:
+def write_default(outdir: Path, report: dict) -> str | None:
+    """Write the report as OUTDIR/report.json (what `--review` leaves for a later `octavo
+    report`), replacing only an earlier batch report there; the reason when a file of
+    another kind holds the name (it is left as it is)."""
+    target = outdir / NAME
+    if target.is_symlink() or (target.exists() and not is_report(target)):
+        return f"{target} is not a batch report: left as it is (octavo report {outdir} will need --from)"
+    write(target, report)
+    return None
+
+
+def is_report(path: Path) -> bool:
+    """Whether `path` is a batch report of this layout or the one before."""
     try:
         with open(path, "rb") as handle:
-            return SCHEMA.encode() in handle.read(200)
+            head = handle.read(200)
     except OSError:
         return False
+    return SCHEMA.encode() in head or FIRST.encode() in head
 
 
 def find(outdir: Path) -> Path:
-    """The batch report in OUTDIR (a JSON file of this schema at its top); UsageError when
-    there is none or more than one."""
-    found = [p for p in sorted(outdir.glob("*.json")) if not p.name.endswith(".csl.json") and _is_report(p)]
+    """The batch report in OUTDIR: report.json when it is one, else the one JSON file of
+    this schema at its top; UsageError when there is none or more than one."""
+    if is_report(outdir / NAME):
+        return outdir / NAME
+    found = [p for p in sorted(outdir.glob("*.json")) if not p.name.endswith(".csl.json") and is_report(p)]
     if len(found) != 1:
         what = "no batch report" if not found else f"{len(found)} batch reports ({', '.join(p.name for p in found)})"
-        raise UsageError(f"{what} in {outdir}: convert with --report {outdir / 'report.json'}, or name one with --from")
+        raise UsageError(f"{what} in {outdir}: convert with --review or --report {outdir / NAME}, "
+                         "or name one with --from")
     return found[0]
 
 
 def read(path: Path) -> dict:
-    """A batch report written by `write`; UsageError when it is not one."""
+    """A batch report written by `write` (this layout or the one before); UsageError when it
+    is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"{path}: not a readable batch report: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+    if not isinstance(data, dict) or data.get("schema") not in (SCHEMA, FIRST):
         raise UsageError(f"{path}: not a batch report of {SCHEMA}")
     return data
 
 
+def input_path(data: dict, item: dict, base: Path) -> Path:
+    """Where an input of the report (paths relative to `base`, its folder) is now: resolved
+    against `base`; in a report of the first layout, against the current folder, as then."""
+    given = Path(item["input"])
+    if data.get("schema") == FIRST:
+        return Path(os.path.abspath(given))
+    return Path(os.path.abspath(base / given))
+
+
 def check_target(data: dict, base: Path, target: Path) -> None:
     """UsageError when `target` would replace one of the report's inputs or outputs."""
-    taken = {os.path.abspath(item["input"]) for item in data["inputs"]}   # as given, from the working folder
+    taken = {os.fspath(input_path(data, item, base)) for item in data["inputs"]}
     taken |= {os.path.abspath(base / output["path"]) for item in data["inputs"] for output in item["outputs"]}
     if os.path.abspath(target) in taken:
         raise UsageError(f"{target} is one of the batch's inputs or outputs: choose another name for the page")

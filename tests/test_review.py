@@ -5,6 +5,7 @@ the page's agreement with the batch report, its size, and the page in a real Chr
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -33,8 +34,10 @@ NAVIGATION = ROOT / "tests" / "corpus" / "2021-12-08-202112082206735975.md"
 
 
 def octavo(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The command line run from `cwd`, importing this checkout's package wherever that is."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-m", "convert", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=1800, check=False)
+                          timeout=1800, check=False, env=env)
 
 
 # --- what normalization removed ----------------------------------------------------------
@@ -124,6 +127,67 @@ def test_the_page_never_replaces_an_input_or_output(tmp_path):
     result = octavo("convert", str(post), "-o", str(out), "-t", "html", "--review", str(post))
     assert result.returncode == 1 and "inputs or outputs" in result.stderr
     assert post.read_bytes() == HIDDEN.read_bytes()
+
+
+def _page_of(page: Path, *args: str, cwd: Path = ROOT) -> lxml.html.HtmlElement:
+    """Run octavo with `args`, which write the review page `page` (relative to `cwd`): its tree."""
+    result = octavo(*args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return lxml.html.fromstring((cwd / page).read_bytes())
+
+
+def test_review_leaves_the_batch_report_so_the_page_can_be_made_again_from_outdir(tmp_path):
+    """`convert --review` without --report leaves OUTDIR/report.json, so `octavo report OUTDIR`
+    needs nothing else; a file of another kind under that name is left alone, with a warning."""
+    shutil.copy(HIDDEN, tmp_path / HIDDEN.name)
+    out = tmp_path / "out"
+    first = _page_of(tmp_path / "review.html", "convert", str(tmp_path / HIDDEN.name), "-o", str(out), "-t", "html",
+                     "--review", str(tmp_path / "review.html"))
+    assert report.read(out / "report.json")["counts"]["converted"] == 1
+    again = _page_of(tmp_path / "again.html", "report", str(out), "-o", str(tmp_path / "again.html"), "--no-checks")
+    assert [c.get("data-outcome") for c in again.xpath("//li[contains(@class, 'card')]")] == ["converted"]
+    assert first.xpath("//li//h3/text()") == again.xpath("//li//h3/text()") == ["A post with hidden text"]
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "report.json").write_text('{"mine": true}')
+    result = octavo("convert", str(tmp_path / HIDDEN.name), "-o", str(other), "-t", "html", "--review",
+                    str(tmp_path / "other.html"))
+    assert result.returncode == 0 and "is not a batch report: left as it is" in result.stderr
+    assert (other / "report.json").read_text() == '{"mine": true}'
+
+
+def test_a_page_made_from_another_folder_still_reads_each_post(tmp_path):
+    """The report records where each input is from its own folder (or absolutely), never from
+    the folder the run started in: `octavo report` run elsewhere reads every post again."""
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    shutil.copy(HIDDEN, site / "posts" / HIDDEN.name)
+    result = octavo("convert", "posts", "-o", "out", "-t", "html", "--report", "out/report.json", cwd=site)
+    assert result.returncode == 0, result.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    page = _page_of(Path("page.html"), "report", str(site / "out"), "-o", "page.html", "--no-checks", cwd=elsewhere)
+    card = page.xpath("//li[contains(@class, 'card')]")[0]
+    assert card.xpath(".//h3")[0].text_content() == "A post with hidden text"   # read again, not its file name
+    assert card.xpath(".//del")[0].text_content() == "Sponsored keywords nobody should read"
+    assert card.xpath(".//p[@class='file']")[0].text_content() == str(site / "posts" / HIDDEN.name)
+
+
+def test_a_report_of_the_first_layout_still_reads_its_inputs_from_the_working_folder(tmp_path):
+    """Reports written before inputs were recorded from the report's folder: a relative input
+    is taken from the current folder, as it was then."""
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    shutil.copy(HIDDEN, site / "posts" / HIDDEN.name)
+    assert octavo("convert", "posts", "-o", "out", "-t", "html", "--report", "out/report.json", "-q",
+                  cwd=site).returncode == 0
+    data = json.loads((site / "out" / "report.json").read_text())
+    data["schema"] = report.FIRST
+    data["inputs"][0]["input"] = f"posts/{HIDDEN.name}"   # as the first layout recorded it
+    (site / "out" / "report.json").write_text(json.dumps(data))
+    page = _page_of(Path("page.html"), "report", "out", "-o", "page.html", "--no-checks", cwd=site)
+    assert page.xpath("//li//h3")[0].text_content() == "A post with hidden text"
 
 
 # --- a page made by `convert --review` ------------------------------------------------------
@@ -360,17 +424,38 @@ def test_a_thousand_articles_stay_under_30_mb(made, tmp_path):
 
 
 @pytest.mark.slow
-def test_archive_writes_the_review_of_what_it_packed(tmp_path):
+@pytest.mark.parametrize("fmt, link", [("bagit", "bag"), ("saf", "saf")])
+def test_archive_review_links_the_package_it_made(tmp_path, fmt, link):
+    """`archive --review` links each card's files inside the package DIR's link points at
+    (never the staging area), relatively, so the page works once DIR has moved; DIR keeps the
+    batch report, so `octavo report DIR` makes the page again."""
     posts_dir = tmp_path / "posts"
     posts_dir.mkdir()
     shutil.copy(HIDDEN, posts_dir / HIDDEN.name)
-    page = tmp_path / "archive" / "review.html"
-    result = octavo("archive", str(posts_dir), "-o", str(tmp_path / "archive"), "--review", str(page))
+    archive = tmp_path / "archive"
+    page = archive / "review.html"
+    result = octavo("archive", str(posts_dir), "-o", str(archive), "--format", fmt, "--review", str(page))
     assert result.returncode == 0, result.stderr
-    cards = _cards(page)
-    assert [c.get("data-outcome") for c in cards] == ["converted"]
+    assert [c.get("data-outcome") for c in _cards(page)] == ["converted"]
     links = lxml.html.fromstring(page.read_bytes()).xpath("//ul[@class='outputs']//a/@href")
-    assert len(links) == 11 and all((page.parent / href).is_file() for href in links)   # every format archive makes
+    assert len(links) == 11   # every format archive makes
+    package = (archive / link).resolve()
+    for href in links:
+        assert href.startswith(f"{link}/"), href
+        assert (page.parent / href).resolve().is_relative_to(package), href
+    data = report.read(archive / "report.json")
+    for output in data["inputs"][0]["outputs"]:
+        assert hashlib.sha256((archive / output["path"]).read_bytes()).hexdigest() == output["sha256"]
+
+    moved = tmp_path / "moved"
+    archive.rename(moved)
+    assert all((moved / href).is_file() for href in links)
+    again = moved / "again.html"
+    assert octavo("report", str(moved), "-o", str(again), "--no-checks").returncode == 0
+    assert lxml.html.fromstring(again.read_bytes()).xpath("//ul[@class='outputs']//a/@href") == links
+    refused = octavo("archive", str(posts_dir), "-o", str(moved), "--format", fmt,
+                     "--review", str(moved / link / "review.html"))
+    assert refused.returncode == 2 and "package" in refused.stderr   # a package is never changed once made
 
 
 def _luminance(colour: str) -> float:

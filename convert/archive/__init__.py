@@ -35,14 +35,16 @@ from .. import __version__, batch
 from ..batch import Job, Result, atomic_write
 from ..errors import ArchiveError, PostError, PostWarning, UsageError
 from ..model import conversion_time
+from ..paths import inside
 from ..settings import Settings
 from . import bag, fetched, invenio, saf
 from .articles import BOOK, FORMATS, Article, Entry, Staging, assign
 from .book import Book, stage
 
 PACKAGES: dict[str, ModuleType] = {"bagit": bag, "saf": saf, "invenio": invenio}
-"""`--format` → the module that builds that package: LINK, and build(target, package) → the
-warnings about what the package lacks."""
+"""`--format` → the module that builds that package: LINK, place(article, rel) → where a file
+of an article's folder lies in the package, and build(target, package) → the warnings about
+what the package lacks."""
 STATE = ".octavo"
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF/A", "epub": "EPUB 3", "md": "Markdown"}
 
@@ -83,6 +85,9 @@ class Outcome:
     """Failed posts that an earlier package holds: the package is not rebuilt without them."""
     warnings: list[PostWarning] = field(default_factory=list)
     """What the package lacks for an article (a field its format requires), when it was built."""
+    packed: dict[Path, list[Path]] = field(default_factory=dict)
+    """Each post's outputs as the linked package holds them, through DIR's link (DIR/bag/data/
+    NAME/NAME.pdf): what a review page links to. A post the package does not hold has none."""
 
 
 def versions() -> dict[str, str]:
@@ -91,6 +96,14 @@ def versions() -> dict[str, str]:
 
     return {"octavo": __version__, "pandoc": pypandoc.get_pandoc_version(),
             "weasyprint": batch._version("weasyprint")}
+
+
+def reserved(outdir: Path, path: Path) -> bool:
+    """Whether a file written at `path` would land in DIR's staging area or in one of its
+    packages (never changed once made), by name or through a link."""
+    places = [outdir / STATE, *(outdir / module.LINK for module in PACKAGES.values())]
+    return any(inside(os.path.abspath(path), os.path.abspath(place))
+               or inside(os.path.realpath(path), os.path.realpath(place)) for place in places)
 
 
 @contextmanager
@@ -140,15 +153,23 @@ def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *
                 registry[article.name] = article
         if outcome.kept_because:
             outcome.package = link.resolve() if link.exists() else None
-            return outcome
-        outcome.articles = len(registry)
-        if registry:
-            package = _package(registry, staging, settings, organization, description, group)
-            if include_book:
-                package.book = stage(package.articles, staging, settings)
-            outcome.package, outcome.unchanged, outcome.warnings = _publish(module, fmt, package, link)
-            outcome.warnings = (package.book.warnings if package.book else []) + outcome.warnings
+        else:
+            outcome.articles = len(registry)
+            if registry:
+                package = _package(registry, staging, settings, organization, description, group)
+                if include_book:
+                    package.book = stage(package.articles, staging, settings)
+                outcome.package, outcome.unchanged, outcome.warnings = _publish(module, fmt, package, link)
+                outcome.warnings = (package.book.warnings if package.book else []) + outcome.warnings
+        outcome.packed = {result.path: _packed(result, assigned[result.path], module, link) for result in results}
         return outcome
+
+
+def _packed(result: Result, article: Article, module: ModuleType, link: Path) -> list[Path]:
+    """The post's outputs in the package the link points at (an old package, when this run
+    did not rebuild it, holds its earlier version; a post it does not hold has none)."""
+    placed = [link / module.place(article.name, output.name) for output in result.outputs]
+    return [path for path in placed if path.is_file()]
 
 
 def _remove_leftovers(outdir: Path, staging: Staging, link: str) -> None:

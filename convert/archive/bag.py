@@ -21,6 +21,11 @@ BAGIT_VERSION = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 """RFC 8493's version line (the library writes the older 0.97, whose layout is the same)."""
 
 
+def place(name: str, rel: str) -> str:
+    """Where a file of the article folder `name` lies in the bag (`rel`: its path in the folder)."""
+    return f"data/{name}/{rel}"
+
+
 def bag_info(package) -> dict:
     """The bag-info.txt fields (bagit adds Payload-Oxum); Bag-Group-Identifier when given."""
     info = {
@@ -51,7 +56,7 @@ def build(target: Path, package) -> list:
         folders.append((BOOK, package.book.entries))
     for name, entries in folders:
         for entry in entries:
-            dest = target / name / entry.rel
+            dest = target / name / entry.rel   # bagit moves it to place(name, entry.rel)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(entry.path, dest)
     crate.write(target, described, package)

@@ -66,6 +66,11 @@ def deposit(record: dict) -> dict:
             "metadata": {key: value for key, value in metadata.items() if value}}
 
 
+def place(name: str, rel: str) -> str:
+    """Where a file of the article folder `name` lies in the deposits (`rel`: its path in the folder)."""
+    return f"{name}/files/{file_name(rel)}"
+
+
 def build(target: Path, package) -> list[PostWarning]:
     """One folder per article in the new folder `target`: record.json and files/; a warning
     for each required field a post cannot give (nothing is invented for it)."""
@@ -79,7 +84,7 @@ def build(target: Path, package) -> list[PostWarning]:
         folder = target / name
         (folder / "files").mkdir(parents=True)
         for entry in entries:
-            shutil.copyfile(entry.path, folder / "files" / file_name(entry.rel))
+            shutil.copyfile(entry.path, target / place(name, entry.rel))
         record = deposit(schema_org)
         warnings += [PostWarning(source, f"the InvenioRDM deposit has no {field.replace('_', ' ')}: "
                                  "the repository asks for it before publishing", kind="deposit")

@@ -48,23 +48,29 @@ def file_name(rel: str) -> str:
     return rel.replace("/", "-")
 
 
+def place(name: str, rel: str) -> str:
+    """Where a file of the article folder `name` lies in the archive (`rel`: its path in the folder)."""
+    return f"{name}/{file_name(rel)}"
+
+
 def build(target: Path, package) -> list:
     """One item folder per article in the new folder `target` (no warnings: Dublin Core
     requires no element)."""
     target.mkdir(parents=True)
     for article, entries in package.folders():
-        _item(target / article.name, entries, package.staging.output(article, "dc").read_bytes())
+        _item(target, article.name, entries, package.staging.output(article, "dc").read_bytes())
     if package.book:
-        _item(target / BOOK, package.book.entries, package.book.dc)
+        _item(target, BOOK, package.book.entries, package.book.dc)
     return []
 
 
-def _item(item: Path, entries: list, oai_dc: bytes) -> None:
+def _item(target: Path, folder: str, entries: list, oai_dc: bytes) -> None:
+    item = target / folder
     item.mkdir()
     lines = []
     for entry in entries:
         name = file_name(entry.rel)
-        shutil.copyfile(entry.path, item / name)
+        shutil.copyfile(entry.path, target / place(folder, entry.rel))
         primary = "\tprimary:true" if entry.fmt == PRIMARY else ""
         lines.append(f"{name}\tbundle:ORIGINAL\tdescription:{entry.description}{primary}")
     (item / "contents").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import OctavoError, UsageError
 from ..model import Meta
+from ..report import input_path
 from ..settings import Settings, from_mapping
 from . import thumbnails
 from .removed import Comparison, compare
@@ -32,6 +33,8 @@ class Article:
 
     entry: dict
     """The batch report's record (outcome, warnings, errors, outputs, resources)."""
+    source: Path
+    """The post's path, resolved from the report's folder (wherever the page is made)."""
     outputs: list[tuple[Path, int | None]] = field(default_factory=list)
     """Each output's absolute path and size (None when the report could not stat it)."""
     meta: Meta | None = None
@@ -79,7 +82,7 @@ def _reread(article: Article, settings: Settings) -> None:
     from ..reader import read_post
 
     try:
-        before = read_post(article.entry["input"], settings)
+        before = read_post(article.source, settings)
         article.comparison = compare(before, settings)
         article.meta = article.comparison.meta
     except OctavoError as exc:
@@ -119,7 +122,7 @@ def collect(report: dict, base: Path, settings: Settings | None = None, *, check
     articles = []
     for entry in report["inputs"]:
         outputs = [(Path(os.path.abspath(base / output["path"])), output.get("bytes")) for output in entry["outputs"]]
-        articles.append(Article(entry=entry, outputs=outputs))
+        articles.append(Article(entry=entry, source=input_path(report, entry, base), outputs=outputs))
     for article in articles:
         _reread(article, settings)
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:

@@ -220,7 +220,7 @@ def _card(article: Article, number: int, words: dict, page_lang: str, folder: Pa
     ident = f"article-{number}"
     parts = [f'<li class="{classes}" {data}><article aria-labelledby="{ident}">', _thumb(article, words, title, folder),
              f'<div class="body"><h3 id="{ident}" lang="{_e(lang)}">{_e(title)}</h3>', _meta_line(article, words),
-             f'<p class="file">{_e(entry["input"])}</p>']
+             f'<p class="file">{_e(article.source)}</p>']
     if entry["errors"]:
         parts.append(f'<ul class="errors" aria-label="{_e(words["errors"])}">' + "".join(
             f'<li><span class="kind">{_e(stage)}</span> {_e(error["message"])}</li>'
