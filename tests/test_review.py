@@ -102,6 +102,12 @@ def test_the_timeline_shows_empty_months_and_turns_to_years_over_three_years():
     assert title == "chart_years"
     assert rows[0] == ("2013", 4) and rows[-1] == ("2024", 1) and len(rows) == 12
     assert sum(n for _, n in rows) == 5
+    # minimal-mistakes' "Future Date" post (9999-12-31) among posts of 2009-2017: long empty
+    # stretches become one column each, single empty years stay
+    title, rows = _timeline(Counter({"2009-05": 7, "2010-01": 13, "2012-03": 25, "2017-01": 1, "9999-12": 1}), EN)
+    assert title == "chart_years"
+    assert rows == [("2009", 7), ("2010", 13), ("2011", 0), ("2012", 25), ("…", 0), ("2017", 1), ("…", 0),
+                    ("9999", 1)]
 
 
 # --- finding the batch report --------------------------------------------------------------

@@ -115,8 +115,8 @@ def _validators(review: Review, words: dict) -> str:
 
 def _timeline(months: Counter, words: dict) -> tuple[str, list[tuple[str, int]]]:
     """The articles over time, every month from the first to the last (an empty one shows
-    as a gap, not left out), or every year when that spans more than MAX_MONTHS; undated
-    ones last. Returns the key of the chart's title in `words` and its columns."""
+    as a gap, not left out), or every year when that spans more than MAX_MONTHS (see
+    _years); undated ones last. Returns the key of the chart's title in `words` and its columns."""
     undated = months.pop(words["undated"], 0)
     dated = sorted(months)
     rows: list[tuple[str, int]] = []
@@ -127,12 +127,29 @@ def _timeline(months: Counter, words: dict) -> tuple[str, list[tuple[str, int]]]
             keys = [f"{first[0] + (first[1] - 1 + n) // 12}-{(first[1] - 1 + n) % 12 + 1:02d}" for n in range(span)]
             rows = [(key if span <= 8 else key[2:], months[key]) for key in keys]
         else:
-            years = Counter(month[:4] for month in months.elements())
-            rows = [(str(year), years[str(year)]) for year in range(first[0], last[0] + 1)]
+            rows = _years(Counter(int(month[:4]) for month in months.elements()))
     if undated:
         rows.append((words["undated"], undated))
     per_year = bool(dated) and span > MAX_MONTHS
     return ("chart_years" if per_year else "chart_months"), rows
+
+
+def _years(years: Counter) -> list[tuple[str, int]]:
+    """A column per year from the first to the last; past MAX_MONTHS years (a post dated
+    9999 among posts of 2009–2017 made 7,991 columns, 300 KB of SVG) a stretch of more than
+    one empty year is one empty column `…`, so the columns stay as many as the data."""
+    first, last = min(years), max(years)
+    if last - first < MAX_MONTHS:
+        return [(str(year), years[year]) for year in range(first, last + 1)]
+    rows: list[tuple[str, int]] = []
+    held = sorted(years)
+    for year, following in zip(held, held[1:] + [None]):
+        rows.append((str(year), years[year]))
+        if following is not None and following - year == 2:
+            rows.append((str(year + 1), 0))
+        elif following is not None and following - year > 2:
+            rows.append(("…", 0))
+    return rows
 
 
 def _charts(review: Review, words: dict) -> str:
