@@ -342,7 +342,7 @@ def test_page_in_chromium_filters_searches_and_stays_in_its_folder(made, browser
     browser.set_window_size(390, 1400)   # a phone's width: one column, nothing cut off
     browser.find_element(By.ID, "show-all").click()
     browser.save_screenshot(str(tmp_path / "narrow.png"))
-    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    assert _sticking_out(browser, 390) == []
 
     requested = set()
     for entry in browser.get_log("performance"):
@@ -353,6 +353,43 @@ def test_page_in_chromium_filters_searches_and_stays_in_its_folder(made, browser
     folder = page.parent.as_uri() + "/"
     assert all(url.startswith((folder, "data:")) for url in requested), requested
     assert (tmp_path / "wide.png").stat().st_size > 10_000 and (tmp_path / "narrow.png").stat().st_size > 5_000
+
+
+def _sticking_out(browser, width: int) -> list[str]:
+    """At a window `width`, what sticks out of the page or of its summary panel or card (each
+    <details> open; inside a chart only the chart itself counts); empty when nothing does."""
+    browser.set_window_size(width, 1400)
+    return browser.execute_script("""
+        document.querySelectorAll('details').forEach(d => d.open = true);
+        const page = document.documentElement, out = [];
+        if (page.scrollWidth > page.clientWidth) out.push('page ' + page.scrollWidth + ' > ' + page.clientWidth);
+        for (const el of document.querySelectorAll('section.panel *, li.card *')) {
+          if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+          const box = el.closest('li.card, section.panel').getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          if (r.right > box.right + 0.5) out.push(el.tagName + ' ' + el.textContent.slice(0, 40));
+        }
+        return out;""")
+
+
+@pytest.mark.slow
+def test_an_english_page_reflows_at_320_px(browser, tmp_path):
+    """WCAG's reflow width (320 CSS px) with the English validators table and a title of one
+    500-letter word (minimal-mistakes has such edge cases): nothing sticks out."""
+    posts_dir = tmp_path / "posts"
+    posts_dir.mkdir()
+    shutil.copy(HIDDEN, posts_dir / HIDDEN.name)
+    (posts_dir / "2022-03-05-long-title.md").write_text(
+        f"---\ntitle: {'Antidisestablishmentarianism' * 18}\nlang: en\ncategories: [Edge Case]\n---\n\n"
+        "A post whose title is one long word.\n", encoding="utf-8")
+    page = tmp_path / "review.html"
+    assert octavo("convert", str(posts_dir), "-o", str(tmp_path / "out"), "-t", "html,pdf,epub,cite",
+                  "--review", str(page), "-q").returncode == 0
+    browser.get(page.as_uri())
+    assert browser.find_element("css selector", "html").get_attribute("lang") == "en"
+    assert browser.find_elements("css selector", "tr[data-kind='record']")
+    for width in (320, 390, 1280):
+        assert _sticking_out(browser, width) == [], width
 
 
 @pytest.mark.slow
