@@ -126,13 +126,13 @@ def write_default(outdir: Path, report: dict) -> str | None:
     report`), replacing only an earlier batch report there; the reason when a file of
     another kind holds the name (it is left as it is)."""
     target = outdir / NAME
-    if target.is_symlink() or (target.exists() and not is_report(target)):
+    if target.is_symlink() or (target.exists() and not _is_report(target)):
         return f"{target} is not a batch report: left as it is (octavo report {outdir} will need --from)"
     write(target, report)
     return None
 
 
-def is_report(path: Path) -> bool:
+def _is_report(path: Path) -> bool:
     """Whether `path` is a batch report of this layout or the one before."""
     try:
         with open(path, "rb") as handle:
@@ -145,9 +145,9 @@ def is_report(path: Path) -> bool:
 def find(outdir: Path) -> Path:
     """The batch report in OUTDIR: report.json when it is one, else the one JSON file of
     this schema at its top; UsageError when there is none or more than one."""
-    if is_report(outdir / NAME):
+    if _is_report(outdir / NAME):
         return outdir / NAME
-    found = [p for p in sorted(outdir.glob("*.json")) if not p.name.endswith(".csl.json") and is_report(p)]
+    found = [p for p in sorted(outdir.glob("*.json")) if not p.name.endswith(".csl.json") and _is_report(p)]
     if len(found) != 1:
         what = "no batch report" if not found else f"{len(found)} batch reports ({', '.join(p.name for p in found)})"
         raise UsageError(f"{what} in {outdir}: convert with --review or --report {outdir / NAME}, "
