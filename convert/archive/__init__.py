@@ -10,6 +10,8 @@ DIR's layout (DESIGN.md, "Archives"):
     DIR/.octavo/book/KEY/           the bound book (--include-book), reused while KEY holds
     DIR/.octavo/articles.json       article name → the post it holds (stable across runs)
     DIR/.octavo/packages/FORMAT/ID/ complete packages, never changed once made
+    DIR/report.json                 the batch report of the last run with --review (its outputs
+                                    named through the link: bag/data/NAME/NAME.pdf)
 
 A run converts (only what changed, batch.run's cache), builds the whole new package in a
 folder of its own, and then replaces the link with `os.replace`: a reader that resolves
