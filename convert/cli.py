@@ -226,6 +226,9 @@ def _review(data: dict, base: Path, target: Path, settings: Settings | None, *, 
     report.check_target(data, base, target)
     page = review.collect(data, base, settings, checks=checks, jobs=settings.jobs if settings else jobs)
     size = review.write(page, target)
+    if page.changed and not quiet:
+        _say("warning", f"{page.changed} of the outputs the batch report lists changed or went since it was "
+                        "written: the page shows the run it records (convert again with --review or --report)")
     if not quiet:
         noun = "article" if len(page.articles) == 1 else "articles"
         click.echo(f"octavo: review of {len(page.articles)} {noun} written to {target} "

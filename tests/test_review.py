@@ -154,6 +154,13 @@ def test_review_leaves_the_batch_report_so_the_page_can_be_made_again_from_outdi
     assert [c.get("data-outcome") for c in again.xpath("//li[contains(@class, 'card')]")] == ["converted"]
     assert first.xpath("//li//h3/text()") == again.xpath("//li//h3/text()") == ["A post with hidden text"]
 
+    output = out / f"{HIDDEN.stem}.html"   # a later run without --review changes an output
+    output.write_bytes(output.read_bytes() + b"\n")
+    result = octavo("report", str(out), "-o", str(tmp_path / "stale.html"), "--no-checks")
+    assert result.returncode == 0 and "1 of the outputs the batch report lists changed" in result.stderr
+    assert lxml.html.fromstring((tmp_path / "stale.html").read_bytes()).xpath("//p[@class='stale']")
+    assert not again.xpath("//p[@class='stale']")
+
     other = tmp_path / "other"
     other.mkdir()
     (other / "report.json").write_text('{"mine": true}')

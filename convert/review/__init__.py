@@ -66,6 +66,9 @@ class Review:
     checks_run: bool = True
     seconds: float = 0.0
     """Time spent making the page (re-reading, validators, thumbnails)."""
+    changed: int = 0
+    """Outputs no longer of the size the report recorded, or gone: a later run changed them
+    and did not write a report (the page still shows the report's run)."""
 
 
 def _settings(report: dict) -> Settings:
@@ -132,7 +135,18 @@ def collect(report: dict, base: Path, settings: Settings | None = None, *, check
         list(drawn)
     where = Path(os.path.abspath(base / report.get("outdir", "."))).name
     return Review(report=report, articles=articles, where=where, checks_run=checks,
-                  seconds=time.monotonic() - clock)
+                  seconds=time.monotonic() - clock, changed=sum(map(_changed, articles)))
+
+
+def _changed(article: Article) -> int:
+    """How many of the article's outputs differ in size from the report's record, or are gone."""
+    def differs(path: Path, size: int | None) -> bool:
+        try:
+            return size is not None and path.stat().st_size != size
+        except OSError:
+            return True
+
+    return sum(differs(path, size) for path, size in article.outputs)
 
 
 def write(review: Review, target: Path) -> int:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 EN = {
     "title": "Review of {where}", "lead": "{n} articles, made {made} by Octavo {version}.",
+    "lead_one": "1 article, made {made} by Octavo {version}.",
+    "changed": "{n} of the outputs the batch report lists are no longer as it recorded them (changed or "
+               "removed by a later run): the counts, outcomes and warnings here are those of the run it records.",
     "skip": "Skip to the articles", "summary": "Summary", "articles": "Articles",
     "converted": "Converted", "cached": "Unchanged (cached)", "cached_short": "Unchanged",
     "skipped": "Skipped", "failed": "Failed",
@@ -34,6 +37,9 @@ EN = {
 
 ZH = {
     "title": "审阅：{where}", "lead": "共 {n} 篇，由 Octavo {version} 于 {made} 生成。",
+    "lead_one": "共 1 篇，由 Octavo {version} 于 {made} 生成。",
+    "changed": "批处理报告所列输出中有 {n} 个已与报告记录的不同（被后来的运行改动或删除）："
+               "此处的计数、结果与警告是报告所记那次运行的。",
     "skip": "跳到文章列表", "summary": "概览", "articles": "文章",
     "converted": "已转换", "cached": "未变（缓存）", "cached_short": "未变",
     "skipped": "已跳过", "failed": "失败",

@@ -74,6 +74,7 @@ def render(review: Review, folder: Path) -> str:
     order = sorted(review.articles, key=lambda a: (a.entry["outcome"] != "failed", not _has_problems(a),
                                                    not _warned(a), _month(a) or "9999", a.name))
     made = conversion_time().strftime("%Y-%m-%d %H:%M UTC")
+    lead = "lead_one" if len(review.articles) == 1 else "lead"
     return "".join([
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -81,7 +82,7 @@ def render(review: Review, folder: Path) -> str:
         f'<title>{_e(words["title"].format(where=where))}</title><style>{_asset("review.css")}</style></head><body>',
         f'<a class="skip" href="#articles">{_e(words["skip"])}</a>',
         f'<header class="top"><h1>{_e(words["title"].format(where=where))}</h1>'
-        f'<p>{_e(words["lead"].format(n=len(review.articles), made=made, version=__version__))}</p></header><main>',
+        f'<p>{_e(words[lead].format(n=len(review.articles), made=made, version=__version__))}</p></header><main>',
         _summary(review, words),
         _articles(review, order, words, lang, folder),
         f'</main><script>{_asset("review.js")}</script></body></html>\n',
@@ -95,8 +96,10 @@ def _summary(review: Review, words: dict) -> str:
                     for name, value in tiles)
     seconds = review.report.get("seconds")
     time_line = words["time"].format(seconds="?" if seconds is None else f"{seconds:.1f}", page=f"{review.seconds:.1f}")
+    stale = (f'<p class="stale" role="note">{_e(words["changed"].format(n=review.changed))}</p>'
+             if review.changed else "")
     return (f'<section class="panel" aria-labelledby="summary"><h2 id="summary">{_e(words["summary"])}</h2>'
-            f'<dl class="stats">{stats}</dl><p class="note">{_e(time_line)}</p>'
+            f'<dl class="stats">{stats}</dl><p class="note">{_e(time_line)}</p>{stale}'
             f'<h3>{_e(words["validators"])}</h3>{_validators(review, words)}'
             f'<div class="charts">{_charts(review, words)}</div></section>')
 
