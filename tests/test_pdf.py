@@ -465,3 +465,19 @@ def _lines(path: Path) -> list[dict]:
                           "x0": float(line.get("xMin")), "x1": float(line.get("xMax"))})
         pages.append({"width": float(page.get("width")), "lines": lines})
     return pages
+
+
+def test_code_is_never_hyphenated(tmp_path):
+    """English text is hyphenated (`hyphens: auto`), but code is not text: a hyphen added
+    where a code line wraps changes what a reader copies (found in minimal-mistakes'
+    syntax-highlighting post: `ti-` / `tle="{{ page.title }}"`). Each code word must come
+    back from the PDF whole or split without a hyphen of Octavo's."""
+    words = ["title=\"{{ page.previous.title }}\">Previous", "configuration_statement", "documentation"]
+    line = " ".join(["x" * 40] + words * 3)
+    body = (f"<p>Inline <code>{' '.join(words * 4)}</code> code.</p>"
+            f"<pre><code>{line}\n{line}</code></pre>")
+    doc = Document(Meta(title="Code", lang="en", source_path=str(tmp_path / "c.md")), body, source_bytes=b"x")
+    path = tmp_path / "code.pdf"
+    path.write_bytes(pdf.write(doc, Settings()))
+    text = run("pdftotext", path, "-")
+    assert "\u2010\n" not in text and not re.search(r"[a-z]-\n", text), text
