@@ -329,3 +329,32 @@ def test_chapter_titles_are_headings_not_file_names(reference):
               for n in book.namelist() if n.startswith("EPUB/text/ch")]
     assert titles and not any(t.endswith(".xhtml") for t in titles)
     assert "国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去”" in titles
+
+
+def test_table_column_alignment_reaches_the_reading_system(tmp_path, epoch):
+    """A kramdown/GFM table's `|:-:|--:|` alignment is a cell class (`centered`, `right`);
+    the book's stylesheet must align those cells as the HTML and the PDF do (found in
+    minimal-mistakes' HTML-tags post: every column of its aligned table came out flush left).
+    Checked with a real cascade: WeasyPrint computes each cell's style from epub.css."""
+    from weasyprint import CSS, HTML
+
+    post = tmp_path / "2020-01-01-table.md"
+    post.write_text("---\ntitle: Aligned\nlang: en\n---\n\n| Left | Middle | Right |\n|:--|:-:|--:|\n"
+                    "| a | b | c |\n\nA paragraph.\n", encoding="utf-8")
+    book = unzip(epub.write(convert.load(post), Settings()))
+    chapter = next(book.read(n).decode() for n in book.namelist() if n.endswith("ch001.xhtml"))
+    css = book.read(epub.STYLESHEET).decode()
+    document = HTML(string=chapter.encode(), base_url=str(tmp_path)).render(stylesheets=[CSS(string=css)])
+    aligned = {}
+
+    def walk(box):
+        if getattr(box, "element_tag", None) in ("td", "th") and box.element is not None:
+            aligned["".join(box.element.itertext()).strip()] = box.style["text_align_all"]
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    assert aligned["Middle"] == aligned["b"] == "center", aligned
+    assert aligned["Right"] == aligned["c"] == "right", aligned
+    assert aligned["a"] in ("start", "left", "justify"), aligned   # a one-line cell: flush left
