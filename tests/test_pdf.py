@@ -503,3 +503,22 @@ def test_a_links_address_is_printed_after_its_text(tmp_path):
     assert joined.count("example.org/x") == 1 and joined.count("example.org/y") == 1, text
     assert "#top" not in joined and "mailto" not in joined, text
     assert "\u2010" not in text and "‐" not in text, text
+
+
+def test_addresses_in_the_text_wrap_without_a_hyphen(tmp_path):
+    """A link showing its address and an image left out (its description and URL in its
+    place) print addresses that wrap; English hyphenation put hyphens into them (binding
+    minimal-mistakes: `…/minimal-mistakes/as-` / `sets/images/…`)."""
+    words = ["internationalization", "accessibility", "documentation", "configuration", "photography"]
+    url = "https://mmistakes.github.io/" + "/".join(words * 2)
+    image = "https://example.org/" + "/".join(reversed(words * 2)) + ".jpg"
+    post = tmp_path / "2020-01-01-addresses.md"
+    post.write_text(f"---\ntitle: Addresses\nlang: en\n---\n\nSee <{url}> for more.\n\n"
+                    f"![A photograph]({image})\n", encoding="utf-8")
+    path = tmp_path / "addresses.pdf"
+    path.write_bytes(pdf.write(convert.load(post), Settings()))
+    # -layout: the plain mode joins a line ending in "-" to the next, dropping the hyphen
+    lines = [line.strip() for line in run("pdftotext", "-layout", path, "-").splitlines()]
+    assert not any(url in line for line in lines) and not any(image in line for line in lines), lines
+    joined = "".join(lines)
+    assert url in joined and image in joined, lines
