@@ -522,3 +522,26 @@ def test_addresses_in_the_text_wrap_without_a_hyphen(tmp_path):
     assert not any(url in line for line in lines) and not any(image in line for line in lines), lines
     joined = "".join(lines)
     assert url in joined and image in joined, lines
+
+
+def test_a_table_leaves_no_lone_rows_at_a_page_break(tmp_path):
+    """A table breaks with at least three of its rows on each side: minimal-mistakes'
+    HTML-tags post had its table cut after the first row, the header and footer repeated
+    around it. A table longer than a page still starts where it stands."""
+    rows = "".join(f"<tr><td>cell{n}a</td><td>cell{n}b</td></tr>" for n in range(8))
+    path = tmp_path / "table.pdf"
+    for before in range(22, 34):   # the table starts lower and lower, past the page's foot
+        filler = "".join(f"<p>Paragraph {n} of the text that comes before the table, filling the page.</p>"
+                         for n in range(before))
+        body = (f"{filler}<table><thead><tr><th>Head1</th><th>Head2</th></tr></thead><tbody>{rows}</tbody>"
+                "</table><p>After.</p>")
+        doc = Document(Meta(title="Table", lang="en", source_path=str(tmp_path / "t.md")), body, source_bytes=b"x")
+        path.write_bytes(pdf.write(doc, Settings()))
+        pages = run("pdftotext", path, "-").split("\f")
+        parts = [len(re.findall(r"cell\d+a", text)) for text in pages if "cell" in text]
+        assert sum(parts) == 8 and min(parts) >= 3, (before, parts)
+    rows = "".join(f"<tr><td>cell{n}a</td><td>cell{n}b</td></tr>" for n in range(90))
+    doc = Document(Meta(title="Long", lang="en", source_path=str(tmp_path / "t.md")),
+                   f"<p>Intro.</p><table><tbody>{rows}</tbody></table>", source_bytes=b"x")
+    path.write_bytes(pdf.write(doc, Settings()))
+    assert "cell0a" in run("pdftotext", "-f", "1", "-l", "1", path, "-")
