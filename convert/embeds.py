@@ -86,7 +86,7 @@ SCRIPT_FORMS = [
 the allowlist removes, so without its page the work would vanish without a word."""
 
 
-def page_url(url: str, forms: list[PageForm] = PAGE_FORMS) -> str:
+def page_url(url: str) -> str:
     """The public page of a player URL when its form is known, else the URL itself.
 
     `https://www.youtube-nocookie.com/embed/l2Of1-d5E5o?controls=0` → `https://www.youtube.com/watch?v=l2Of1-d5E5o`;
@@ -95,9 +95,25 @@ def page_url(url: str, forms: list[PageForm] = PAGE_FORMS) -> str:
     url = url.strip()
     if url.startswith("//"):
         url = "https:" + url
+    return _known_page(url, PAGE_FORMS) or url
+
+
+def script_page(url: str) -> str | None:
+    """The page of the work a script writes into the page, or None for any other script.
+
+    `https://gist.github.com/ada/77c6.js` → `https://gist.github.com/ada/77c6`;
+    `//platform.twitter.com/widgets.js` → None.
+    """
+    url = url.strip()
+    return _known_page("https:" + url if url.startswith("//") else url, SCRIPT_FORMS)
+
+
+def _known_page(url: str, forms: list[PageForm]) -> str | None:
+    """The page one of `forms` makes of a web URL, or None (no form matches, or a value the
+    page needs is missing from the URL)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        return url
+        return None
     query = {key: values[0] for key, values in parse_qs(parts.query).items()}
     where = (parts.hostname or "") + parts.path
     for form in forms:
@@ -107,22 +123,13 @@ def page_url(url: str, forms: list[PageForm] = PAGE_FORMS) -> str:
         values = {**query, **{k: v for k, v in match.groupdict().items() if v}}
         try:
             page = form.page.format(**values)
-        except KeyError:   # a value the page needs is missing: keep the player's URL
-            return url
+        except KeyError:
+            return None
         start = values.get("start") or values.get("t")
         if form.start and start and start.isdigit():
             page += form.start.format(start=start)
         return page
-    return url
-
-
-def script_page(url: str) -> str | None:
-    """The page of the work a script writes into the page, or None for any other script.
-
-    `https://gist.github.com/ada/77c6.js` → `https://gist.github.com/ada/77c6`.
-    """
-    page = page_url(url, SCRIPT_FORMS)
-    return None if page == url.strip() else page
+    return None
 
 
 def to_figures(html: str) -> tuple[str, list[str]]:

@@ -155,6 +155,7 @@ def test_a_script_that_writes_a_work_into_the_page_becomes_a_link_to_it(script, 
 
 @pytest.mark.parametrize("markup", [
     '<script src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+    '<script async src="//platform.twitter.com/widgets.js" charset="utf-8"></script>',
     '<script src="/assets/js/main.min.js"></script>',
     '<script>document.write("x")</script>',
 ])
