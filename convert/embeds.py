@@ -5,7 +5,8 @@ would remove a frame with everything in it. Before sanitizing, each iframe, vide
 object or embed becomes `<figure class="embed">`: a link to each URL it showed (the public
 page where the player URL has a known form: YouTube, Vimeo, CodePen…), its fallback text,
 and its title as the caption; a warning of kind `embed` names the URL. Never a live frame,
-never nothing. A `<video>` or `<audio>` that names its files also keeps a plain copy of itself
+never nothing. So does a `<script>` that writes a work into the page (a gist's code:
+SCRIPT_FORMS); other scripts only run the page and go with the allowlist. A `<video>` or `<audio>` that names its files also keeps a plain copy of itself
 at the figure's start (sources, poster, tracks; nothing else): its files may be archived
 (convert/resources.py), and convert/media.py then shows it as each format can, or removes it;
 convert/resources.py, not this module, names the files that could not be archived.
@@ -25,7 +26,7 @@ from .sanitize import REMOVED, check_nesting
 
 PLAYERS = ("iframe", "video", "audio", "object", "embed")
 """The elements that embed something played rather than read."""
-_FOUND = re.compile(r"<(?:iframe|video|audio|object|embed)\b", re.I)
+_FOUND = re.compile(r"<(?:iframe|video|audio|object|embed|script\b[^>]*\bsrc)\b", re.I)
 _VOID = ("embed", "source", "track", "param")
 """Void elements lxml's HTML 4 parser does not know: it nests what follows them inside."""
 _INNER = ("source", "track", "param")
@@ -76,6 +77,14 @@ PAGE_FORMS = [
 ]
 """Player URLs whose public page is known: the page is what a reader can still open."""
 
+SCRIPT_FORMS = [
+    PageForm(re.compile(r"gist\.github\.com/(?P<path>(?:[\w-]+/)?\w+)\.js"), "https://gist.github.com/{path}"),
+    PageForm(re.compile(r"asciinema\.org/a/(?P<id>\w+)\.js"), "https://asciinema.org/a/{id}"),
+    PageForm(re.compile(r"pastebin\.com/embed_js/(?P<id>\w+)"), "https://pastebin.com/{id}"),
+]
+"""Scripts that write a work into the page, and that work's page: the script itself is code
+the allowlist removes, so without its page the work would vanish without a word."""
+
 
 def page_url(url: str) -> str:
     """The public page of a player URL when its form is known, else the URL itself.
@@ -86,25 +95,41 @@ def page_url(url: str) -> str:
     url = url.strip()
     if url.startswith("//"):
         url = "https:" + url
+    return _known_page(url, PAGE_FORMS) or url
+
+
+def script_page(url: str) -> str | None:
+    """The page of the work a script writes into the page, or None for any other script.
+
+    `https://gist.github.com/ada/77c6.js` → `https://gist.github.com/ada/77c6`;
+    `//platform.twitter.com/widgets.js` → None.
+    """
+    url = url.strip()
+    return _known_page("https:" + url if url.startswith("//") else url, SCRIPT_FORMS)
+
+
+def _known_page(url: str, forms: list[PageForm]) -> str | None:
+    """The page one of `forms` makes of a web URL, or None (no form matches, or a value the
+    page needs is missing from the URL)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        return url
+        return None
     query = {key: values[0] for key, values in parse_qs(parts.query).items()}
     where = (parts.hostname or "") + parts.path
-    for form in PAGE_FORMS:
+    for form in forms:
         match = form.pattern.fullmatch(where)
         if not match:
             continue
         values = {**query, **{k: v for k, v in match.groupdict().items() if v}}
         try:
             page = form.page.format(**values)
-        except KeyError:   # a value the page needs is missing: keep the player's URL
-            return url
+        except KeyError:
+            return None
         start = values.get("start") or values.get("t")
         if form.start and start and start.isdigit():
             page += form.start.format(start=start)
         return page
-    return url
+    return None
 
 
 def to_figures(html: str) -> tuple[str, list[str]]:
@@ -121,8 +146,11 @@ def to_figures(html: str) -> tuple[str, list[str]]:
     check_nesting(html)
     root = fragment_fromstring(html, create_parent="div")
     _unnest_voids(root)
+    players = _outermost_players(root)
+    if not players:   # only scripts that run the page: the allowlist takes them
+        return html, []
     messages = []
-    for player in _outermost_players(root):
+    for player in players:
         figure, message = _figure(player)
         _lift(player)
         if figure is None:
@@ -156,7 +184,9 @@ def _outermost_players(root) -> list:
     """Players not inside another player, nor inside an element the allowlist removes with
     its content (sanitize names that text)."""
     found = []
-    for player in root.iter(*PLAYERS):
+    for player in root.iter(*PLAYERS, "script"):
+        if player.tag == "script" and not script_page(player.get("src") or ""):
+            continue
         ancestors = {a.tag for a in player.iterancestors()}
         if not ancestors & (set(PLAYERS) | REMOVED):
             found.append(player)
@@ -171,6 +201,8 @@ def _urls(player) -> list[str]:
             urls += [tag.get("src"), tag.get("data-src")]   # data-src: a lazily loaded player's
         elif tag.tag == "object":
             urls.append(tag.get("data"))
+        elif tag.tag == "script":
+            urls.append(script_page(tag.get("src")))
         elif tag.tag == "param" and (tag.get("name") or "").lower() in _PARAM_URL:
             urls.append(tag.get("value"))
     return list(dict.fromkeys(page_url(u) for u in urls if u and u.strip() and not _BLANK.match(u)))
@@ -183,6 +215,8 @@ def _fallback(player) -> list:
     for markup in (player.get("srcdoc"), player.text if player.tag == "iframe" else None):
         if markup and markup.strip():
             parts += fragments_fromstring(markup)
+    if player.tag == "script":   # its text is code, not a fallback
+        return parts
     if player.tag != "iframe":
         if player.text and player.text.strip():
             parts.insert(0, player.text)

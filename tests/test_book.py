@@ -418,3 +418,62 @@ def test_every_word_of_every_chapter_reaches_the_epub(tmp_path, monkeypatch, mon
     path.write_bytes(epub_book(monkeypatch, monthly).fp.getvalue())
     expected = " ".join(f"{d.meta.title} {html_text(d.body)}" for d in monthly.chapters)
     assert unexplained(expected, epub_text(path), []) == []
+
+
+def test_a_chapters_opening_page_has_no_running_head(tmp_path):
+    """The running head repeats the chapter's title on its later pages; on the page the
+    chapter opens, where the title stands in full just below, a typesetter leaves it out
+    (found binding jekyll-docs: each of 102 chapters opened with its title twice)."""
+    from convert.writers import pdf
+
+    for n, title in enumerate(["First Chapter Title", "Second Chapter Title"], 1):
+        filler = "\n\n".join(f"Paragraph {k} of post {n}, long enough to need a second page. " * 3
+                             for k in range(40))
+        (tmp_path / f"2020-01-0{n}-post-{n}.md").write_text(
+            f"---\ntitle: {title}\nlang: en\n---\n\n{filler}\n", encoding="utf-8")
+    docs = read(sorted(tmp_path.glob("*.md")))
+    volume = book.bind(docs, Options(group_by="none"), tmp_path / "book.pdf")
+    path = tmp_path / "book.pdf"
+    path.write_bytes(pdf.write(volume, Settings()))
+
+    def lines(page):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout).group(1))
+    for title in ("First Chapter Title", "Second Chapter Title"):
+        opening = next(p for p in range(1, pages + 1) if title in lines(p) and "Contents" not in lines(p))
+        assert lines(opening).count(title) == 1, lines(opening)[:3]
+        assert lines(opening + 1)[0] == title, lines(opening + 1)[:3]   # its later pages keep it
+
+
+def test_the_sources_print_every_address_whole(tmp_path):
+    """A Sources entry ends with the article's address, which wraps: hyphenation (on for
+    English) split its words with a hyphen a reader would copy into the URL (binding
+    minimal-mistakes: `https://mmis‐` / `takes.github.io/…` in 10 of 57 entries)."""
+    from convert.writers import pdf
+
+    (tmp_path / "_config.yml").write_text("title: Minimal Mistakes\nurl: https://mmistakes.github.io\n"
+                                          "baseurl: /minimal-mistakes\nlang: en\n", encoding="utf-8")
+    words = ["Header Image", "Sidebar Custom", "Text Readability", "Syntax Highlighting", "Image Alignment",
+             "Another Post", "Gemified Release", "Header Overlay", "Navigation List", "Excerpt Generated"]
+    for n, title in enumerate(words, 1):
+        (tmp_path / f"2020-01-{n:02d}-{title.lower().replace(' ', '-')}.md").write_text(
+            f"---\ntitle: \"Layout: {title}\"\n---\n\nPost {n} says something about {title.lower()}.\n",
+            encoding="utf-8")
+    docs = read(sorted(tmp_path.glob("*.md")))
+    volume = book.bind(docs, Options(group_by="none"), tmp_path / "book.pdf")
+    path = tmp_path / "book.pdf"
+    path.write_bytes(pdf.write(volume, Settings()))
+    # -layout: the plain mode joins a line ending in "-" to the next, dropping the hyphen
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [line.strip() for line in text[text.rindex("Sources"):].splitlines()]
+    urls = [doc.meta.canonical_url for doc in volume.chapters]
+    assert all(urls), urls
+    wrapped = [url for url in urls if not any(url in line for line in lines)]
+    assert wrapped, "no address wrapped: the test needs longer ones"
+    joined = "".join(lines)
+    assert all(url in joined for url in urls), [u for u in urls if u not in joined]

@@ -15,7 +15,7 @@ import pytest
 from lxml.html import fromstring
 
 import convert
-from convert.embeds import page_url, to_figures
+from convert.embeds import page_url, script_page, to_figures
 from convert.sanitize import clean
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +134,38 @@ def test_a_player_url_no_reader_could_follow_is_named_as_text():
     assert messages == ["embedded <iframe> kept as text: file:///etc/passwd"]
 
 
+@pytest.mark.parametrize("script,page", [
+    ("https://gist.github.com/mmistakes/77c68fbb07731a456805a7b473f47841.js",
+     "https://gist.github.com/mmistakes/77c68fbb07731a456805a7b473f47841"),
+    ("//gist.github.com/parkr/2874934.js?file=post.md", "https://gist.github.com/parkr/2874934"),
+    ("https://asciinema.org/a/14.js", "https://asciinema.org/a/14"),
+    ("https://pastebin.com/embed_js/AbCd1234", "https://pastebin.com/AbCd1234"),
+])
+def test_a_script_that_writes_a_work_into_the_page_becomes_a_link_to_it(script, page):
+    """A gist's code is written into the page by its script, which the allowlist removes
+    without a word (scripts are code): the work the script showed leaves a link and is named
+    (minimal-mistakes' syntax-highlighting post lost its gist silently)."""
+    out, messages = to_figures(f'<p>A gist:</p>\n<script src="{script}"></script>\n<p>after</p>')
+    body = clean(out)
+    (figure,) = fromstring(f"<div>{body}</div>").findall(".//figure")
+    assert [a.get("href") for a in figure.iter("a")] == [page]
+    assert len(messages) == 1 and page in messages[0] and "<script>" in messages[0]
+    assert "<script" not in body and body.endswith("<p>after</p>")
+
+
+@pytest.mark.parametrize("markup", [
+    '<script src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+    '<script async src="//platform.twitter.com/widgets.js" charset="utf-8"></script>',
+    '<script src="/assets/js/main.min.js"></script>',
+    '<script>document.write("x")</script>',
+])
+def test_other_scripts_still_go_without_a_word(markup):
+    """A script that only runs the page (a widget loader, the site's own code) showed no work."""
+    html_in = f"<blockquote><p>a tweet</p></blockquote>{markup}"
+    out, messages = to_figures(html_in)
+    assert messages == [] and out == html_in
+
+
 def test_player_inside_removed_content_goes_with_it():
     """A frame in <noscript> goes with it; the sanitizer names that text, not a link it never kept."""
     out, messages = to_figures('<noscript><iframe src="https://player.vimeo.com/video/1"></iframe>x</noscript>')
@@ -202,13 +234,15 @@ def test_pdf_shows_the_links(tmp_path):
 
 
 def test_real_jekyll_sites_leave_a_link_for_every_player():
-    """Both real sites, converted with no flags: every frame, video or audio leaves a link."""
+    """Both real sites, converted with no flags: every frame, video, audio or gist leaves a link."""
     if not JEKYLL_SITES.is_dir():
         pytest.skip("the Jekyll sites (../shared/corpus/jekyll) are not present")
     players = 0
     for post in sorted(JEKYLL_SITES.glob("*/_posts/*")):
         source = post.read_text(encoding="utf-8")
         srcs = re.findall(r"<(?:iframe|video|audio|embed)\b[^>]*\bsrc=\"([^\"]+)\"", source)
+        srcs += [script_page(src) for src in re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", source)
+                 if script_page(src)]
         if not srcs:
             continue
         doc = convert.load(post)

@@ -329,3 +329,69 @@ def test_chapter_titles_are_headings_not_file_names(reference):
               for n in book.namelist() if n.startswith("EPUB/text/ch")]
     assert titles and not any(t.endswith(".xhtml") for t in titles)
     assert "国办：支持市场主体内外贸一体化经营 鼓励有条件的物流企业“走出去”" in titles
+
+
+def test_table_column_alignment_reaches_the_reading_system(tmp_path, epoch):
+    """A kramdown/GFM table's `|:-:|--:|` alignment is a cell class (`centered`, `right`);
+    the book's stylesheet must align those cells as the HTML and the PDF do (found in
+    minimal-mistakes' HTML-tags post: every column of its aligned table came out flush left).
+    Checked with a real cascade: WeasyPrint computes each cell's style from epub.css."""
+    from weasyprint import CSS, HTML
+
+    post = tmp_path / "2020-01-01-table.md"
+    post.write_text("---\ntitle: Aligned\nlang: en\n---\n\n| Left | Middle | Right |\n|:--|:-:|--:|\n"
+                    "| a | b | c |\n\nA paragraph.\n", encoding="utf-8")
+    book = unzip(epub.write(convert.load(post), Settings()))
+    chapter = next(book.read(n).decode() for n in book.namelist() if n.endswith("ch001.xhtml"))
+    css = book.read(epub.STYLESHEET).decode()
+    document = HTML(string=chapter.encode(), base_url=str(tmp_path)).render(stylesheets=[CSS(string=css)])
+    aligned = {}
+
+    def walk(box):
+        if getattr(box, "element_tag", None) in ("td", "th") and box.element is not None:
+            aligned["".join(box.element.itertext()).strip()] = box.style["text_align_all"]
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    assert aligned["Middle"] == aligned["b"] == "center", aligned
+    assert aligned["Right"] == aligned["c"] == "right", aligned
+    assert aligned["a"] in ("start", "left", "justify"), aligned   # a one-line cell: flush left
+
+
+def test_long_code_lines_wrap_on_a_small_screen(tmp_path, epoch):
+    """pandoc's highlighting CSS sets code `white-space: pre` and scrolls it on screens only:
+    a paginated reading system cuts a long line off at the page's edge (minimal-mistakes'
+    syntax-highlighting post, lines of 110 characters). The book's stylesheet wraps them.
+    Checked by laying the chapter out, its own <style> and <link> as a reader would, on a
+    phone-sized page: no line of code reaches past the page's content box."""
+    from weasyprint import CSS, HTML
+
+    block = ('<nav class="pagination" role="navigation">\n  {% if page.previous %}\n'
+             '    <a href="{{ site.url }}{{ page.previous.url }}" class="btn" title="{{ page.previous.title }}">'
+             'Previous article</a>\n  {% endif %}\n</nav>')
+    post = tmp_path / "2020-01-01-code.md"
+    post.write_text(f"---\ntitle: Code\nlang: en\nrender_with_liquid: false\n---\n\n```html\n{block}\n```\n\n"
+                    f"```\n{block}\n```\n", encoding="utf-8")
+    book = unzip(epub.write(convert.load(post), Settings()))
+    book.extractall(tmp_path / "book")
+    chapter = next(tmp_path.joinpath("book").rglob("ch001.xhtml"))
+    document = HTML(filename=str(chapter), media_type="screen").render(   # a reader is a screen
+        stylesheets=[CSS(string="@page { size: 90mm 150mm; margin: 5mm }")])
+    codes = 0
+    for page in document.pages:
+        box = page._page_box
+        right = box.margin_width() - box.margin_right
+
+        def walk(b, in_code=False):
+            nonlocal codes
+            for child in getattr(b, "children", None) or []:
+                inside = in_code or getattr(child, "element_tag", None) == "code"
+                if inside and hasattr(child, "position_x") and hasattr(child, "margin_width"):
+                    codes += 1
+                    assert child.position_x + child.margin_width() <= right + 0.5, \
+                        f"code runs off the page: {child!r}"
+                walk(child, inside)
+        walk(box)
+    assert codes >= 2

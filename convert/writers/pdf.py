@@ -6,6 +6,7 @@ a cover, a title page and a contents page (_book_page), with its records attache
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import functools
 import json
 import logging
@@ -207,9 +208,35 @@ def _page(doc: Document, settings) -> str:
 
     index = {id(r): n for n, r in enumerate(doc.resources)}
     doc = with_images(doc, lambda r: image_url(index[id(r)]))
+    doc = dataclasses.replace(doc, body=addresses_shown(doc.body))
     if doc.chapters:
         return _book_page(doc, doc.body, settings)
     return page(doc, css="", after=colophon(doc))
+
+
+_WEB = re.compile(r"(?:https?|ftp)://", re.I)
+_BARE = re.compile(r"^(?:https?|ftp)://(?:www\.)?|/+$", re.I)
+
+
+def addresses_shown(body: str) -> str:
+    """Each web link whose text does not show its address gets the class `shows-url`, and
+    pdf.css prints the address after the text: on paper a link is its text alone.
+
+    `<a href="https://jekyllrb.com/docs/">our docs</a>` → `<a class="shows-url" href="https://jekyllrb.com/docs/">our docs</a>`;
+    `<a href="https://x.org/a/">x.org/a</a>`, `<a href="#fn1">1</a>` stay as they are.
+    """
+    if "<a" not in body:
+        return body
+    from .. import fragment
+
+    root, marked = fragment.parse(body), False
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not _WEB.match(href) or _BARE.sub("", href).lower() in " ".join(link.text_content().split()).lower():
+            continue
+        link.set("class", " ".join(filter(None, [link.get("class"), "shows-url"])))
+        marked = True
+    return fragment.serialize(root) if marked else body
 
 
 def _book_page(doc: Document, body: str, settings) -> str:
