@@ -196,18 +196,61 @@ def _lenient_yaml(block: str) -> dict:
 
 
 def _as_list(value) -> list[str]:
-    """Jekyll list fields: a YAML list, or a string split on whitespace (as Jekyll does)."""
-    if value is None:
+    """Jekyll list fields: the scalars of a YAML list (nested lists flattened; a mapping is
+    no list), or a string split on whitespace (as Jekyll does)."""
+    if value is None or isinstance(value, dict):
         return []
-    items = value if isinstance(value, (list, tuple)) else str(value).split()
-    return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+    if isinstance(value, (list, tuple)):
+        items = [leaf for leaf in _leaves(value, keys=False) if leaf is not _MAPPING]
+    else:
+        items = _scalar(value).split()
+    return list(dict.fromkeys(" ".join(item.split()) for item in items if item.strip()))
 
 
 def _as_text(value) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, (dict, list, tuple)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(_scalar(value).split())
     return text or None
+
+
+def _scalar(value) -> str:
+    """A YAML scalar as it reads in the post: booleans as YAML writes them, not Python's True."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+_MAPPING = object()
+"""What `_leaves` yields where a list holds a mapping (with keys=False)."""
+
+
+def _leaves(value, keys: bool = True, limit: int = 1000) -> list:
+    """The scalars in a YAML value as text, depth first, at most `limit` (aliases are bounded
+    before, nesting is not: no recursion). With keys=False a mapping inside yields _MAPPING
+    once and none of its text."""
+    found: list = []
+    stack = [value]
+    while stack and len(found) < limit:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not keys:
+                found.append(_MAPPING)
+                continue
+            for key, sub in reversed(list(item.items())):
+                stack += [sub, key]
+        elif isinstance(item, (list, tuple)):
+            stack += reversed(item)
+        elif item is not None and _scalar(item).strip():
+            found.append(" ".join(_scalar(item).split()))
+    return found
+
+
+def _left_out(value, kept) -> list[str]:
+    """The text of a mapping or list in a text or list field that its coercion did not keep
+    (a title given as a mapping, tags holding mappings), for a warning naming it."""
+    if not isinstance(value, (dict, list, tuple)):
+        return []
+    kept = set(kept or []) if isinstance(kept, list) else {kept}
+    return [leaf for leaf in _leaves(value) if leaf not in kept]
 
 
 def _as_date(value):
@@ -298,6 +341,12 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
             coerced = coerce(value)
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
+            lost = _left_out(value, coerced) if coerce in (_as_text, _as_list) else []
+            if lost:
+                shown = ", ".join(repr(leaf) for leaf in lost[:10]) + (", …" if len(lost) > 10 else "")
+                shape = "mapping" if isinstance(value, dict) else "list"
+                form = "text" if coerce is _as_text else "a list of names"
+                warnings.append(PostWarning(name, f"front matter {key} is a {shape}, not {form}; left out: {shown}"))
         elif key != "date" and not (key in LANGUAGE_KEYS and normalize_tag(value)):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)

@@ -117,6 +117,23 @@ def test_unknown_keys_kept_and_lists_coerced(tmp_path):
     assert doc.meta.extra == {"weird": {"x": [1, 2]}}
 
 
+def test_text_and_list_fields_of_the_wrong_shape_name_what_they_leave_out(tmp_path):
+    """A title given as a mapping or a list, and tags or categories holding mappings, keep
+    what fits (the scalars of a list, nested lists flattened) and warn naming the rest;
+    no Python repr of a mapping becomes a tag, and a YAML boolean reads as YAML writes it."""
+    text = POST.replace("title: 标题", "title: {zh: 标题, en: Title}").replace(
+        "tags: 东财滚动新闻", "tags: [[财经, [要闻]], {a: {b: 深层}}, 7]\nsummary: true")
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.tags == ["财经", "要闻", "7"] and doc.meta.summary == "true"
+    assert doc.meta.title != "{'zh': '标题', 'en': 'Title'}"
+    messages = [w.message for w in doc.warnings]
+    assert "front matter title is a mapping, not text; left out: 'zh', '标题', 'en', 'Title'" in messages
+    assert "front matter tags is a list, not a list of names; left out: 'a', 'b', '深层'" in messages
+    categories = read_post(write(tmp_path, POST.replace("categories: emnews", "categories: {x: 1}").encode()))
+    assert categories.meta.categories == []
+    assert any("categories is a mapping" in w.message and "'x', '1'" in w.message for w in categories.warnings)
+
+
 def test_site_config_from_reference_folder():
     doc = read_post(REFERENCE)
     assert doc.meta.lang == "zh-CN"
