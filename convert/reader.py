@@ -154,11 +154,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + 2 + (mark.line if mark else 0)
-        data = _lenient_yaml(block)
+        data, unread = _lenient_yaml(block)
         if not data:
             raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
-        warnings.append(PostWarning(path, f"front matter is not valid YAML; recovered {len(data)} fields line by line",
-                                    line))
+        left = "" if not unread else "; left out " + "; ".join(
+            f"line {skipped + 2 + number}: {text!r}" for number, text in unread[:10]) + ("; …" if len(unread) > 10 else "")
+        warnings.append(PostWarning(path, f"front matter is not valid YAML; recovered {len(data)} fields field by "
+                                          f"field{left}", line))
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
     return data, text[match.end():], warnings
@@ -174,25 +176,68 @@ _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _PLAIN_SCALARS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
 
-def _lenient_yaml(block: str) -> dict:
-    """`key: value` lines, outer quotes dropped, for front matter YAML refuses (unescaped quotes).
+def _lenient_yaml(block: str) -> tuple[dict, list[tuple[int, str]]]:
+    """Front matter YAML refuses (unescaped quotes), read field by field: each top-level
+    field (its key line and the indented or `- ` lines under it) as YAML alone, else as a
+    `key: value` line with outer quotes dropped. Returns the fields and the (0-based line,
+    text) of every line neither way read, for the warning to name.
 
     An unquoted `false` or `~` is still a boolean or null, as YAML reads it, so that
     `published: false` keeps its meaning in a block whose other lines are broken.
     """
     data: dict = {}
-    for line in block.splitlines():
-        match = _LINE.match(line)
-        if not match:
+    unread: list[tuple[int, str]] = []
+    for first, lines in _top_level_fields(block):
+        try:
+            yamlsafe.refuse_alias_bombs("\n".join(lines), MAX_YAML_NODES)
+            field = yaml.load("\n".join(lines), Loader=yamlsafe.Loader)
+        except yamlsafe.AliasBomb:
+            raise
+        except yaml.YAMLError:
+            field = None
+        if isinstance(field, dict) and field and all(isinstance(key, str) for key in field):
+            data.update(field)
             continue
-        key, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif any(tag in _PLAIN_SCALARS and rx.match(value)
-                 for tag, rx in yamlsafe.Loader.yaml_implicit_resolvers.get(value[:1], ())):
-            value = yaml.load(value, Loader=yamlsafe.Loader)
-        data[key] = value
-    return data
+        match = _LINE.match(lines[0])
+        if match:
+            data[match.group(1)] = _lenient_value(match.group(2))
+        unread += [(first + n, text) for n, text in enumerate(lines) if text.strip() and (n or not match)]
+    return data, unread
+
+
+_ITEM = re.compile(r"-(?:[ \t]|$)")
+"""A YAML block sequence item (`- x`, or `-` alone), which may sit at the margin under its key."""
+
+
+def _top_level_fields(block: str):
+    """(0-based first line, lines) of each top-level field of a YAML mapping: a line at the
+    left margin starts one; indented lines, `- ` items and blank lines belong to the field
+    above. Comment lines at the margin belong to none."""
+    field: list[str] = []
+    first = 0
+    for number, line in enumerate(block.splitlines()):
+        if line[:1] not in ("", " ", "\t", "#") and not _ITEM.match(line):
+            if field:
+                yield first, field
+            field, first = [line], number
+        elif line.startswith("#") and not field:
+            continue
+        elif field:
+            field.append(line)
+        elif line.strip():
+            yield number, [line]
+    if field:
+        yield first, field
+
+
+def _lenient_value(value: str):
+    """A `key: value` line's value: outer quotes dropped, an unquoted boolean or null as YAML reads it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if any(tag in _PLAIN_SCALARS and rx.match(value)
+           for tag, rx in yamlsafe.Loader.yaml_implicit_resolvers.get(value[:1], ())):
+        return yaml.load(value, Loader=yamlsafe.Loader)
+    return value
 
 
 def _as_list(value) -> list[str]:

@@ -89,6 +89,18 @@ def test_broken_yaml_is_recovered_with_warning_naming_line(tmp_path):
     assert any("post.md:2:" in str(w) and "not valid YAML" in str(w) for w in doc.warnings)
 
 
+def test_broken_yaml_keeps_lists_folded_text_and_quoted_keys_and_names_what_it_cannot_read(tmp_path):
+    """Each top-level field is read as YAML alone: a list or folded text under a key, or a
+    quoted key, survives the one broken line; a line no way reads is named in the warning."""
+    text = ('---\ntitle: "他说"你好"吗"\ntags:\n  - 财经\n  - 要闻\ncategories:\n- 新闻\n"quoted key": 保留\nsummary: >\n'
+            '  多行\n  摘要\n? [complex, key]\n: value\n---\n正文。\n')
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.title == '他说"你好"吗' and doc.meta.tags == ["财经", "要闻"] and doc.meta.categories == ["新闻"]
+    assert doc.meta.summary == "多行 摘要" and doc.meta.extra == {"quoted key": "保留"}
+    [warning] = [w for w in doc.warnings if "not valid YAML" in w.message]
+    assert warning.message.endswith("left out line 12: '? [complex, key]'; line 13: ': value'"), warning.message
+
+
 def test_unrecoverable_front_matter_fails_the_file(tmp_path):
     with pytest.raises(PostError) as err:
         read_post(write(tmp_path, b"---\n[[[: {\n---\nbody\n"))
