@@ -33,6 +33,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .sanitize import MAX_DEPTH, NestingError
+
 CONTAINERS = ("summary", "signature", "source", "centered")
 """Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
 
@@ -53,7 +55,8 @@ lists, so a hostile post cannot multiply its headings)."""
 def _build(options_json: str) -> MarkdownIt:
     options = json.loads(options_json)
     md = MarkdownIt("commonmark", {"html": True, "breaks": bool(options.get("hard_wrap")),
-                                   "typographer": True, "quotes": _quotes(options.get("smart_quotes"))})
+                                   "typographer": True, "quotes": _quotes(options.get("smart_quotes")),
+                                   "maxNesting": MAX_NESTING})
     for name in ("normalizeLink", "normalizeLinkText", "validateLink"):
         # pure functions of a URL, and a site's posts repeat theirs (navigation, tickers):
         # mdurl's parse and encode were a sixth of markdown-it's time on the news feed
@@ -125,8 +128,19 @@ _last: list = []
 
 
 def render(text: str, config: dict | None = None) -> str:
-    """Markdown → HTML as the site's Jekyll would render it."""
-    return renderer(config).render(text, {})
+    """Markdown → HTML as the site's Jekyll would render it; NestingError when its blocks
+    nest as deep as markdown-it stops parsing (it would drop the rest of the post unsaid)."""
+    md, env = renderer(config), {}
+    tokens = md.parse(text, env)
+    if any(token.level >= MAX_NESTING - 1 for token in tokens):
+        raise NestingError(f"Markdown nested deeper than {MAX_NESTING - 1} levels (a list level counts two)")
+    return md.renderer.render(tokens, md.options, env)
+
+
+MAX_NESTING = MAX_DEPTH + 1
+"""markdown-it's block depth limit: past it, markdown-it silently drops everything after the
+deep block (its preset's 20 lost a 10-deep list's deeper items and the text after them).
+Reaching it is refused as the sanitizer refuses markup nested deeper than MAX_DEPTH."""
 
 
 def _levels(value) -> set[int]:

@@ -405,8 +405,8 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         body_md, liquid_warnings = liquid.render(body_md, site, _page(data, meta, path, site), name,
                                                  offset=text.count("\n") - body_md.count("\n"))
         warnings += liquid_warnings
-    rendered = render(body_md, is_html, site.config)
     try:
+        rendered = render(body_md, is_html, site.config)
         rendered, embedded = embeds.to_figures(rendered)
         html = sanitize.clean(rendered)
     except sanitize.NestingError as exc:

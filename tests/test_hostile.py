@@ -24,6 +24,7 @@ HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 EXPECTED_FAILURES = {
     "binary": "binary file",
     "deep-nesting": "nested deeper",
+    "deep-markdown-list": "Markdown nested deeper",
     **{bomb.stem: "alias bomb" for bomb in HOSTILE.glob("yaml-bomb*.md")},
 }
 """Posts that must fail, and what their one error line must say."""
