@@ -42,10 +42,15 @@ def drop_hidden(root, ctx) -> None:
 
 
 def tidy_blocks(root, ctx) -> None:
-    """Drop empty blocks, leading/trailing <br>, and full-width indentation.
+    """Drop empty blocks, leading/trailing <br>, full-width indentation, and the <source>
+    and <track> of no player (a <picture>'s, left when the allowlist unwrapped it: invalid
+    outside <video> and <audio>; unwrapped, as a parser may have given one the text after it).
 
-    `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
+    `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`; `<p><source></p>` → nothing.
     """
+    for part in elements(root, "source", "track"):
+        if part.getparent().tag not in ("video", "audio"):
+            unwrap(part)
     # Children before their parents, so no tag here lies inside one already dropped.
     for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
