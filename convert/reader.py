@@ -46,15 +46,22 @@ _JUNK = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
 def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
-    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
+    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 (with a BOM, or without
+    one when its NUL bytes show it), or GB18030.
 
-    Invalid bytes become U+FFFD with one warning; NUL bytes, or invalid bytes and junk
+    Invalid bytes become U+FFFD with one warning; other NUL bytes, or invalid bytes and junk
     characters over MAX_INVALID_SHARE of the file, are a PostError (a binary file).
     """
     warnings: list[PostWarning] = []
-    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    bom16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    bomless = b"\x00" in raw and not bom16 and _bomless_utf16(raw)
+    if b"\x00" in raw and not bom16 and not bomless:
         raise PostError("binary file (contains NUL bytes), not a text post", path)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if bomless:
+        encoding = bomless
+        warnings.append(PostWarning(path, f"decoded as {_LABEL[encoding]} (no byte-order mark: every NUL byte "
+                                          "is the high byte of a character)", kind="encoding"))
+    elif bom16:
         encoding = "utf-16"
         warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
@@ -88,7 +95,26 @@ def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     return text, warnings
 
 
-_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
+_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16",
+          "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 saved without a byte-order mark: every NUL byte
+    on one side of the byte pairs (the high byte of ASCII characters, as `---` and YAML keys
+    are) and the whole decoding strictly to lines without a NUL character. A binary file
+    has NUL bytes on both sides, a text with a stray NUL no UTF-16 newline: None."""
+    if len(raw) % 2:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    if even and odd:
+        return None
+    encoding = "utf-16-le" if odd else "utf-16-be"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if "\n" in text and "\x00" not in text else None
 
 
 _INVALID = threading.local()

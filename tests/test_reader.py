@@ -25,7 +25,8 @@ def write(tmp_path, data: bytes, name="2022-01-19-post.md"):
 
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
-                                          ("utf-16", b""), ("gb18030", b""), ("gbk", b"")])
+                                          ("utf-16", b""), ("gb18030", b""), ("gbk", b""),
+                                          ("utf-16-le", b""), ("utf-16-be", b"")])
 def test_encodings(tmp_path, encoding, bom):
     doc = read_post(write(tmp_path, bom + POST.encode(encoding)))
     assert doc.meta.title == "标题"
@@ -49,6 +50,15 @@ def test_undecodable_bytes_are_an_error_with_line(tmp_path):
 def test_binary_file_is_an_error(tmp_path):
     with pytest.raises(PostError, match="binary"):
         read_post(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00"))
+    with pytest.raises(PostError, match="binary"):   # a stray NUL in UTF-8 text is no UTF-16
+        read_post(write(tmp_path, POST.encode()[:-1] + b"\x00"))
+
+
+def test_utf16_without_a_byte_order_mark_is_named_in_its_warning(tmp_path):
+    doc = read_post(write(tmp_path, POST.replace("\n", "\r\n").encode("utf-16-le")))
+    assert doc.meta.title == "标题" and "正文内容" in doc.body
+    assert [w.message for w in doc.warnings if w.kind == "encoding"] == [
+        "decoded as UTF-16LE (no byte-order mark: every NUL byte is the high byte of a character)"]
 
 
 def test_jekyll_date_string_becomes_aware_datetime(tmp_path):
