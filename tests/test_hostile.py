@@ -160,3 +160,30 @@ def test_strict_turns_the_byte_repair_into_a_failure(tmp_path):
     errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
     assert len(errors) == 1 and "--strict" in errors[0] and "U+FFFD" in errors[0]
     assert not any((tmp_path / "out").glob("invalid-bytes.*"))
+
+
+def test_a_right_to_left_post_is_right_to_left_in_every_output_and_its_english_colophon_is_not(tmp_path):
+    """An Arabic post: `dir="rtl"` on the HTML root, on every EPUB page (the spine progresses
+    right to left; EPUB forbids CSS direction) and on the PDF's page; Octavo's colophon, in
+    English, is left to right in each. A left-to-right post carries no dir at all."""
+    from convert import load
+    from convert.writers import pdf
+
+    out = tmp_path / "out"
+    run = octavo("convert", HOSTILE / "rtl-mixed.md", HOSTILE / "english.md", "-o", out, "-t", "html,epub")
+    assert run.returncode == 0, run.stderr
+    html = (out / "rtl-mixed.html").read_text("utf-8")
+    assert '<html lang="ar" dir="rtl">' in html and '<footer class="provenance"' not in html.replace(
+        '<footer class="provenance" dir="ltr"', "")
+    with zipfile.ZipFile(out / "rtl-mixed.epub") as epub:
+        pages = {n: epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml")}
+        opf = epub.read("EPUB/content.opf").decode()
+    assert 'page-progression-direction="rtl"' in opf
+    assert all(re.search(r'<html dir="rtl"[^>]* lang="ar"', page) for page in pages.values()), list(pages)
+    assert '<h1 class="colophon" dir="ltr">' in pages["EPUB/text/ch002.xhtml"]
+    page = pdf._page(load(HOSTILE / "rtl-mixed.md"), Settings())
+    assert '<html lang="ar" dir="rtl">' in page and '<section class="colophon" dir="ltr">' in page
+    english = (out / "english.html").read_text("utf-8")
+    with zipfile.ZipFile(out / "english.epub") as epub:
+        english += "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith((".xhtml", ".opf")))
+    assert " dir=" not in english and "page-progression-direction" not in english

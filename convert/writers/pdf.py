@@ -251,10 +251,11 @@ def _book_page(doc: Document, body: str, settings) -> str:
     from html import escape
 
     from ..bookmatter import pdf_front
+    from ..locales import dir_attribute
 
     meta = doc.meta
     return ("<!DOCTYPE html>\n"
-            f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<html lang="{escape(meta.lang)}"{dir_attribute(meta.lang)}>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(meta.title)}</title>\n</head>\n"
             f'<body class="book">\n{pdf_front(doc, settings.book.cover)}\n{body}</body>\n</html>\n')
 
@@ -287,7 +288,7 @@ def colophon(doc: Document) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
     from ..colophon import cite_as, definition_list   # here: Settings import this module for Options
 
-    return (f'<section class="colophon"><h2>{doc.locale.label("colophon")}</h2>'
+    return (f'<section class="colophon"{doc.locale.labels_dir}><h2>{doc.locale.label("colophon")}</h2>'
             f'{definition_list(doc.meta)}<p class="citation">{cite_as(doc.meta)}</p></section>\n')
 
 
