@@ -252,14 +252,22 @@ def _apply_block_ials(state) -> None:
     """Attach each block attribute list to its block and drop the list's token."""
     tokens = state.tokens
     definitions = state.env.get("kramdown_ald", {})
-    for index, token in enumerate(tokens):
-        if token.type != "kramdown_ial":
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "kramdown_ial":
+            index += 1
             continue
-        target = _previous_block(tokens, index)
-        if target is None or (target.map and target.map[1] < token.map[0]):
-            target = _next_block(tokens, index)
-        if target is not None:
-            _set_attributes(target, parse_attributes(token.content, definitions))
+        last = index   # a run of lists on consecutive lines: its neighbours found once, not per list
+        while last + 1 < len(tokens) and tokens[last + 1].type == "kramdown_ial":
+            last += 1
+        before, after = _previous_block(tokens, index), _next_block(tokens, last)
+        for token in tokens[index:last + 1]:
+            target = before
+            if target is None or (target.map and target.map[1] < token.map[0]):
+                target = after
+            if target is not None:
+                _set_attributes(target, parse_attributes(token.content, definitions))
+        index = last + 1
     tokens[:] = [token for token in tokens if token.type != "kramdown_ial"]
 
 
@@ -286,7 +294,8 @@ def _previous_block(tokens: list[Token], index: int) -> Token | None:
 
 def _next_block(tokens: list[Token], index: int) -> Token | None:
     level = tokens[index].level
-    for token in tokens[index + 1:]:
+    for after in range(index + 1, len(tokens)):
+        token = tokens[after]
         if token.level < level:
             return None
         if token.level == level and token.type != "kramdown_ial" and token.nesting >= 0:

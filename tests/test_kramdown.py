@@ -320,3 +320,30 @@ def test_markdown_too_deep_to_parse_whole_fails_the_post_naming_it(tmp_path):
     post.write_text("---\ntitle: deep\n---\n" + "".join("  " * i + f"- {i}\n" for i in range(300)), "utf-8")
     with pytest.raises(convert.errors.PostError, match="Markdown nested deeper than 256 levels"):
         convert.load(post)
+
+
+def test_a_run_of_attribute_lists_is_matched_to_its_blocks_in_linear_work():
+    """Each `{: …}` line of a run looked for its neighbouring blocks past all the others
+    (50,000 lines of them took 155 s, past the reader's time limit). Counted in executed
+    lines of the two lookups, not timed: a run of n finds its neighbours once."""
+    import sys
+
+    counted = {"_previous_block", "_next_block"}
+    lines = [0]
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name not in counted:
+            return None
+        def local(frame, event, arg):
+            lines[0] += event == "line"
+            return local
+        return local
+
+    n = 1000
+    sys.settrace(tracer)
+    try:
+        html = kramdown.render("para\n" + "{: .a}\n" * n + "\nnext\n{: .b}\n")
+    finally:
+        sys.settrace(None)
+    assert html == '<p class="a">para</p>\n<p class="a b">next</p>\n'   # as before: only the first is adjacent
+    assert lines[0] < 20 * n, lines[0]
