@@ -102,8 +102,9 @@ _LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16",
 def _bomless_utf16(raw: bytes) -> str | None:
     """"utf-16-le" or "utf-16-be" for UTF-16 saved without a byte-order mark: every NUL byte
     on one side of the byte pairs (the high byte of ASCII characters, as `---` and YAML keys
-    are) and the whole decoding strictly to lines without a NUL character. A binary file
-    has NUL bytes on both sides, a text with a stray NUL no UTF-16 newline: None."""
+    are), the whole decoding strictly to lines without a NUL character, and the text opening
+    as a post does, with an ASCII character (front matter, a heading, markup). A binary file
+    has NUL bytes on both sides; ASCII bytes read in pairs open with U+2D2D-like junk: None."""
     if len(raw) % 2:
         return None
     even, odd = raw[0::2].count(0), raw[1::2].count(0)
@@ -114,7 +115,8 @@ def _bomless_utf16(raw: bytes) -> str | None:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return encoding if "\n" in text and "\x00" not in text else None
+    opening = text.lstrip()[:1]
+    return encoding if "\n" in text and "\x00" not in text and opening.isascii() and opening else None
 
 
 _INVALID = threading.local()

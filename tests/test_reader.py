@@ -52,6 +52,8 @@ def test_binary_file_is_an_error(tmp_path):
         read_post(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00"))
     with pytest.raises(PostError, match="binary"):   # a stray NUL in UTF-8 text is no UTF-16
         read_post(write(tmp_path, POST.encode()[:-1] + b"\x00"))
+    with pytest.raises(PostError, match="binary"):   # NULs on one side, a UTF-16 newline, junk text
+        read_post(write(tmp_path, b"---\ntitle: x\n---\n\x00\x01\x02" * 10))
 
 
 def test_utf16_without_a_byte_order_mark_is_named_in_its_warning(tmp_path):
