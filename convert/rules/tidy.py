@@ -95,6 +95,36 @@ _FLOW = {*_BLOCKS, "ul", "ol", "dl", "table", "pre", "section", "footer", "hr", 
 """Top-level elements that are not loose text (an image at the top level becomes a figure)."""
 
 
+_PHRASING = ("a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+             "strong", "sub", "sup", "time", "u")
+"""Inline elements the allowlist keeps (spans are unwrapped before): they may hold no block."""
+_BLOCKS_IN_FLOW = tuple(sorted(_FLOW - {"img", "li"}))
+
+
+def blocks_out_of_inline(root, ctx) -> None:
+    """A block inside an inline element (what an unclosed `<em>` before a list leaves) moves
+    out after it, the inline split around it: HTML cannot nest them (a browser re-reads the
+    page into another tree) and a paragraph made of the inline would hold the block.
+
+    `<em>甲<ul><li>乙</li></ul>丙</em>。` → `<em>甲</em><ul><li>乙</li></ul><em>丙</em>。`.
+    """
+    while True:
+        block = next((b for b in root.iterdescendants(*_BLOCKS_IN_FLOW) if b.getparent().tag in _PHRASING), None)
+        if block is None:
+            return
+        inline = block.getparent()
+        tail, inline.tail = inline.tail, None
+        rest = Element(inline.tag, {k: v for k, v in inline.attrib.items() if k != "id"})
+        rest.text, block.tail = block.tail, None
+        rest.extend(list(block.itersiblings()))
+        inline.addnext(block)
+        if (rest.text or "").strip() or len(rest):
+            block.addnext(rest)
+            rest.tail = tail
+        else:
+            block.tail = (rest.text or "") + (tail or "")
+
+
 def loose_inline(root, ctx) -> None:
     """Text and inline elements lying between the body's blocks are a paragraph, as a
     Markdown renderer would make them.
