@@ -25,6 +25,7 @@ EXPECTED_FAILURES = {
     "binary": "binary file",
     "deep-nesting": "nested deeper",
     "deep-markdown-list": "Markdown nested deeper",
+    "nul-bytes": "binary file",
     **{bomb.stem: "alias bomb" for bomb in HOSTILE.glob("yaml-bomb*.md")},
 }
 """Posts that must fail, and what their one error line must say."""
