@@ -287,6 +287,17 @@ def _as_text(value) -> str | None:
     return text or None
 
 
+def _as_url(value) -> str | None:
+    """A URL field: its text with what no URL may hold (space, double quote, angle brackets,
+    backslash, caret, backquote, braces, bar) percent-encoded, so each output's `href` is a
+    valid URL; an IRI keeps its letters."""
+    text = _as_text(value)
+    return text.translate(_URL_UNSAFE) if text else None
+
+
+_URL_UNSAFE = {ord(c): f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
+
+
 def _scalar(value) -> str:
     """A YAML scalar as it reads in the post: booleans as YAML writes them, not Python's True."""
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
@@ -364,7 +375,7 @@ FIELDS = {
     "summary": ("summary", _as_text),
     "excerpt": ("summary", _as_text),
     "description": ("summary", _as_text),
-    "canonical_url": ("canonical_url", _as_text),
+    "canonical_url": ("canonical_url", _as_url),
     "source": ("source", _as_text),
     "container": ("container", _as_text),
     "doc_number": ("doc_number", _as_text),

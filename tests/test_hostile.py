@@ -188,3 +188,18 @@ def test_a_right_to_left_post_is_right_to_left_in_every_output_and_its_english_c
     with zipfile.ZipFile(out / "english.epub") as epub:
         english += "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith((".xhtml", ".opf")))
     assert " dir=" not in english and "page-progression-direction" not in english
+
+
+@pytest.mark.slow
+def test_every_hostile_page_passes_the_nu_checker(tmp_path):
+    """The HTML of every hostile post that converts is valid HTML (a canonical URL with a
+    space and quotes was written into href as it stood)."""
+    from test_html import nu_check
+
+    out = tmp_path / "out"
+    run = octavo("convert", HOSTILE, "-o", out, "-t", "html", "--jobs", "2")
+    assert "Traceback" not in run.stderr
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == len(list(HOSTILE.glob("*.md"))) - len(EXPECTED_FAILURES)
+    errors = nu_check(pages)
+    assert errors == [], errors[:5]

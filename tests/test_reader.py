@@ -271,3 +271,11 @@ def test_metadata_lifted_from_the_body_is_cleaned_too(tmp_path):
     assert doc.meta.summary == "摘要内容"
     assert [w.message for w in doc.warnings if w.kind == "metadata-controls"] == [
         "removed 2 control or bidi character(s) from summary (U+202E, U+200F)"]
+
+
+def test_a_canonical_url_holding_spaces_and_quotes_is_percent_encoded(tmp_path):
+    text = POST.replace("tags: 东财滚动新闻", 'canonical_url: "http://example.org/a b\\"on=\\"x<y>"')
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.canonical_url == "http://example.org/a%20b%22on=%22x%3Cy%3E"
+    iri = read_post(write(tmp_path, POST.replace("tags: 东财滚动新闻", "canonical_url: https://例子.中国/路径?q=1").encode()))
+    assert iri.meta.canonical_url == "https://例子.中国/路径?q=1"
