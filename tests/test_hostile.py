@@ -203,3 +203,17 @@ def test_every_hostile_page_passes_the_nu_checker(tmp_path):
     assert len(pages) == len(list(HOSTILE.glob("*.md"))) - len(EXPECTED_FAILURES)
     errors = nu_check(pages)
     assert errors == [], errors[:5]
+
+
+def test_an_image_given_only_by_srcset_keeps_its_largest_candidate_and_unsafe_ones_still_go():
+    """The allowlist keeps no srcset: an <img> with none but a srcset (its own or its
+    <picture>'s) went, URL and all. It takes the largest candidate as its src; a javascript:
+    or data: candidate is still refused by the allowlist."""
+    from convert.sanitize import clean
+
+    html = clean('<img srcset="http://e.org/a.png 1x, http://e.org/b.png 2x" alt="一">'
+                 '<picture><source srcset="http://e.org/c.webp 480w, http://e.org/d.webp 960w">'
+                 '<img alt="二"></picture><img srcset="javascript:alert(1) 1x" alt="三">')
+    assert '<img alt="一" src="http://e.org/b.png">' in html
+    assert '<img alt="二" src="http://e.org/d.webp">' in html
+    assert "javascript" not in html and "srcset" not in html
