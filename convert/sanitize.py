@@ -130,6 +130,7 @@ def mark_presentation(html: str) -> str:
             + "".join(tostring(child, encoding="unicode") for child in root))
 
 
+_SRCSET = re.compile("srcset", re.I)
 _CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)[wx])?\s*(?:,|$)")
 
 
@@ -140,7 +141,7 @@ def srcset_as_src(html: str) -> str:
 
     `<img srcset="a.png 1x, b.png 2x" alt="图">` → `<img srcset="a.png 1x, b.png 2x" alt="图" src="b.png">`.
     """
-    if "srcset" not in html.lower():
+    if not _SRCSET.search(html):
         return html
     root = fragment_fromstring(html, create_parent="div")
     for img in root.iter("img"):
