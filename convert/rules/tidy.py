@@ -95,9 +95,10 @@ _FLOW = {*_BLOCKS, "ul", "ol", "dl", "table", "pre", "section", "footer", "hr", 
 """Top-level elements that are not loose text (an image at the top level becomes a figure)."""
 
 
-_PHRASING = ("a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+_PHRASING = ("abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
              "strong", "sub", "sup", "time", "u")
-"""Inline elements the allowlist keeps (spans are unwrapped before): they may hold no block."""
+"""Inline elements the allowlist keeps that may hold no block (spans are unwrapped before; a
+link may wrap blocks, and moving them out would take their link away)."""
 _BLOCKS_IN_FLOW = tuple(sorted(_FLOW - {"img", "li"}))
 
 
@@ -129,7 +130,8 @@ def loose_inline(root, ctx) -> None:
     """Text and inline elements lying between the body's blocks are a paragraph, as a
     Markdown renderer would make them.
 
-    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`.
+    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`; a link that wraps
+    blocks stays one: `<a href="x"><p>卡片</p></a>` is left as it is.
     """
     para = None
     if (root.text or "").strip():
@@ -139,7 +141,8 @@ def loose_inline(root, ctx) -> None:
     for child in list(root):
         if child is para or not isinstance(child.tag, str):
             continue
-        if child.tag not in _FLOW:
+        if child.tag not in _FLOW and not (child.tag == "a" and next(child.iterdescendants(*_BLOCKS_IN_FLOW), None)
+                                           is not None):   # a link wrapping blocks is a block
             if para is None:
                 para = Element("p")
                 child.addprevious(para)
