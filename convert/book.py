@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .errors import PostWarning
+from .locales import dir_attribute
 from .model import Document, Meta, conversion_time
 from .options import Declared, setting
 
@@ -372,7 +373,7 @@ def chapter_html(chapter: Chapter, depth: int) -> tuple[str, list]:
     title.set("class", "chapter-title")
     title.set("lang", doc.meta.lang)
     images = _chapter_images(root, doc, anchor)
-    return (f'<article class="chapter" lang="{escape(doc.meta.lang)}">'
+    return (f'<article class="chapter" lang="{escape(doc.meta.lang)}"{dir_attribute(doc.meta.lang)}>'
             f"{fragment.serialize(root)}</article>\n"), images
 
 

@@ -74,7 +74,7 @@ def colophon(book, meta: Meta, options, failed: list[str]) -> str:
     rows.append(("book_identifier", escape(meta.identifier)))
     items = "".join(f"<dt>{loc.label(key)}</dt><dd>{value}</dd>" for key, value in rows)
     cite = loc.labelled("cite", formatted_citation(meta, options.style or loc.citation_style))
-    return (f'<section class="colophon book-colophon"><h1 class="colophon" id="colophon">'
+    return (f'<section class="colophon book-colophon"{loc.labels_dir}><h1 class="colophon" id="colophon">'
             f'{loc.label("colophon")}</h1>\n<dl>{items}</dl>\n<p class="citation">{cite}</p></section>\n')
 
 

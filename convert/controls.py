@@ -45,14 +45,25 @@ def strip_meta_controls(meta: Meta, path: str) -> list[PostWarning]:
             warnings.append(_controls_warning(path, name, removed))
     if not meta.extra:
         return warnings
-    extra = {}
+    extra: dict = {}
     for key, value in meta.extra.items():
         removed = []
-        extra[_strip_value(key, removed) or "_"] = _strip_value(value, removed)
+        clean = _strip_value(key, removed) or "_"
+        if clean != key:
+            clean = free_key(clean, {*extra, *meta.extra})
+        extra[clean] = _strip_value(value, removed)
         if removed:
-            warnings.append(_controls_warning(path, key, removed))
+            warnings.append(_controls_warning(path, clean, removed))
     meta.extra = extra
     return warnings
+
+
+def free_key(key: str, taken) -> str:
+    """`key`, or `key_`, `key__`… the first not in `taken`: a key cleaned or moved aside
+    never overwrites another one's value."""
+    while key in taken:
+        key += "_"
+    return key
 
 
 def _strip_value(value, removed: list[str]):
@@ -64,7 +75,11 @@ def _strip_value(value, removed: list[str]):
     if isinstance(value, list):
         return [v for v in (_strip_value(v, removed) for v in value) if v != ""]
     if isinstance(value, dict):
-        return {_strip_value(k, removed): _strip_value(v, removed) for k, v in value.items()}
+        out: dict = {}
+        for k, v in value.items():
+            clean = _strip_value(k, removed)
+            out[free_key(clean, {*out, *value}) if clean != k else clean] = _strip_value(v, removed)
+        return out
     return value
 
 

@@ -26,9 +26,16 @@ _MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 def safe_name(stem: str) -> str:
     """An output base name that cannot escape OUTDIR or upset a file system, without the
-    invisible characters (bidi overrides, controls) that would make it read as another name."""
-    name = _UNSAFE.sub("_", strip_controls(stem)[0]).strip(" .")
-    return name[:150] or "post"
+    invisible characters (bidi overrides, controls) that would make it read as another name;
+    at most 150 characters and MAX_NAME_BYTES bytes of UTF-8, cut at a character."""
+    name = _UNSAFE.sub("_", strip_controls(stem)[0]).strip(" .")[:150]
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
+    return name or "post"
+
+
+MAX_NAME_BYTES = 180
+"""File systems allow 255 bytes a name; a temporary output is `.NAME.SUFFIX.RANDOM.tmp`
+(NAME + 25 bytes with `.csl.json`): 80 CJK characters, 240 bytes, failed every format."""
 
 
 def discover(inputs: list[str], warn, outdir: Path | None = None) -> list[Job]:

@@ -33,6 +33,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .sanitize import MAX_DEPTH, NestingError
+
 CONTAINERS = ("summary", "signature", "source", "centered")
 """Pandoc-style fenced divs (`::: signature`) read back from Octavo's own Markdown."""
 
@@ -53,7 +55,8 @@ lists, so a hostile post cannot multiply its headings)."""
 def _build(options_json: str) -> MarkdownIt:
     options = json.loads(options_json)
     md = MarkdownIt("commonmark", {"html": True, "breaks": bool(options.get("hard_wrap")),
-                                   "typographer": True, "quotes": _quotes(options.get("smart_quotes"))})
+                                   "typographer": True, "quotes": _quotes(options.get("smart_quotes")),
+                                   "maxNesting": MAX_NESTING})
     for name in ("normalizeLink", "normalizeLinkText", "validateLink"):
         # pure functions of a URL, and a site's posts repeat theirs (navigation, tickers):
         # mdurl's parse and encode were a sixth of markdown-it's time on the news feed
@@ -125,8 +128,19 @@ _last: list = []
 
 
 def render(text: str, config: dict | None = None) -> str:
-    """Markdown → HTML as the site's Jekyll would render it."""
-    return renderer(config).render(text, {})
+    """Markdown → HTML as the site's Jekyll would render it; NestingError when its blocks
+    nest as deep as markdown-it stops parsing (it would drop the rest of the post unsaid)."""
+    md, env = renderer(config), {}
+    tokens = md.parse(text, env)
+    if any(token.level >= MAX_NESTING - 1 for token in tokens):
+        raise NestingError(f"Markdown nested deeper than {MAX_NESTING - 1} levels (a list level counts two)")
+    return md.renderer.render(tokens, md.options, env)
+
+
+MAX_NESTING = MAX_DEPTH + 1
+"""markdown-it's block depth limit: past it, markdown-it silently drops everything after the
+deep block (its preset's 20 lost a 10-deep list's deeper items and the text after them).
+Reaching it is refused as the sanitizer refuses markup nested deeper than MAX_DEPTH."""
 
 
 def _levels(value) -> set[int]:
@@ -238,14 +252,22 @@ def _apply_block_ials(state) -> None:
     """Attach each block attribute list to its block and drop the list's token."""
     tokens = state.tokens
     definitions = state.env.get("kramdown_ald", {})
-    for index, token in enumerate(tokens):
-        if token.type != "kramdown_ial":
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "kramdown_ial":
+            index += 1
             continue
-        target = _previous_block(tokens, index)
-        if target is None or (target.map and target.map[1] < token.map[0]):
-            target = _next_block(tokens, index)
-        if target is not None:
-            _set_attributes(target, parse_attributes(token.content, definitions))
+        last = index   # a run of lists on consecutive lines: its neighbours found once, not per list
+        while last + 1 < len(tokens) and tokens[last + 1].type == "kramdown_ial":
+            last += 1
+        before, after = _previous_block(tokens, index), _next_block(tokens, last)
+        for token in tokens[index:last + 1]:
+            target = before
+            if target is None or (target.map and target.map[1] < token.map[0]):
+                target = after
+            if target is not None:
+                _set_attributes(target, parse_attributes(token.content, definitions))
+        index = last + 1
     tokens[:] = [token for token in tokens if token.type != "kramdown_ial"]
 
 
@@ -272,7 +294,8 @@ def _previous_block(tokens: list[Token], index: int) -> Token | None:
 
 def _next_block(tokens: list[Token], index: int) -> Token | None:
     level = tokens[index].level
-    for token in tokens[index + 1:]:
+    for after in range(index + 1, len(tokens)):
+        token = tokens[after]
         if token.level < level:
             return None
         if token.level == level and token.type != "kramdown_ial" and token.nesting >= 0:

@@ -83,6 +83,15 @@ class Locale:
     APA otherwise."""
     list_separator: str = ", "
     """Between the items of a list of names: the enumeration comma (、) in Chinese."""
+    direction: str = "ltr"
+    """The text's base direction (see direction()): written on every output's root element
+    when right to left, or a mixed Arabic and English sentence reads in the wrong order."""
+
+    @property
+    def labels_dir(self) -> str:
+        """` dir="ltr"` for what Octavo writes in its labels' language (English) within a
+        right-to-left text (its colophon), else nothing."""
+        return ' dir="ltr"' if self.direction == "rtl" else ""
 
     def label(self, key: str) -> str:
         return self.labels[key]
@@ -112,9 +121,33 @@ class Locale:
 _TRADITIONAL = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
 
 
+_RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+"""Languages written right to left by default (Arabic, Hebrew, Thaana, Syriac scripts)."""
+_RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"}
+_LTR_SCRIPTS = {"latn", "cyrl"}
+
+
+def direction(tag: str) -> str:
+    """"rtl" or "ltr" for a BCP 47 tag: its script subtag when it has one (`az-Arab`,
+    `ku-Arab` are rtl, `ug-Latn` ltr), else its language (`ar`, `he`, `fa-IR`)."""
+    parts = (tag or "").lower().replace("_", "-").split("-")
+    script = next((part for part in parts[1:] if len(part) == 4 and part.isalpha()), "")
+    if script in _RTL_SCRIPTS or script in _LTR_SCRIPTS:
+        return "rtl" if script in _RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
+
+
+def dir_attribute(tag: str) -> str:
+    """` dir="rtl"` for a right-to-left tag, else nothing (left to right is HTML's default)."""
+    return ' dir="rtl"' if direction(tag) == "rtl" else ""
+
+
 @functools.lru_cache(maxsize=64)
 def for_tag(tag: str) -> Locale:
-    """The Locale for a BCP 47 tag: Chinese (simplified or traditional), Japanese dates, else English."""
+    """The Locale for a BCP 47 tag: Chinese (simplified or traditional), Japanese dates, else
+    English labels, right to left for Arabic, Hebrew… (direction())."""
+    if direction(tag) == "rtl":
+        return Locale(tag, direction="rtl")
     low = (tag or "").lower()
     if low.startswith("zh"):
         labels = _LABELS_HANT if low.startswith(_TRADITIONAL) else _LABELS_HANS

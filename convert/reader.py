@@ -46,15 +46,22 @@ _JUNK = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
 def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
-    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
+    """Bytes → text with Unix newlines; UTF-8 (BOM or not), UTF-16 (with a BOM, or without
+    one when its NUL bytes show it), or GB18030.
 
-    Invalid bytes become U+FFFD with one warning; NUL bytes, or invalid bytes and junk
+    Invalid bytes become U+FFFD with one warning; other NUL bytes, or invalid bytes and junk
     characters over MAX_INVALID_SHARE of the file, are a PostError (a binary file).
     """
     warnings: list[PostWarning] = []
-    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    bom16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    bomless = b"\x00" in raw and not bom16 and _bomless_utf16(raw)
+    if b"\x00" in raw and not bom16 and not bomless:
         raise PostError("binary file (contains NUL bytes), not a text post", path)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if bomless:
+        encoding = bomless
+        warnings.append(PostWarning(path, f"decoded as {_LABEL[encoding]} (no byte-order mark: every NUL byte "
+                                          "is the high byte of a character)", kind="encoding"))
+    elif bom16:
         encoding = "utf-16"
         warnings.append(PostWarning(path, "decoded as UTF-16 (byte-order mark)", kind="encoding"))
     else:
@@ -88,7 +95,28 @@ def decode(raw: bytes, path: str) -> tuple[str, list[PostWarning]]:
     return text, warnings
 
 
-_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
+_LABEL = {"utf-8-sig": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16",
+          "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 saved without a byte-order mark: every NUL byte
+    on one side of the byte pairs (the high byte of ASCII characters, as `---` and YAML keys
+    are), the whole decoding strictly to lines without a NUL character, and the text opening
+    as a post does, with an ASCII character (front matter, a heading, markup). A binary file
+    has NUL bytes on both sides; ASCII bytes read in pairs open with U+2D2D-like junk: None."""
+    if len(raw) % 2:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    if even and odd:
+        return None
+    encoding = "utf-16-le" if odd else "utf-16-be"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    opening = text.lstrip()[:1]
+    return encoding if "\n" in text and "\x00" not in text and opening.isascii() and opening else None
 
 
 _INVALID = threading.local()
@@ -154,11 +182,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, list[PostWarnin
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = skipped + 2 + (mark.line if mark else 0)
-        data = _lenient_yaml(block)
+        data, unread = _lenient_yaml(block)
         if not data:
             raise PostError(f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
-        warnings.append(PostWarning(path, f"front matter is not valid YAML; recovered {len(data)} fields line by line",
-                                    line))
+        left = "" if not unread else "; left out " + "; ".join(
+            f"line {skipped + 2 + number}: {text!r}" for number, text in unread[:10]) + ("; …" if len(unread) > 10 else "")
+        warnings.append(PostWarning(path, f"front matter is not valid YAML; recovered {len(data)} fields field by "
+                                          f"field{left}", line))
     if not isinstance(data, dict):
         raise PostError("front matter is not a mapping of fields", path, skipped + 2)
     return data, text[match.end():], warnings
@@ -174,40 +204,137 @@ _LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _PLAIN_SCALARS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
 
-def _lenient_yaml(block: str) -> dict:
-    """`key: value` lines, outer quotes dropped, for front matter YAML refuses (unescaped quotes).
+def _lenient_yaml(block: str) -> tuple[dict, list[tuple[int, str]]]:
+    """Front matter YAML refuses (unescaped quotes), read field by field: each top-level
+    field (its key line and the indented or `- ` lines under it) as YAML alone, else as a
+    `key: value` line with outer quotes dropped. Returns the fields and the (0-based line,
+    text) of every line neither way read, for the warning to name.
 
     An unquoted `false` or `~` is still a boolean or null, as YAML reads it, so that
     `published: false` keeps its meaning in a block whose other lines are broken.
     """
     data: dict = {}
-    for line in block.splitlines():
-        match = _LINE.match(line)
-        if not match:
+    unread: list[tuple[int, str]] = []
+    for first, lines in _top_level_fields(block):
+        try:
+            yamlsafe.refuse_alias_bombs("\n".join(lines), MAX_YAML_NODES)
+            field = yaml.load("\n".join(lines), Loader=yamlsafe.Loader)
+        except yamlsafe.AliasBomb:
+            raise
+        except yaml.YAMLError:
+            field = None
+        if isinstance(field, dict) and field and all(isinstance(key, str) for key in field):
+            data.update(field)
             continue
-        key, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif any(tag in _PLAIN_SCALARS and rx.match(value)
-                 for tag, rx in yamlsafe.Loader.yaml_implicit_resolvers.get(value[:1], ())):
-            value = yaml.load(value, Loader=yamlsafe.Loader)
-        data[key] = value
-    return data
+        match = _LINE.match(lines[0])
+        if match:
+            data[match.group(1)] = _lenient_value(match.group(2))
+        unread += [(first + n, text) for n, text in enumerate(lines) if text.strip() and (n or not match)]
+    return data, unread
+
+
+_ITEM = re.compile(r"-(?:[ \t]|$)")
+"""A YAML block sequence item (`- x`, or `-` alone), which may sit at the margin under its key."""
+
+
+def _top_level_fields(block: str):
+    """(0-based first line, lines) of each top-level field of a YAML mapping: a line at the
+    left margin starts one; indented lines, `- ` items and blank lines belong to the field
+    above. Comment lines at the margin belong to none."""
+    field: list[str] = []
+    first = 0
+    for number, line in enumerate(block.splitlines()):
+        if line[:1] not in ("", " ", "\t", "#") and not _ITEM.match(line):
+            if field:
+                yield first, field
+            field, first = [line], number
+        elif line.startswith("#") and not field:
+            continue
+        elif field:
+            field.append(line)
+        elif line.strip():
+            yield number, [line]
+    if field:
+        yield first, field
+
+
+def _lenient_value(value: str):
+    """A `key: value` line's value: outer quotes dropped, an unquoted boolean or null as YAML reads it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if any(tag in _PLAIN_SCALARS and rx.match(value)
+           for tag, rx in yamlsafe.Loader.yaml_implicit_resolvers.get(value[:1], ())):
+        return yaml.load(value, Loader=yamlsafe.Loader)
+    return value
 
 
 def _as_list(value) -> list[str]:
-    """Jekyll list fields: a YAML list, or a string split on whitespace (as Jekyll does)."""
-    if value is None:
+    """Jekyll list fields: the scalars of a YAML list (nested lists flattened; a mapping is
+    no list), or a string split on whitespace (as Jekyll does)."""
+    if value is None or isinstance(value, dict):
         return []
-    items = value if isinstance(value, (list, tuple)) else str(value).split()
-    return list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+    if isinstance(value, (list, tuple)):
+        items = [leaf for leaf in _leaves(value, keys=False) if leaf is not _MAPPING]
+    else:
+        items = _scalar(value).split()
+    return list(dict.fromkeys(" ".join(item.split()) for item in items if item.strip()))
 
 
 def _as_text(value) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, (dict, list, tuple)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(_scalar(value).split())
     return text or None
+
+
+def _as_url(value) -> str | None:
+    """A URL field: its text with what no URL may hold (space, double quote, angle brackets,
+    backslash, caret, backquote, braces, bar) percent-encoded, so each output's `href` is a
+    valid URL; an IRI keeps its letters."""
+    text = _as_text(value)
+    return text.translate(_URL_UNSAFE) if text else None
+
+
+_URL_UNSAFE = {ord(c): f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
+
+
+def _scalar(value) -> str:
+    """A YAML scalar as it reads in the post: booleans as YAML writes them, not Python's True."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+_MAPPING = object()
+"""What `_leaves` yields where a list holds a mapping (with keys=False)."""
+
+
+def _leaves(value, keys: bool = True, limit: int = 1000) -> list:
+    """The scalars in a YAML value as text, depth first, at most `limit` (aliases are bounded
+    before, nesting is not: no recursion). With keys=False a mapping inside yields _MAPPING
+    once and none of its text."""
+    found: list = []
+    stack = [value]
+    while stack and len(found) < limit:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not keys:
+                found.append(_MAPPING)
+                continue
+            for key, sub in reversed(list(item.items())):
+                stack += [sub, key]
+        elif isinstance(item, (list, tuple)):
+            stack += reversed(item)
+        elif item is not None and _scalar(item).strip():
+            found.append(" ".join(_scalar(item).split()))
+    return found
+
+
+def _left_out(value, kept) -> list[str]:
+    """The text of a mapping or list in a text or list field that its coercion did not keep
+    (a title given as a mapping, tags holding mappings), for a warning naming it."""
+    if not isinstance(value, (dict, list, tuple)):
+        return []
+    kept = set(kept or []) if isinstance(kept, list) else {kept}
+    return [leaf for leaf in _leaves(value) if leaf not in kept]
 
 
 def _as_date(value):
@@ -248,7 +375,7 @@ FIELDS = {
     "summary": ("summary", _as_text),
     "excerpt": ("summary", _as_text),
     "description": ("summary", _as_text),
-    "canonical_url": ("canonical_url", _as_text),
+    "canonical_url": ("canonical_url", _as_url),
     "source": ("source", _as_text),
     "container": ("container", _as_text),
     "doc_number": ("doc_number", _as_text),
@@ -298,6 +425,12 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
             coerced = coerce(value)
             if coerced and not getattr(meta, field_name):
                 setattr(meta, field_name, coerced)
+            lost = _left_out(value, coerced) if coerce in (_as_text, _as_list) else []
+            if lost:
+                shown = ", ".join(repr(leaf) for leaf in lost[:10]) + (", …" if len(lost) > 10 else "")
+                shape = "mapping" if isinstance(value, dict) else "list"
+                form = "text" if coerce is _as_text else "a list of names"
+                warnings.append(PostWarning(name, f"front matter {key} is a {shape}, not {form}; left out: {shown}"))
         elif key != "date" and not (key in LANGUAGE_KEYS and normalize_tag(value)):
             meta.extra[str(key)] = _json_safe(value, budget)
     meta.date = _post_date(data.get("date"), path.name, site, name, warnings)
@@ -311,8 +444,8 @@ def read_post(path, settings: Settings | None = None, *, site: Site | None = Non
         body_md, liquid_warnings = liquid.render(body_md, site, _page(data, meta, path, site), name,
                                                  offset=text.count("\n") - body_md.count("\n"))
         warnings += liquid_warnings
-    rendered = render(body_md, is_html, site.config)
     try:
+        rendered = render(body_md, is_html, site.config)
         rendered, embedded = embeds.to_figures(rendered)
         html = sanitize.clean(rendered)
     except sanitize.NestingError as exc:

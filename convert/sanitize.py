@@ -130,6 +130,34 @@ def mark_presentation(html: str) -> str:
             + "".join(tostring(child, encoding="unicode") for child in root))
 
 
+_SRCSET = re.compile("srcset", re.I)
+_CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)[wx])?\s*(?:,|$)")
+
+
+def srcset_as_src(html: str) -> str:
+    """An <img> without a src takes the largest candidate of its srcset, or of its
+    <picture>'s first <source srcset>: the allowlist keeps no srcset, and the image would go
+    with its URL (then it is archived or a placeholder naming the URL, as any image).
+
+    `<img srcset="a.png 1x, b.png 2x" alt="图">` → `<img srcset="a.png 1x, b.png 2x" alt="图" src="b.png">`.
+    """
+    if not _SRCSET.search(html):
+        return html
+    root = fragment_fromstring(html, create_parent="div")
+    for img in root.iter("img"):
+        if (img.get("src") or "").strip():
+            continue
+        picture = next(img.iterancestors("picture"), None)   # lxml may nest it in a <source>
+        sources = [img.get("srcset")] + ([s.get("srcset") for s in picture.iter("source")] if picture is not None else [])
+        srcset = next((value for value in sources if value and value.strip()), None)
+        if srcset:
+            candidates = [(float(size or 1), url) for url, size in _CANDIDATE.findall(srcset) if url]
+            if candidates:
+                img.set("src", max(candidates, key=lambda c: c[0])[1])
+    return (escape(root.text or "", quote=False)
+            + "".join(tostring(child, encoding="unicode") for child in root))
+
+
 def removed(html: str) -> list[str]:
     """What `clean` will remove that a reader could have read, one line each.
 
@@ -198,4 +226,4 @@ def clean(html: str) -> str:
     Raises NestingError for markup nested deeper than MAX_DEPTH.
     """
     check_nesting(html)
-    return unwrap_spans(_CLEANER.clean(mark_presentation(html)))
+    return unwrap_spans(_CLEANER.clean(mark_presentation(srcset_as_src(html))))

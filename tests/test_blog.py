@@ -193,12 +193,12 @@ def test_published_as_jekyll_reads_it(tmp_path, value, published):
 
 @pytest.mark.parametrize("value, published", [("false", False), ("~", False), ('"false"', True), ("yes", True)])
 def test_published_survives_front_matter_read_line_by_line(tmp_path, value, published):
-    """A block YAML refuses (an unescaped quote) is recovered line by line; `published`
+    """A block YAML refuses (an unescaped quote) is recovered field by field; `published`
     keeps the meaning YAML gives it, or a draft would be converted as if published."""
     post = write_post(tmp_path, "2024-01-01-x.md",
                       f'---\ntitle: "He said "no""\npublished: {value}\n---\nText.\n')
     doc = blog(post)
-    assert [w for w in doc.warnings if "line by line" in w.message]
+    assert [w for w in doc.warnings if "field by field" in w.message]
     assert doc.meta.published is published
 
 

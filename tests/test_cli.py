@@ -326,3 +326,21 @@ def test_slow_post_fails_alone_on_the_read_time_limit(tmp_path, monkeypatch):
     results = batch.convert_chunk([batch.Job(slow, "slow"), batch.Job(good, "good")], tmp_path, settings)
     assert "slow.md" in str(results[0].errors["read"]) and "longer than 0.3 s" in str(results[0].errors["read"])
     assert results[1].ok and (tmp_path / "good.html").exists()
+
+
+def test_a_long_cjk_file_name_converts_to_every_format(tmp_path):
+    """Scraped news names files after titles: 80 CJK characters are 240 bytes, and with a
+    suffix and the temporary file's decoration every write passed the file system's 255.
+    Names are cut to 180 bytes at a character; an ASCII name keeps its 150 characters."""
+    from convert.inputs import safe_name
+
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    name = "关于进一步加强" * 12   # 84 characters, 252 bytes
+    (posts / f"{name}.md").write_text("---\ntitle: 长文件名\n---\n正文。\n", "utf-8")
+    run = octavo("convert", posts, "-o", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    made = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert len(made) == len(Settings().formats) and all(m.startswith(name[:60]) for m in made), made
+    assert all(len(m.encode()) <= 180 + len(".csl.json") for m in made)
+    assert safe_name("a" * 200) == "a" * 150 and safe_name("长" * 61 + ".") == "长" * 60

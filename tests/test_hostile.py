@@ -24,6 +24,8 @@ HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 EXPECTED_FAILURES = {
     "binary": "binary file",
     "deep-nesting": "nested deeper",
+    "deep-markdown-list": "Markdown nested deeper",
+    "nul-bytes": "binary file",
     **{bomb.stem: "alias bomb" for bomb in HOSTILE.glob("yaml-bomb*.md")},
 }
 """Posts that must fail, and what their one error line must say."""
@@ -159,3 +161,59 @@ def test_strict_turns_the_byte_repair_into_a_failure(tmp_path):
     errors = [line for line in run.stderr.splitlines() if line.startswith("octavo: error:")]
     assert len(errors) == 1 and "--strict" in errors[0] and "U+FFFD" in errors[0]
     assert not any((tmp_path / "out").glob("invalid-bytes.*"))
+
+
+def test_a_right_to_left_post_is_right_to_left_in_every_output_and_its_english_colophon_is_not(tmp_path):
+    """An Arabic post: `dir="rtl"` on the HTML root, on every EPUB page (the spine progresses
+    right to left; EPUB forbids CSS direction) and on the PDF's page; Octavo's colophon, in
+    English, is left to right in each. A left-to-right post carries no dir at all."""
+    from convert import load
+    from convert.writers import pdf
+
+    out = tmp_path / "out"
+    run = octavo("convert", HOSTILE / "rtl-mixed.md", HOSTILE / "english.md", "-o", out, "-t", "html,epub")
+    assert run.returncode == 0, run.stderr
+    html = (out / "rtl-mixed.html").read_text("utf-8")
+    assert '<html lang="ar" dir="rtl">' in html and '<footer class="provenance"' not in html.replace(
+        '<footer class="provenance" dir="ltr"', "")
+    with zipfile.ZipFile(out / "rtl-mixed.epub") as epub:
+        pages = {n: epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml")}
+        opf = epub.read("EPUB/content.opf").decode()
+    assert 'page-progression-direction="rtl"' in opf
+    assert all(re.search(r'<html dir="rtl"[^>]* lang="ar"', page) for page in pages.values()), list(pages)
+    assert '<h1 class="colophon" dir="ltr">' in pages["EPUB/text/ch002.xhtml"]
+    page = pdf._page(load(HOSTILE / "rtl-mixed.md"), Settings())
+    assert '<html lang="ar" dir="rtl">' in page and '<section class="colophon" dir="ltr">' in page
+    english = (out / "english.html").read_text("utf-8")
+    with zipfile.ZipFile(out / "english.epub") as epub:
+        english += "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith((".xhtml", ".opf")))
+    assert " dir=" not in english and "page-progression-direction" not in english
+
+
+@pytest.mark.slow
+def test_every_hostile_page_passes_the_nu_checker(tmp_path):
+    """The HTML of every hostile post that converts is valid HTML (a canonical URL with a
+    space and quotes was written into href as it stood)."""
+    from test_html import nu_check
+
+    out = tmp_path / "out"
+    run = octavo("convert", HOSTILE, "-o", out, "-t", "html", "--jobs", "2")
+    assert "Traceback" not in run.stderr
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == len(list(HOSTILE.glob("*.md"))) - len(EXPECTED_FAILURES)
+    errors = nu_check(pages)
+    assert errors == [], errors[:5]
+
+
+def test_an_image_given_only_by_srcset_keeps_its_largest_candidate_and_unsafe_ones_still_go():
+    """The allowlist keeps no srcset: an <img> with none but a srcset (its own or its
+    <picture>'s) went, URL and all. It takes the largest candidate as its src; a javascript:
+    or data: candidate is still refused by the allowlist."""
+    from convert.sanitize import clean
+
+    html = clean('<img srcset="http://e.org/a.png 1x, http://e.org/b.png 2x" alt="一">'
+                 '<picture><source srcset="http://e.org/c.webp 480w, http://e.org/d.webp 960w">'
+                 '<img alt="二"></picture><img srcset="javascript:alert(1) 1x" alt="三">')
+    assert '<img alt="一" src="http://e.org/b.png">' in html
+    assert '<img alt="二" src="http://e.org/d.webp">' in html
+    assert "javascript" not in html and "srcset" not in html

@@ -301,3 +301,49 @@ def test_parse_block_html_from_the_config():
     assert "<strong>bold</strong>" in render(text, kramdown={"parse_block_html": True})
     assert "**raw**" in render(text, kramdown={"parse_block_html": True})
     assert "**bold**" in render(text)   # Jekyll's default: HTML blocks stay HTML
+
+
+@pytest.mark.parametrize("depth", [12, 40, 120])
+def test_deep_lists_and_quotes_keep_every_item_and_the_text_after_them(depth):
+    """markdown-it's preset stops parsing at 20 levels and drops the rest of the post without
+    a word: a 12-deep list lost its last items, a 40-deep quote half its lines."""
+    items = "".join("  " * i + f"- item{i}\n" for i in range(depth)) + "\nafterlist\n\n"
+    quotes = "".join(">" * (i + 1) + f" quote{i}\n\n" for i in range(depth)) + "afterquote\n"
+    html = kramdown.render(items) + kramdown.render(quotes)
+    assert re.findall(r"item\d+", html) == [f"item{i}" for i in range(depth)]
+    assert re.findall(r"quote\d+", html) == [f"quote{i}" for i in range(depth)]
+    assert "afterlist" in html and "afterquote" in html
+
+
+def test_markdown_too_deep_to_parse_whole_fails_the_post_naming_it(tmp_path):
+    post = tmp_path / "deep.md"
+    post.write_text("---\ntitle: deep\n---\n" + "".join("  " * i + f"- {i}\n" for i in range(300)), "utf-8")
+    with pytest.raises(convert.errors.PostError, match="Markdown nested deeper than 256 levels"):
+        convert.load(post)
+
+
+def test_a_run_of_attribute_lists_is_matched_to_its_blocks_in_linear_work():
+    """Each `{: …}` line of a run looked for its neighbouring blocks past all the others
+    (50,000 lines of them took 155 s, past the reader's time limit). Counted in executed
+    lines of the two lookups, not timed: a run of n finds its neighbours once."""
+    import sys
+
+    counted = {"_previous_block", "_next_block"}
+    lines = [0]
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name not in counted:
+            return None
+        def local(frame, event, arg):
+            lines[0] += event == "line"
+            return local
+        return local
+
+    n = 1000
+    sys.settrace(tracer)
+    try:
+        html = kramdown.render("para\n" + "{: .a}\n" * n + "\nnext\n{: .b}\n")
+    finally:
+        sys.settrace(None)
+    assert html == '<p class="a">para</p>\n<p class="a b">next</p>\n'   # as before: only the first is adjacent
+    assert lines[0] < 20 * n, lines[0]

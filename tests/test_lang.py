@@ -204,3 +204,12 @@ def test_english_jekyll_sites_are_english(site, lang):
 
 def test_finews_stays_simplified_chinese(shared_posts):
     assert {p.name for p in shared_posts if read_post(p).meta.lang != "zh-CN"} == set()
+
+
+@pytest.mark.parametrize("tag, expected", [("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ur_PK", "rtl"),
+                                           ("az-Arab", "rtl"), ("ug-Latn", "ltr"), ("en", "ltr"),
+                                           ("zh-CN", "ltr"), ("", "ltr"), ("arn", "ltr")])
+def test_text_direction_from_the_language_tag(tag, expected):
+    from convert.locales import direction
+
+    assert direction(tag) == expected

@@ -82,6 +82,22 @@ def test_strict_flavors(reference, flavor):
     assert [h.get_text() for h in BeautifulSoup(html, "lxml").find_all("h2")][1] == "一、总体要求"
 
 
+def test_front_matter_keys_that_collide_keep_every_value(tmp_path):
+    """Keys that differ only by control characters, and keys named like a field Octavo
+    writes but holding another value (an invalid `lang`), each keep their value in the
+    Markdown front matter under a free name; the warning names the key as written out."""
+    post = tmp_path / "keys.md"
+    post.write_text('---\ntitle: keys\n"ti\\x07tle": a\n"\\u202etitle": b\nlang: ../../etc\n'
+                    'note: {"k\\x07": 1, "k": 2}\n---\nBody.\n', encoding="utf-8")
+    doc = convert.load(post)
+    front = frontmatter.loads(markdown.write(doc, Settings()).decode()).metadata
+    assert front["title"] == "keys" and front["lang"] == "en" and front["lang_"] == "../../etc"
+    assert sorted(v for k, v in front.items() if k.startswith("title_")) == ["a", "b"]
+    assert front["note"] == {"k": 2, "k_": 1} or front["note"] == {"k": 1, "k_": 2}
+    named = [w.message for w in doc.warnings if "control or bidi" in w.message]
+    assert not any("\u202e" in m or "\x07" in m for m in named) and len(named) == 3, named
+
+
 def test_unknown_flavor_is_a_usage_error_naming_the_option():
     with pytest.raises(UsageError, match="--md-flavor"):
         markdown.Options(flavor="asciidoc")

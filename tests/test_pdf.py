@@ -545,3 +545,24 @@ def test_a_table_leaves_no_lone_rows_at_a_page_break(tmp_path):
                    f"<p>Intro.</p><table><tbody>{rows}</tbody></table>", source_bytes=b"x")
     path.write_bytes(pdf.write(doc, Settings()))
     assert "cell0a" in run("pdftotext", "-f", "1", "-l", "1", path, "-")
+
+
+def test_text_laid_out_beyond_the_page_is_named_and_a_table_that_fits_is_quiet(tmp_path):
+    """WeasyPrint does not split a table too wide for the page: its last columns fall off
+    the right edge, unseen. Each hidden cell is named in a warning; every token the PDF's
+    text lacks is among them; a table that fits gives no such warning."""
+    import losscheck
+
+    wide = convert.load(Path(__file__).parent / "fixtures" / "hostile" / "wide-table.md")
+    out = tmp_path / "wide.pdf"
+    with collecting() as warnings:
+        out.write_bytes(pdf.write(wide, Settings()))
+    [hidden] = [w.message for w in warnings if w.kind == "off-page"]
+    assert "列119" in hidden and "值2x119" in hidden and "表格之后" not in hidden
+    text = losscheck.pdf_text(out)
+    assert all("列119" not in t for t in text)
+    assert losscheck.unexplained(losscheck.html_text(wide.body), text, [w.message for w in warnings]) == []
+    narrow = convert.load(Path(__file__).parent / "fixtures" / "hostile" / "rich.md")
+    with collecting() as quiet:
+        pdf.write(narrow, Settings())
+    assert not [w for w in quiet if w.kind == "off-page"]

@@ -25,7 +25,8 @@ def write(tmp_path, data: bytes, name="2022-01-19-post.md"):
 
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
-                                          ("utf-16", b""), ("gb18030", b""), ("gbk", b"")])
+                                          ("utf-16", b""), ("gb18030", b""), ("gbk", b""),
+                                          ("utf-16-le", b""), ("utf-16-be", b"")])
 def test_encodings(tmp_path, encoding, bom):
     doc = read_post(write(tmp_path, bom + POST.encode(encoding)))
     assert doc.meta.title == "标题"
@@ -49,6 +50,17 @@ def test_undecodable_bytes_are_an_error_with_line(tmp_path):
 def test_binary_file_is_an_error(tmp_path):
     with pytest.raises(PostError, match="binary"):
         read_post(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00"))
+    with pytest.raises(PostError, match="binary"):   # a stray NUL in UTF-8 text is no UTF-16
+        read_post(write(tmp_path, POST.encode()[:-1] + b"\x00"))
+    with pytest.raises(PostError, match="binary"):   # NULs on one side, a UTF-16 newline, junk text
+        read_post(write(tmp_path, b"---\ntitle: x\n---\n\x00\x01\x02" * 10))
+
+
+def test_utf16_without_a_byte_order_mark_is_named_in_its_warning(tmp_path):
+    doc = read_post(write(tmp_path, POST.replace("\n", "\r\n").encode("utf-16-le")))
+    assert doc.meta.title == "标题" and "正文内容" in doc.body
+    assert [w.message for w in doc.warnings if w.kind == "encoding"] == [
+        "decoded as UTF-16LE (no byte-order mark: every NUL byte is the high byte of a character)"]
 
 
 def test_jekyll_date_string_becomes_aware_datetime(tmp_path):
@@ -89,6 +101,18 @@ def test_broken_yaml_is_recovered_with_warning_naming_line(tmp_path):
     assert any("post.md:2:" in str(w) and "not valid YAML" in str(w) for w in doc.warnings)
 
 
+def test_broken_yaml_keeps_lists_folded_text_and_quoted_keys_and_names_what_it_cannot_read(tmp_path):
+    """Each top-level field is read as YAML alone: a list or folded text under a key, or a
+    quoted key, survives the one broken line; a line no way reads is named in the warning."""
+    text = ('---\ntitle: "他说"你好"吗"\ntags:\n  - 财经\n  - 要闻\ncategories:\n- 新闻\n"quoted key": 保留\nsummary: >\n'
+            '  多行\n  摘要\n? [complex, key]\n: value\n---\n正文。\n')
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.title == '他说"你好"吗' and doc.meta.tags == ["财经", "要闻"] and doc.meta.categories == ["新闻"]
+    assert doc.meta.summary == "多行 摘要" and doc.meta.extra == {"quoted key": "保留"}
+    [warning] = [w for w in doc.warnings if "not valid YAML" in w.message]
+    assert warning.message.endswith("left out line 12: '? [complex, key]'; line 13: ': value'"), warning.message
+
+
 def test_unrecoverable_front_matter_fails_the_file(tmp_path):
     with pytest.raises(PostError) as err:
         read_post(write(tmp_path, b"---\n[[[: {\n---\nbody\n"))
@@ -115,6 +139,23 @@ def test_unknown_keys_kept_and_lists_coerced(tmp_path):
     assert doc.meta.tags == ["a", "b"]
     assert doc.meta.authors == ["张三"]
     assert doc.meta.extra == {"weird": {"x": [1, 2]}}
+
+
+def test_text_and_list_fields_of_the_wrong_shape_name_what_they_leave_out(tmp_path):
+    """A title given as a mapping or a list, and tags or categories holding mappings, keep
+    what fits (the scalars of a list, nested lists flattened) and warn naming the rest;
+    no Python repr of a mapping becomes a tag, and a YAML boolean reads as YAML writes it."""
+    text = POST.replace("title: 标题", "title: {zh: 标题, en: Title}").replace(
+        "tags: 东财滚动新闻", "tags: [[财经, [要闻]], {a: {b: 深层}}, 7]\nsummary: true")
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.tags == ["财经", "要闻", "7"] and doc.meta.summary == "true"
+    assert doc.meta.title != "{'zh': '标题', 'en': 'Title'}"
+    messages = [w.message for w in doc.warnings]
+    assert "front matter title is a mapping, not text; left out: 'zh', '标题', 'en', 'Title'" in messages
+    assert "front matter tags is a list, not a list of names; left out: 'a', 'b', '深层'" in messages
+    categories = read_post(write(tmp_path, POST.replace("categories: emnews", "categories: {x: 1}").encode()))
+    assert categories.meta.categories == []
+    assert any("categories is a mapping" in w.message and "'x', '1'" in w.message for w in categories.warnings)
 
 
 def test_site_config_from_reference_folder():
@@ -230,3 +271,11 @@ def test_metadata_lifted_from_the_body_is_cleaned_too(tmp_path):
     assert doc.meta.summary == "摘要内容"
     assert [w.message for w in doc.warnings if w.kind == "metadata-controls"] == [
         "removed 2 control or bidi character(s) from summary (U+202E, U+200F)"]
+
+
+def test_a_canonical_url_holding_spaces_and_quotes_is_percent_encoded(tmp_path):
+    text = POST.replace("tags: 东财滚动新闻", 'canonical_url: "http://example.org/a b\\"on=\\"x<y>"')
+    doc = read_post(write(tmp_path, text.encode()))
+    assert doc.meta.canonical_url == "http://example.org/a%20b%22on=%22x%3Cy%3E"
+    iri = read_post(write(tmp_path, POST.replace("tags: 东财滚动新闻", "canonical_url: https://例子.中国/路径?q=1").encode()))
+    assert iri.meta.canonical_url == "https://例子.中国/路径?q=1"

@@ -48,6 +48,7 @@ RULES = [
     ("resolve_links", chrome.resolve_links, ANY),
     ("flatten_class_divs", tidy.flatten_class_divs, ANY),
     ("plain_divs", tidy.plain_divs, ANY),
+    ("blocks_out_of_inline", tidy.blocks_out_of_inline, ANY),
     ("loose_inline", tidy.loose_inline, ANY),
     ("tidy_blocks", tidy.tidy_blocks, ANY),
     ("heading_attributes", structure.heading_attributes, ANY),

@@ -16,6 +16,7 @@ from .tree import (
     elements,
     first,
     has_class,
+    has_meaningful_children,
     meaningful_children,
     own_classes,
     set_attributes,
@@ -151,12 +152,15 @@ def figures(root, ctx) -> None:
     `<figure><img alt="" src="a.jpg"><figcaption>图片来源：X</figcaption></figure>`;
     `<p><img alt="" src="a.png">\n<em>Net buying</em></p>` →
     `<figure><img alt="" src="a.png"><figcaption>Net buying</figcaption></figure>`;
-    `<p>甲<img alt="x"></p>` → `<p>甲</p>`.
+    `<p>甲<img alt="x"></p>` → `<p>甲</p>`; `<p><img alt="x"></p><p>乙</p>` → `<p>乙</p>`.
     """
     for img in elements(root, "img"):
         if not img.get("src"):
             ctx.warn(f"dropped an image whose source was unsafe or missing: {img.get('alt') or '(no description)'!r}")
+            parent = img.getparent()
             detach(img)
+            if parent is not root and parent.tag in ("p", "div", "figure") and not has_meaningful_children(parent):
+                detach(parent)   # tidy_blocks ran before: the block it leaves empty goes too
             continue
         if img.getparent() is root:
             figure = Element("figure")

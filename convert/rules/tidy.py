@@ -42,10 +42,15 @@ def drop_hidden(root, ctx) -> None:
 
 
 def tidy_blocks(root, ctx) -> None:
-    """Drop empty blocks, leading/trailing <br>, and full-width indentation.
+    """Drop empty blocks, leading/trailing <br>, full-width indentation, and the <source>
+    and <track> of no player (a <picture>'s, left when the allowlist unwrapped it: invalid
+    outside <video> and <audio>; unwrapped, as a parser may have given one the text after it).
 
-    `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`.
+    `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`; `<p><source></p>` → nothing.
     """
+    for part in elements(root, "source", "track"):
+        if part.getparent().tag not in ("video", "audio"):
+            unwrap(part)
     # Children before their parents, so no tag here lies inside one already dropped.
     for tag in reversed(elements(root, *_BLOCKS)):
         trim_edges(tag)
@@ -90,11 +95,43 @@ _FLOW = {*_BLOCKS, "ul", "ol", "dl", "table", "pre", "section", "footer", "hr", 
 """Top-level elements that are not loose text (an image at the top level becomes a figure)."""
 
 
+_PHRASING = ("abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+             "strong", "sub", "sup", "time", "u")
+"""Inline elements the allowlist keeps that may hold no block (spans are unwrapped before; a
+link may wrap blocks, and moving them out would take their link away)."""
+_BLOCKS_IN_FLOW = tuple(sorted(_FLOW - {"img", "li"}))
+
+
+def blocks_out_of_inline(root, ctx) -> None:
+    """A block inside an inline element (what an unclosed `<em>` before a list leaves) moves
+    out after it, the inline split around it: HTML cannot nest them (a browser re-reads the
+    page into another tree) and a paragraph made of the inline would hold the block.
+
+    `<em>甲<ul><li>乙</li></ul>丙</em>。` → `<em>甲</em><ul><li>乙</li></ul><em>丙</em>。`.
+    """
+    while True:
+        block = next((b for b in root.iterdescendants(*_BLOCKS_IN_FLOW) if b.getparent().tag in _PHRASING), None)
+        if block is None:
+            return
+        inline = block.getparent()
+        tail, inline.tail = inline.tail, None
+        rest = Element(inline.tag, {k: v for k, v in inline.attrib.items() if k != "id"})
+        rest.text, block.tail = block.tail, None
+        rest.extend(list(block.itersiblings()))
+        inline.addnext(block)
+        if (rest.text or "").strip() or len(rest):
+            block.addnext(rest)
+            rest.tail = tail
+        else:
+            block.tail = (rest.text or "") + (tail or "")
+
+
 def loose_inline(root, ctx) -> None:
     """Text and inline elements lying between the body's blocks are a paragraph, as a
     Markdown renderer would make them.
 
-    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`.
+    `<p>文字</p><a>链接</a>。<p>乙</p>` → `<p>文字</p><p><a>链接</a>。</p><p>乙</p>`; a link that wraps
+    blocks stays one: `<a href="x"><p>卡片</p></a>` is left as it is.
     """
     para = None
     if (root.text or "").strip():
@@ -104,7 +141,8 @@ def loose_inline(root, ctx) -> None:
     for child in list(root):
         if child is para or not isinstance(child.tag, str):
             continue
-        if child.tag not in _FLOW:
+        if child.tag not in _FLOW and not (child.tag == "a" and next(child.iterdescendants(*_BLOCKS_IN_FLOW), None)
+                                           is not None):   # a link wrapping blocks is a block
             if para is None:
                 para = Element("p")
                 child.addprevious(para)

@@ -106,6 +106,7 @@ def metadata(doc: Document) -> dict:
         "subtitle": meta.subtitle,
         "coverage": meta.coverage,
         "toc-title": loc.label("contents"),
+        "page-progression-direction": loc.direction if loc.direction == "rtl" else None,
         **ACCESSIBILITY,
         **accessibility(doc),
     }
@@ -164,9 +165,10 @@ def accessibility(doc: Document) -> dict:
 
 def colophon(doc: Document) -> str:
     """The last chapter: how to cite the article, where it came from, and which file it is."""
-    return (f'<h1 class="colophon">{doc.locale.label("colophon")}</h1>'
-            f'<div class="citation"><p>{cite_as(doc.meta)}</p></div>'
-            f"{definition_list(doc.meta)}")
+    ltr = doc.locale.labels_dir
+    rows = f'<div class="citation"><p>{cite_as(doc.meta)}</p></div>{definition_list(doc.meta)}'
+    return (f'<h1 class="colophon"{ltr}>{doc.locale.label("colophon")}</h1>'
+            + (f"<div{ltr}>{rows}</div>" if ltr else rows))
 
 
 def _book_job(doc: Document) -> Job:
@@ -243,7 +245,8 @@ def _bound(epub: bytes, doc: Document, settings) -> bytes:
 
 def _finish(epub: bytes, doc: Document, settings) -> bytes:
     """Rebuild the archive: Octavo's stylesheet, chapter titles, the players and their files
-    (epub_media), dcterms:modified and entry dates = meta.converted."""
+    (epub_media), dcterms:modified and entry dates = meta.converted, and `dir="rtl"` on every
+    page of a right-to-left book (EPUB forbids CSS `direction`)."""
     when = doc.meta.converted.astimezone(timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     date_time = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
@@ -258,6 +261,8 @@ def _finish(epub: bytes, doc: Document, settings) -> bytes:
                 data = _MODIFIED.sub(rf"\g<1>{stamp}\g<2>", data.decode("utf-8")).encode("utf-8")
             elif name.startswith("EPUB/text/ch"):
                 data = _chapter_title(data.decode("utf-8")).encode("utf-8")
+            if name.endswith(".xhtml") and doc.locale.direction == "rtl":   # pandoc's template has no dir
+                data = data.replace(b"<html ", b'<html dir="rtl" ', 1)
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 from .. import __version__, assets, citation, images, math, media, resources
+from ..locales import dir_attribute
 from ..model import Document
 from . import SUFFIXES
 
@@ -50,7 +51,7 @@ def provenance(doc: Document) -> str:
     if not url:
         return ""
     link = f'<a href="{escape(url)}">{escape(url)}</a>'
-    return f'<footer class="provenance"><p>{doc.locale.labelled("original", link)}</p></footer>'
+    return f'<footer class="provenance"{doc.locale.labels_dir}><p>{doc.locale.labelled("original", link)}</p></footer>'
 
 
 def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: str = "") -> str:
@@ -64,7 +65,7 @@ def page(doc: Document, *, css: str | None = None, extra_head: str = "", after: 
     canonical = f'<link rel="canonical" href="{escape(meta.canonical_url)}">\n' if meta.canonical_url else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{escape(meta.lang)}"{dir_attribute(meta.lang)}>\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(meta.title)}</title>\n{canonical}"
         f'<meta name="generator" content="Octavo {__version__}">\n'

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..controls import free_key
 from ..model import Document, Meta
 from ..options import Declared, setting
 from . import SUFFIXES
@@ -127,7 +128,12 @@ def front_matter(meta: Meta) -> dict:
         "summary": meta.summary,
     }
     kept = {name: value for name, value in fields.items() if value not in (None, "", [])}
-    extra = {name: value for name, value in meta.extra.items() if name not in kept}
+    extra: dict = {}
+    for name, value in meta.extra.items():
+        if kept.get(name, value) != value:   # the post's own `lang: ../x`, beside the lang used
+            name = free_key(name, {*kept, *meta.extra, *extra})
+        if name not in kept:
+            extra[name] = value
     return {**extra, **kept}
 
 

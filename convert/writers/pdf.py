@@ -174,12 +174,45 @@ def render(doc: Document, settings, source: str | None = None) -> bytes:
         document.metadata = _metadata(doc.meta)
         pdf = document.write_pdf(pdf_variant=settings.pdf.variant, attachments=_attachments(doc))
     path = doc.meta.source_path
+    hidden = beyond_the_page(document)
+    if hidden:
+        shown = " | ".join(hidden)
+        shown = shown if len(shown) <= MAX_NAMED else shown[:MAX_NAMED] + "…"
+        warn(path, f"PDF: {len(hidden)} piece(s) of text laid out beyond the page's right edge (a table "
+                   f"wider than the page), not visible there; the other formats keep them: {shown!r}",
+             kind="off-page")
     if watch.missing:
         chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in sorted(set(watch.missing)))
         warn(path, f"PDF: no installed font has glyphs for {chars}; drawn as empty boxes", kind="missing-glyph")
     for message in dict.fromkeys(watch.messages):
         warn(path, f"PDF: {message}", kind="renderer")
     return pdf
+
+
+MAX_NAMED = 4000
+"""Characters of off-page text a warning quotes."""
+
+
+def beyond_the_page(document) -> list[str]:
+    """The text of each table cell, or line of other text, that WeasyPrint laid out past the
+    right edge of its page (it does not split a table too wide for the page across pages):
+    text no reader of the PDF can see. Walking the boxes costs about 1% of the render."""
+    from weasyprint.formatting_structure.boxes import ParentBox, TableCellBox, TextBox
+
+    found: list[str] = []
+    for page in document.pages:
+        edge = page.width + 1   # points; a rounding error is no overflow
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, (TextBox, TableCellBox)) and box.position_x + box.width > edge:
+                text = box.text if isinstance(box, TextBox) else "".join(
+                    b.text for b in box.descendants() if isinstance(b, TextBox))
+                if text.strip():
+                    found.append(" ".join(text.split()))
+            elif isinstance(box, ParentBox):
+                stack.extend(reversed(box.children))
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -245,10 +278,11 @@ def _book_page(doc: Document, body: str, settings) -> str:
     from html import escape
 
     from ..bookmatter import pdf_front
+    from ..locales import dir_attribute
 
     meta = doc.meta
     return ("<!DOCTYPE html>\n"
-            f'<html lang="{escape(meta.lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<html lang="{escape(meta.lang)}"{dir_attribute(meta.lang)}>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(meta.title)}</title>\n</head>\n"
             f'<body class="book">\n{pdf_front(doc, settings.book.cover)}\n{body}</body>\n</html>\n')
 
@@ -281,7 +315,7 @@ def colophon(doc: Document) -> str:
     """The closing section: where the text comes from, when it was converted, how to cite it."""
     from ..colophon import cite_as, definition_list   # here: Settings import this module for Options
 
-    return (f'<section class="colophon"><h2>{doc.locale.label("colophon")}</h2>'
+    return (f'<section class="colophon"{doc.locale.labels_dir}><h2>{doc.locale.label("colophon")}</h2>'
             f'{definition_list(doc.meta)}<p class="citation">{cite_as(doc.meta)}</p></section>\n')
 
 
