@@ -5,6 +5,7 @@ single spaces: the bytes every writer and the golden files were made with."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import lxml.etree
@@ -42,8 +43,30 @@ def parse(html: str):
     parser.feed(f"<body>{html}</body>")
     body = parser.close().find("body")
     _PARSERS.parser = parser
+    if _HTML5_VOID_HINT.search(html):
+        _empty_html5_voids(body)
     _fold_blank_text(body)
     return body
+
+
+_HTML5_VOID = ("source", "track", "wbr", "keygen", "menuitem")
+"""Void elements of HTML5 that libxml2's HTML 4 parser does not know: it nests whatever
+follows one inside it (`<source><track>…</track></source>`) until its parent closes."""
+_HTML5_VOID_HINT = re.compile(r"<(?:source|track|wbr|keygen|menuitem)\b", re.I)
+
+
+def _empty_html5_voids(body) -> None:
+    """Move what libxml2 nested inside an HTML5 void element out after it, in order, as an
+    HTML5 parser reads it: `<video><source><track>x</video>` → source, track and "x" siblings."""
+    for void in list(body.iter(*_HTML5_VOID)):   # document order: an outer one is emptied first
+        children, text, tail = list(void), void.text, void.tail
+        if not children and not text:
+            continue
+        void.text, void.tail = None, text
+        for child in reversed(children):
+            void.addnext(child)
+        last = children[-1] if children else void
+        last.tail = (last.tail or "") + (tail or "") or None
 
 
 def _fold_blank_text(body) -> None:
