@@ -475,6 +475,21 @@ def test_invenio_records_validate_against_the_record_schema_and_required_fields(
     assert reference["subjects"] and reference["description"].startswith("国务院办公厅")
 
 
+def test_a_render_child_forked_during_a_run_does_not_keep_dir_locked(tmp_path):
+    """The PDF render child is forked inside the first run (while DIR is locked) and serves
+    later runs of the process; it must not hold DIR's lock: the second run once stopped with
+    "another `octavo archive` is writing", depending on which test had forked a child first."""
+    from convert import sandbox
+
+    if getattr(sandbox._local, "child", None) is not None:
+        sandbox._release(kill=True)   # so that this run forks its own, under the lock
+    posts = copy_posts(tmp_path / "posts", POSTS[:1])
+    out = tmp_path / "out"
+    archive_in_process(posts, out)
+    assert sandbox._local.child is not None
+    assert archive_in_process(posts, out).articles == 1
+
+
 def test_a_failing_post_is_left_out_when_new_and_keeps_the_old_bag_when_archived(tmp_path):
     posts = copy_posts(tmp_path / "posts", POSTS[:2])
     (posts / "binary.md").write_bytes(b"---\ntitle: x\n---\n\x00\x01\x02" * 10)

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -116,7 +116,27 @@ def _locked(state: Path):
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UsageError(f"another `octavo archive` is writing {state.parent}") from None
-        yield
+        _held.add(handle.fileno())
+        try:
+            yield
+        finally:
+            _held.discard(handle.fileno())
+
+
+_held: set[int] = set()
+"""Descriptors of the locks this process holds. A process forked during a run (the PDF
+render child, which outlives the run to serve the next one) would hold each lock as long
+as it lives, as flock locks belong to the open file, not the process: it closes them."""
+
+
+def _close_held_locks() -> None:
+    for fd in _held:
+        with suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def run(jobs: list[Job], outdir: Path, settings: Settings, fmt: str = "bagit", *,
