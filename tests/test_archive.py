@@ -260,6 +260,7 @@ def test_ro_crate_is_json_ld_rocrate_reads_back_listing_every_payload_file(archi
     assert {f.id for f in reference["hasPart"]} == {f for f in files if f.startswith(REFERENCE.stem + "/")}
 
 
+@pytest.mark.slow
 def test_a_second_run_adds_posts_reconverts_only_what_changed_and_keeps_names(tmp_path):
     posts = copy_posts(tmp_path / "posts", POSTS[:2])
     out = tmp_path / "out"
@@ -287,6 +288,7 @@ def test_a_second_run_adds_posts_reconverts_only_what_changed_and_keeps_names(tm
     assert changed.read_bytes() == (posts / POSTS[0].name).read_bytes()
 
 
+@pytest.mark.slow
 def test_source_date_epoch_gives_identical_payloads_and_manifests(archived, tmp_path):
     """A second archive of the same posts, by the command line and elsewhere, is the same bag."""
     out, _, _ = archived
@@ -490,6 +492,7 @@ def test_a_render_child_forked_during_a_run_does_not_keep_dir_locked(tmp_path):
     assert archive_in_process(posts, out).articles == 1
 
 
+@pytest.mark.slow
 def test_a_failing_post_is_left_out_when_new_and_keeps_the_old_bag_when_archived(tmp_path):
     posts = copy_posts(tmp_path / "posts", POSTS[:2])
     (posts / "binary.md").write_bytes(b"---\ntitle: x\n---\n\x00\x01\x02" * 10)
@@ -819,6 +822,7 @@ def test_kill_9_while_binding_the_book_keeps_the_old_package_and_a_rerun_is_iden
     assert not list((out / ".octavo" / "book").glob("tmp-*")) and len(list((out / ".octavo" / "book").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_archive_takes_fetch_assets_and_allow_host_as_convert_does(tmp_path):
     from imageserver import ImageServer, png
 
@@ -843,6 +847,7 @@ def test_archive_takes_fetch_assets_and_allow_host_as_convert_does(tmp_path):
     assert not (tmp_path / "other" / "bag" / "data" / "2024-03-01-remote" / "resources").exists()
 
 
+@pytest.mark.slow
 def test_a_book_that_cannot_be_bound_fails_the_run_and_keeps_the_package(tmp_path):
     posts = copy_posts(tmp_path / "posts", POSTS[:2])
     out = tmp_path / "out"

@@ -352,6 +352,7 @@ def test_pdf_book_checks(tmp_path, monkeypatch, monthly):
 
 # ---- the command --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_failure_is_reported_book_still_made(tmp_path):
     broken = tmp_path / "posts" / "2022-01-01-broken.md"
     broken.parent.mkdir()

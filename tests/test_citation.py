@@ -599,6 +599,7 @@ def test_every_format_names_the_same_creators(authors, expected):
 # --- corpus, writers, determinism ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_corpus_post_gives_records_all_tools_accept(corpus):
     assert len(corpus) >= 15
     for meta in corpus:
@@ -677,6 +678,7 @@ def test_random_metadata_round_trips_through_every_format(meta):
     check_all(meta)
 
 
+@pytest.mark.slow
 def test_clean_drops_exactly_controls_surrogates_and_noncharacters():
     """Every code point: dropped when it is a control (Cc) that is not whitespace, a surrogate
     (Cs) or a noncharacter; whitespace folds to one space; anything else is kept."""

@@ -214,6 +214,7 @@ def test_site_options_override_config(tmp_path):
     assert "2021-12-08T10:00:00+00:00" in html and "另一站点" in html
 
 
+@pytest.mark.slow
 def test_every_format_is_reproducible_under_source_date_epoch(tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     for name in ("a", "b"):
@@ -328,6 +329,7 @@ def test_slow_post_fails_alone_on_the_read_time_limit(tmp_path, monkeypatch):
     assert results[1].ok and (tmp_path / "good.html").exists()
 
 
+@pytest.mark.slow
 def test_a_long_cjk_file_name_converts_to_every_format(tmp_path):
     """Scraped news names files after titles: 80 CJK characters are 240 bytes, and with a
     suffix and the temporary file's decoration every write passed the file system's 255.

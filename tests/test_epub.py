@@ -263,6 +263,7 @@ def hostile_bodies(tmp_path: Path) -> list[Document]:
     return [convert.load(post), raw]
 
 
+@pytest.mark.slow
 def test_hostile_post_leaks_nothing(tmp_path, epoch):
     secret = Path("/etc/passwd").read_text().splitlines()[0]
     docs = hostile_bodies(tmp_path)

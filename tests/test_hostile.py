@@ -51,6 +51,7 @@ def test_hostile_batch_every_format(tmp_path):
     assert leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_no_file_content_or_request_leaks(tmp_path):
     """A post pointing at local files and a local server converts to every format, and no
     output holds those files' content nor a request reaches the server."""
@@ -105,6 +106,7 @@ def _tool(*cmd) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_controls_and_bidi_in_metadata_and_file_name_convert_to_every_format(tmp_path):
     """Bidi overrides, isolates, marks, C0/C1 controls and noncharacters in the title, authors,
     tags, summary, source and an unknown key (and a U+202E in the file name) are removed with

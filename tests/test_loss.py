@@ -78,12 +78,14 @@ def test_tokens_survive_line_breaks_hyphenation_widths_and_ligatures():
     assert losscheck.unexplained("一 一", "一", []) == ["一"]
 
 
+@pytest.mark.slow
 def test_bundled_posts_lose_nothing_silently(tmp_path):
     """The bundled corpus, the generic fixtures and the hostile posts that convert."""
     paths = [*CORPUS_POSTS, *posts(GENERIC), *sorted(HOSTILE.glob("*.md"))]
     assert losses(paths, tmp_path, unreadable=tuple(f"{name}.md" for name in EXPECTED_FAILURES)) == {}
 
 
+@pytest.mark.slow
 def test_full_corpus_loses_nothing_silently(shared_posts, tmp_path):
     assert losses(shared_posts, tmp_path) == {}
 
@@ -182,6 +184,7 @@ def _write_posts(folder: Path, bodies: list[str]) -> list[Path]:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(POSTS, min_size=1, max_size=8), st.sampled_from(["pandoc", "gfm", "commonmark"]))
+@pytest.mark.slow
 def test_generated_posts_lose_nothing_silently(bodies, flavor):
     with tempfile.TemporaryDirectory() as folder:
         paths = _write_posts(Path(folder), bodies)
@@ -191,6 +194,7 @@ def test_generated_posts_lose_nothing_silently(bodies, flavor):
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
           database=None)
 @given(st.lists(POSTS, min_size=2, max_size=4))
+@pytest.mark.slow
 def test_generated_posts_lose_nothing_in_the_pdf(bodies):
     """Derandomized: in a table of a dozen narrow columns a CJK word breaks across lines and
     pdftotext interleaves the columns in both its orders, so the checker cannot find the word

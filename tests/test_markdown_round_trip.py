@@ -60,6 +60,7 @@ def share(cases, folder: Path, capsys, label: str) -> None:
     assert total and kept / total >= REQUIRED_SHARE, "\n".join(changed)
 
 
+@pytest.mark.slow
 def test_round_trip_over_the_bundled_posts(tmp_path, capsys):
     share(BUNDLED, tmp_path, capsys, "tests/corpus and tests/fixtures")
 
@@ -269,6 +270,7 @@ def block(draw) -> str:
 @pytest.mark.parametrize("profile", [NEWS, BLOG], ids=["news", "blog"])
 @settings(max_examples=60, deadline=None)
 @given(blocks=st.lists(block(), min_size=1, max_size=5))
+@pytest.mark.slow
 def test_round_trip_property(profile, blocks):
     """Random bodies of what posts hold, with Markdown-hostile text, read as an HTML post
     of a site that has its images (`/img/N.png`, `/i/N.png`), as a real site does: an image

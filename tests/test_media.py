@@ -112,6 +112,7 @@ def test_markdown_links_the_copies(converted):
     assert "<video" not in text and "<audio" not in text
 
 
+@pytest.mark.slow
 def test_epub_carries_the_media_and_passes_epubcheck(converted, tmp_path):
     from test_epub import epubcheck_many
 
@@ -207,6 +208,7 @@ def test_hostile_files_are_refused_with_their_reason(hostile_site, tmp_path):
     assert stored == [hashlib.sha256(wav()).hexdigest() + ".wav"]
 
 
+@pytest.mark.slow
 def test_epub_leaves_out_audio_it_cannot_hold_and_says_so(hostile_site, tmp_path):
     from test_epub import epubcheck_many
 
@@ -308,6 +310,7 @@ def test_what_is_not_media_is_named():
         mediatypes.sniff_track(b"1\n00:00:00,000 --> 00:00:01,000\nSRT, not WebVTT\n")
 
 
+@pytest.mark.slow
 def test_a_book_carries_its_chapters_media(tmp_path):
     """`octavo book`: each chapter's files are renamed for the book as images are, and the
     EPUB holds them and passes epubcheck."""

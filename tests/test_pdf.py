@@ -160,6 +160,7 @@ def test_first_page_renders(reference, tmp_path):
 # ---- determinism, options, limits, glyphs ------------------------------------------
 
 
+@pytest.mark.slow
 def test_byte_identical_across_runs(tmp_path):
     script = ("import sys, convert; from convert.writers import pdf; "
               "sys.stdout.buffer.write(pdf.write(convert.load(sys.argv[1]), convert.Settings()))")
@@ -222,6 +223,7 @@ def test_missing_glyph_is_a_warning_naming_it(tmp_path):
     assert "U+E000" in warnings[0].message and warnings[0].kind == "missing-glyph"
 
 
+@pytest.mark.slow
 def test_rare_cjk_embeds_hanamin_and_an_unknown_code_point_is_a_cli_warning(tmp_path):
     """Ext B–F characters (names like 𠀀𪚥, 𫠠) are set in HanaMin A/B, after the Noto faces;
     a code point no installed font has (private use) is a warning naming it, not an error."""
@@ -524,6 +526,7 @@ def test_addresses_in_the_text_wrap_without_a_hyphen(tmp_path):
     assert url in joined and image in joined, lines
 
 
+@pytest.mark.slow
 def test_a_table_leaves_no_lone_rows_at_a_page_break(tmp_path):
     """A table breaks with at least three of its rows on each side: minimal-mistakes'
     HTML-tags post had its table cut after the first row, the header and footer repeated
@@ -547,6 +550,7 @@ def test_a_table_leaves_no_lone_rows_at_a_page_break(tmp_path):
     assert "cell0a" in run("pdftotext", "-f", "1", "-l", "1", path, "-")
 
 
+@pytest.mark.slow
 def test_text_laid_out_beyond_the_page_is_named_and_a_table_that_fits_is_quiet(tmp_path):
     """WeasyPrint does not split a table too wide for the page: its last columns fall off
     the right edge, unseen. Each hidden cell is named in a warning; every token the PDF's

@@ -88,6 +88,7 @@ def test_rerun_touch_and_config_change_reconvert_exactly_what_changed(tmp_path):
     assert set(by_outcome(report(target))) == {"converted"}
 
 
+@pytest.mark.slow
 def test_rerun_redoes_what_a_setting_a_stylesheet_or_a_deleted_output_changed(tmp_path):
     site = site_copy(tmp_path, 3)
     out, target = tmp_path / "out", tmp_path / "r.json"
@@ -113,6 +114,7 @@ def test_rerun_redoes_what_a_setting_a_stylesheet_or_a_deleted_output_changed(tm
     assert set(by_outcome(report(target))) == {"converted"}
 
 
+@pytest.mark.slow
 def test_a_rerun_reads_no_post_and_imports_no_writer(tmp_path):
     """Stat-first: a post whose size and mtime are as recorded is not read (the README's
     promise, and its limit: bytes changed behind an unchanged mtime need --no-cache), and a
@@ -282,6 +284,7 @@ def test_dask_workers_that_would_differ_are_refused(tmp_path, cluster):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.html"))
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path):
     pytest.importorskip("distributed")
     run = octavo("convert", site_copy(tmp_path, 1), "-o", tmp_path / "out", "-t", "html",
