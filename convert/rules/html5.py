@@ -52,7 +52,7 @@ def parse(html: str):
 _HTML5_VOID = ("source", "track", "wbr", "keygen", "menuitem")
 """Void elements of HTML5 that libxml2's HTML 4 parser does not know: it nests whatever
 follows one inside it (`<source><track>…</track></source>`) until its parent closes."""
-_HTML5_VOID_HINT = re.compile(r"<(?:source|track|wbr|keygen|menuitem)\b", re.I)
+_HTML5_VOID_HINT = re.compile(rf"<(?:{'|'.join(_HTML5_VOID)})\b", re.I)
 
 
 def _empty_html5_voids(body) -> None:
