@@ -44,7 +44,7 @@ def drop_hidden(root, ctx) -> None:
 def tidy_blocks(root, ctx) -> None:
     """Drop empty blocks, leading/trailing <br>, full-width indentation, and the <source>
     and <track> of no player (a <picture>'s, left when the allowlist unwrapped it: invalid
-    outside <video> and <audio>; unwrapped, as a parser may have given one the text after it).
+    outside <video> and <audio>).
 
     `<p>\u3000\u3000文字<br></p><p> </p>` → `<p>文字</p>`; `<p><source></p>` → nothing.
     """
@@ -109,21 +109,42 @@ def blocks_out_of_inline(root, ctx) -> None:
 
     `<em>甲<ul><li>乙</li></ul>丙</em>。` → `<em>甲</em><ul><li>乙</li></ul><em>丙</em>。`.
     """
-    while True:
-        block = next((b for b in root.iterdescendants(*_BLOCKS_IN_FLOW) if b.getparent().tag in _PHRASING), None)
-        if block is None:
+    # Innermost first, each inline split once: a block nested in two inlines moves out of
+    # each in turn, and a thousand blocks in one unclosed <em> cost one pass, not a thousand.
+    for inline in reversed(list(root.iter(*_PHRASING))):
+        if next(inline.iterchildren(*_BLOCKS_IN_FLOW), None) is not None:
+            _split_around_blocks(inline)
+
+
+def _split_around_blocks(inline) -> None:
+    """`inline`'s block children become its following siblings, in order; the inline content
+    between them goes into copies of `inline` (without its id), empty ones left out."""
+    tail, inline.tail = inline.tail, None
+    attributes = {k: v for k, v in inline.attrib.items() if k != "id"}
+    placed, piece = inline, None   # the last node put in the parent; the copy being filled
+
+    def flush() -> None:
+        nonlocal placed
+        if piece is None:
             return
-        inline = block.getparent()
-        tail, inline.tail = inline.tail, None
-        rest = Element(inline.tag, {k: v for k, v in inline.attrib.items() if k != "id"})
-        rest.text, block.tail = block.tail, None
-        rest.extend(list(block.itersiblings()))
-        inline.addnext(block)
-        if (rest.text or "").strip() or len(rest):
-            block.addnext(rest)
-            rest.tail = tail
-        else:
-            block.tail = (rest.text or "") + (tail or "")
+        if (piece.text or "").strip() or len(piece):
+            placed.addnext(piece)
+            placed = piece
+        elif piece.text:
+            placed.tail = (placed.tail or "") + piece.text
+
+    for child in list(inline):
+        if child.tag in _BLOCKS_IN_FLOW:
+            flush()
+            after, child.tail = child.tail, None
+            placed.addnext(child)
+            placed = child
+            piece = Element(inline.tag, attributes)
+            piece.text = after
+        elif piece is not None:
+            piece.append(child)
+    flush()
+    placed.tail = (placed.tail or "") + (tail or "") or None
 
 
 def loose_inline(root, ctx) -> None:
